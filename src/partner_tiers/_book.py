@@ -1,0 +1,152 @@
+"""The book: one partner's whole set of records, checked to fit together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from attrs import field, frozen
+
+from partner_tiers._errors import BookIntegrityError, InvalidRecordError
+from partner_tiers._records import (
+    Certification,
+    Client,
+    Deal,
+    ManagedService,
+    Partner,
+    Subscription,
+)
+from partner_tiers._values import CertificationId, ClientId, DealId, SubscriptionId
+
+__all__ = ["Book"]
+
+_R = TypeVar("_R")
+
+
+def _tuple_of(kind: type[_R], name: str, value: object) -> tuple[_R, ...]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidRecordError(f"Book.{name}", value, f"must be a sequence of {kind.__name__}")
+    items = tuple(value)
+    for index, item in enumerate(items):
+        if not isinstance(item, kind):
+            raise InvalidRecordError(f"{name}[{index}]", item, f"must be a {kind.__name__}")
+    return items
+
+
+def _clients(value: object) -> tuple[Client, ...]:
+    return _tuple_of(Client, "clients", value)
+
+
+def _subscriptions(value: object) -> tuple[Subscription, ...]:
+    return _tuple_of(Subscription, "subscriptions", value)
+
+
+def _deals(value: object) -> tuple[Deal, ...]:
+    return _tuple_of(Deal, "deals", value)
+
+
+def _certifications(value: object) -> tuple[Certification, ...]:
+    return _tuple_of(Certification, "certifications", value)
+
+
+def _managed_services(value: object) -> tuple[ManagedService, ...]:
+    return _tuple_of(ManagedService, "managed_services", value)
+
+
+def _index_by_id(records: tuple[Any, ...], name: str) -> dict[str, Any]:
+    index: dict[str, Any] = {}
+    for position, record in enumerate(records):
+        if record.id in index:
+            raise BookIntegrityError(
+                f"{name}[{position}].id", record.id, f"duplicates the id of another {name} entry"
+            )
+        index[record.id] = record
+    return index
+
+
+@frozen
+class Book:
+    """One partner's whole book: the partner and every record that earns or gates points.
+
+    A book checks on construction that ids are unique per kind and that every deal,
+    subscription and managed service names a client of the book; errors name the
+    record's position (``deals[3].client``) and the value.
+
+    Attributes:
+        partner: the partner whose book this is.
+        clients: the partner's clients.
+        subscriptions: the clients' subscriptions.
+        deals: deals and subscription changes, in any order.
+        certifications: the partner's certifications.
+        managed_services: the periods in which the partner services clients.
+    """
+
+    partner: Partner
+    clients: tuple[Client, ...] = field(default=(), converter=_clients)
+    subscriptions: tuple[Subscription, ...] = field(default=(), converter=_subscriptions)
+    deals: tuple[Deal, ...] = field(default=(), converter=_deals)
+    certifications: tuple[Certification, ...] = field(default=(), converter=_certifications)
+    managed_services: tuple[ManagedService, ...] = field(default=(), converter=_managed_services)
+    _clients: dict[str, Client] = field(init=False, eq=False, repr=False, hash=False)
+    _subscriptions: dict[str, Subscription] = field(init=False, eq=False, repr=False, hash=False)
+    _deals: dict[str, Deal] = field(init=False, eq=False, repr=False, hash=False)
+    _certifications: dict[str, Certification] = field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.partner, Partner):
+            raise InvalidRecordError("Book.partner", self.partner, "must be a Partner")
+        clients = _index_by_id(self.clients, "clients")
+        referring: tuple[tuple[str, tuple[Subscription | Deal | ManagedService, ...]], ...] = (
+            ("subscriptions", self.subscriptions),
+            ("deals", self.deals),
+            ("managed_services", self.managed_services),
+        )
+        for name, records in referring:
+            for position, record in enumerate(records):
+                if record.client not in clients:
+                    raise BookIntegrityError(
+                        f"{name}[{position}].client", record.client, "names no client of the book"
+                    )
+        object.__setattr__(self, "_clients", clients)
+        object.__setattr__(
+            self, "_subscriptions", _index_by_id(self.subscriptions, "subscriptions")
+        )
+        object.__setattr__(self, "_deals", _index_by_id(self.deals, "deals"))
+        object.__setattr__(
+            self, "_certifications", _index_by_id(self.certifications, "certifications")
+        )
+
+    def client(self, client_id: ClientId | str) -> Client:
+        """The client with this id.
+
+        Raises:
+            BookIntegrityError: when the book has no such client.
+        """
+        return self._lookup(self._clients, "client", client_id)
+
+    def subscription(self, subscription_id: SubscriptionId | str) -> Subscription:
+        """The subscription with this id."""
+        return self._lookup(self._subscriptions, "subscription", subscription_id)
+
+    def deal(self, deal_id: DealId | str) -> Deal:
+        """The deal with this id."""
+        return self._lookup(self._deals, "deal", deal_id)
+
+    def certification(self, certification_id: CertificationId | str) -> Certification:
+        """The certification with this id."""
+        return self._lookup(self._certifications, "certification", certification_id)
+
+    @staticmethod
+    def _lookup(index: dict[str, _R], kind: str, key: str) -> _R:
+        try:
+            return index[key]
+        except KeyError:
+            raise BookIntegrityError(kind, key, f"no {kind} with this id in the book") from None
+
+    def subscriptions_of(self, client_id: ClientId | str) -> tuple[Subscription, ...]:
+        """The client's subscriptions, in book order."""
+        return tuple(s for s in self.subscriptions if s.client == client_id)
+
+    def deals_of(self, client_id: ClientId | str) -> tuple[Deal, ...]:
+        """The client's deals, in book order."""
+        return tuple(d for d in self.deals if d.client == client_id)

@@ -1,0 +1,135 @@
+"""The exceptions partner_tiers raises, all in one place.
+
+Every exception the package raises on purpose derives from :class:`PartnerTiersError`,
+so a service can catch that one class at its edge::
+
+    PartnerTiersError
+    ├── InvalidRecordError      a record or book breaks a rule (field, value, why)
+    │   └── BookIntegrityError  duplicate ids, dangling references inside a book
+    ├── FileFormatError         a book or program file that cannot be read (all problems,
+    │                           each with its path and, where known, its line)
+    ├── LedgerError             conflicting point batches
+    ├── PricingError            no rate, currency or country rule covers a deal
+    └── ProgramError            a program that cannot be found or does not hold together
+        ├── UnknownProgramError
+        └── ProgramValidationError   every problem of a program file, at once
+
+Each class is also a :class:`ValueError` (or :class:`LookupError`) where that is what the
+caller would otherwise expect, so code written against the builtins keeps working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from attrs import frozen
+
+__all__ = [
+    "BookIntegrityError",
+    "FileFormatError",
+    "InvalidRecordError",
+    "LedgerError",
+    "PartnerTiersError",
+    "PricingError",
+    "Problem",
+    "ProgramError",
+    "ProgramValidationError",
+    "UnknownProgramError",
+]
+
+
+class PartnerTiersError(Exception):
+    """Base class of every error partner_tiers raises on purpose."""
+
+
+class InvalidRecordError(PartnerTiersError, ValueError):
+    """A value breaks a rule of the record it is given to.
+
+    Attributes:
+        field: the field's name, or its path inside a book (``deals[3].client``).
+        value: the offending value.
+        reason: what was expected, in words.
+    """
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field}: {reason} (got {value!r})")
+
+
+class BookIntegrityError(InvalidRecordError):
+    """The records of a book do not fit together: a duplicate id or a dangling reference."""
+
+
+@frozen
+class Problem:
+    """One problem found in an input: where it is, what is there, and what was expected.
+
+    Attributes:
+        path: where the problem is, e.g. ``deals[3].mrr_change.currency`` or
+            ``tiers[2].reach.total``; empty for the document as a whole.
+        message: what is wrong, in words.
+        value: the offending value, or None when there is none (a missing key).
+        line: the 1-based line in the file, where the format tells it.
+    """
+
+    path: str
+    message: str
+    value: object = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path or "(document)"
+        if self.line is not None:
+            where = f"line {self.line}: {where}"
+        shown = "" if self.value is None else f" (got {self.value!r})"
+        return f"{where}: {self.message}{shown}"
+
+
+class FileFormatError(PartnerTiersError, ValueError):
+    """A file could not be read: every problem found, each with its path.
+
+    Attributes:
+        source: the file's name (or ``<string>``).
+        problems: every problem found, not only the first.
+    """
+
+    def __init__(self, source: str, problems: Iterable[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        if len(self.problems) == 1:
+            return f"{self.source}: {self.problems[0]}"
+        lines = [f"{self.source}: {len(self.problems)} problems"]
+        lines += [f"  {problem}" for problem in self.problems]
+        return "\n".join(lines)
+
+    def lines(self) -> list[str]:
+        """One line per problem, each starting with the file's name."""
+        return [f"{self.source}: {problem}" for problem in self.problems]
+
+
+class LedgerError(PartnerTiersError, ValueError):
+    """Two point batches share an id but differ, or a batch is malformed."""
+
+
+class PricingError(PartnerTiersError, ValueError):
+    """No rule of the program covers a deal: a currency, a date or a rate row is missing.
+
+    The message names the deal (or managed period), the currency and the date.
+    """
+
+
+class ProgramError(PartnerTiersError, ValueError):
+    """A program cannot be used."""
+
+
+class UnknownProgramError(ProgramError, LookupError):
+    """No shipped program has the name, and no file is at that path."""
+
+
+class ProgramValidationError(ProgramError, FileFormatError):
+    """A program file (or program data) breaks the format or its rules: every problem."""

@@ -1,0 +1,376 @@
+"""The points ledger: immutable point batches and exact as-of queries over them.
+
+A batch is active from ``earned_on`` (inclusive) to ``expires_on`` (exclusive). The ledger
+turns every batch into two events, +points on ``earned_on`` and -points on ``expires_on``,
+sorts the events once, and keeps running sums per metric. A total as of a date is then
+one binary search over the event dates: O(log n) per query after an O(n log n) build.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from attrs import field, frozen
+
+from partner_tiers._errors import LedgerError
+from partner_tiers._records import SalesMotion
+from partner_tiers._values import ClientId, to_decimal
+
+__all__ = [
+    "LedgerTotals",
+    "Market",
+    "Movements",
+    "PointBatch",
+    "PointsLedger",
+    "Track",
+]
+
+ZERO = Decimal(0)
+
+
+class Track(enum.StrEnum):
+    """The two ways a partner earns points."""
+
+    SOLD = "sold"
+    MANAGED = "managed"
+
+
+class Market(enum.StrEnum):
+    """Growth markets earn a multiplier; every other country is standard."""
+
+    GROWTH = "growth"
+    STANDARD = "standard"
+
+
+def _points(value: object) -> Decimal:
+    return to_decimal(value, field_name="PointBatch.points")
+
+
+def _usd(value: object) -> Decimal:
+    return to_decimal(value, field_name="PointBatch.mrr_usd")
+
+
+@frozen
+class PointBatch:
+    """Points earned (or taken away) at once, with where they came from.
+
+    Attributes:
+        id: unique in the ledger, e.g. ``sold:d-3`` or ``managed:c-fabrikam:s-fab-mkt:0``.
+        track: sold or managed.
+        motion: sourced, assisted, or none (managed credit, adjustments).
+        client: the client the points come from.
+        points: exact points; negative for downgrades and churn.
+        earned_on: first day the points count.
+        expires_on: first day they no longer count, or None if they never expire.
+        origin: the deal id, or the managed-credit period, that produced the batch.
+        program: the program version that priced the batch.
+        rate: points per 100 USD-equivalent applied, multiplier included.
+        rule: the rate row and currency table that priced it, in words.
+        market: growth or standard, from the client's country.
+        mrr_usd: the USD-equivalent MRR the batch priced (the partner's share for managed
+            credit); the legacy MRR tracks sum it.
+        offsets: for a negative batch, the id of the batch it reduces.
+    """
+
+    id: str
+    track: Track = field(converter=Track)
+    motion: SalesMotion = field(converter=SalesMotion)
+    client: ClientId
+    points: Decimal = field(converter=_points)
+    earned_on: dt.date
+    expires_on: dt.date | None
+    origin: str
+    program: str = ""
+    rate: Decimal = field(default=ZERO, converter=_points)
+    rule: str = ""
+    market: Market = field(default=Market.STANDARD, converter=Market)
+    mrr_usd: Decimal = field(default=ZERO, converter=_usd)
+    offsets: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.expires_on is not None and self.expires_on <= self.earned_on:
+            raise LedgerError(
+                f"PointBatch.expires_on: {self.expires_on} must be after earned_on "
+                f"{self.earned_on} (batch {self.id!r})"
+            )
+
+    def active_on(self, day: dt.date) -> bool:
+        """True when the batch counts on the day."""
+        return self.earned_on <= day and (self.expires_on is None or day < self.expires_on)
+
+    def expired_on(self, day: dt.date) -> bool:
+        """True when the batch was earned and has stopped counting by the day."""
+        return self.expires_on is not None and self.expires_on <= day
+
+
+@frozen
+class LedgerTotals:
+    """Point totals (and USD-equivalent MRR) as of one date.
+
+    Attributes:
+        sold: sold points, whatever the motion.
+        sourced: sold points from partner-sourced deals.
+        assisted: sold points from partner-assisted deals.
+        managed: managed points.
+        sold_mrr_usd: USD-equivalent MRR of the active sold batches.
+        managed_mrr_usd: USD-equivalent managed MRR (the partner's share).
+        total: sold + managed.
+    """
+
+    sold: Decimal = ZERO
+    sourced: Decimal = ZERO
+    assisted: Decimal = ZERO
+    managed: Decimal = ZERO
+    sold_mrr_usd: Decimal = ZERO
+    managed_mrr_usd: Decimal = ZERO
+    total: Decimal = field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "total", self.sold + self.managed)
+
+    def as_dict(self) -> dict[str, Decimal]:
+        """The points totals by name: sold, sourced, assisted, managed and total."""
+        return {
+            "sold": self.sold,
+            "sourced": self.sourced,
+            "assisted": self.assisted,
+            "managed": self.managed,
+            "total": self.total,
+        }
+
+
+_METRICS = 6
+
+
+def _vector(batch: PointBatch) -> tuple[Decimal, ...]:
+    sold = batch.points if batch.track is Track.SOLD else ZERO
+    return (
+        sold,
+        sold if batch.motion is SalesMotion.SOURCED else ZERO,
+        sold if batch.motion is SalesMotion.ASSISTED else ZERO,
+        batch.points if batch.track is Track.MANAGED else ZERO,
+        batch.mrr_usd if batch.track is Track.SOLD else ZERO,
+        batch.mrr_usd if batch.track is Track.MANAGED else ZERO,
+    )
+
+
+class _PrefixIndex:
+    """Running sums of the metric vectors over the sorted event dates of some batches."""
+
+    __slots__ = ("dates", "sums")
+
+    def __init__(self, batches: Iterable[PointBatch]) -> None:
+        changes: dict[dt.date, list[Decimal]] = {}
+        for batch in batches:
+            vector = _vector(batch)
+            start = changes.setdefault(batch.earned_on, [ZERO] * _METRICS)
+            for i in range(_METRICS):
+                start[i] += vector[i]
+            if batch.expires_on is not None:
+                end = changes.setdefault(batch.expires_on, [ZERO] * _METRICS)
+                for i in range(_METRICS):
+                    end[i] -= vector[i]
+        self.dates: list[dt.date] = sorted(changes)
+        self.sums: list[tuple[Decimal, ...]] = []
+        running = [ZERO] * _METRICS
+        for day in self.dates:
+            delta = changes[day]
+            running = [running[i] + delta[i] for i in range(_METRICS)]
+            self.sums.append(tuple(running))
+
+    def at(self, day: dt.date) -> LedgerTotals:
+        position = bisect.bisect_right(self.dates, day)
+        if position == 0:
+            return LedgerTotals()
+        sums = self.sums[position - 1]
+        return LedgerTotals(
+            sold=sums[0],
+            sourced=sums[1],
+            assisted=sums[2],
+            managed=sums[3],
+            sold_mrr_usd=sums[4],
+            managed_mrr_usd=sums[5],
+        )
+
+    def level_changes(self, start: dt.date, end: dt.date) -> Iterator[tuple[Decimal, ...]]:
+        """The net change of every metric on each event date in [start, end)."""
+        low = bisect.bisect_left(self.dates, start)
+        high = bisect.bisect_left(self.dates, end)
+        for position in range(low, high):
+            before = self.sums[position - 1] if position else (ZERO,) * _METRICS
+            after = self.sums[position]
+            yield tuple(after[i] - before[i] for i in range(_METRICS))
+
+
+@frozen
+class Movements:
+    """Points gained and lost over a date range, both as non-negative totals.
+
+    Sold points: ``new`` sums the positive batches earned in the range; ``lost`` sums what
+    expired in the range (net of reductions expiring with it) and the reductions made in
+    it. Managed points are a level: ``new`` and ``lost`` sum its rises and falls.
+
+    Attributes:
+        new: points gained.
+        lost: points lost.
+    """
+
+    new: LedgerTotals
+    lost: LedgerTotals
+
+
+def _canonical(batches: Iterable[PointBatch]) -> tuple[PointBatch, ...]:
+    by_id: dict[str, PointBatch] = {}
+    for batch in batches:
+        if not isinstance(batch, PointBatch):
+            raise LedgerError(f"PointsLedger.batches: {batch!r} is not a PointBatch")
+        known = by_id.get(batch.id)
+        if known is None:
+            by_id[batch.id] = batch
+        elif known != batch:
+            raise LedgerError(
+                f"PointsLedger.batches: batch id {batch.id!r} is already in the ledger "
+                "with other content"
+            )
+    return tuple(sorted(by_id.values(), key=lambda b: (b.earned_on, b.id)))
+
+
+@frozen
+class PointsLedger:
+    """An immutable collection of point batches with exact as-of queries.
+
+    Batches are kept in (earned_on, id) order; adding a batch that is already there
+    changes nothing, and the same id with other content raises :class:`LedgerError`.
+    Negative batches are kept as they are, never dropped or clamped.
+
+    ``totals(as_of=d)`` costs O(log n): the ledger keeps the batches' start and end
+    events sorted by date with running sums per metric and finds ``d`` by binary search.
+    Per-client and per-market totals use indexes of their own, built on first use.
+    """
+
+    batches: tuple[PointBatch, ...] = field(default=(), converter=_canonical)
+    _index: _PrefixIndex = field(init=False, eq=False, repr=False, hash=False)
+    _sub_indexes: dict[Any, _PrefixIndex] = field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_index", _PrefixIndex(self.batches))
+        object.__setattr__(self, "_sub_indexes", {})
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __iter__(self) -> Iterator[PointBatch]:
+        return iter(self.batches)
+
+    def add(self, *batches: PointBatch) -> PointsLedger:
+        """A new ledger with the batches added (the ledger itself is unchanged)."""
+        return PointsLedger((*self.batches, *batches))
+
+    def batch(self, batch_id: str) -> PointBatch:
+        """The batch with this id.
+
+        Raises:
+            LedgerError: when there is none.
+        """
+        for candidate in self.batches:
+            if candidate.id == batch_id:
+                return candidate
+        raise LedgerError(f"batch_id: no batch {batch_id!r} in the ledger")
+
+    def _sub_index(self, key: Any, keep: Callable[[PointBatch], bool]) -> _PrefixIndex:
+        index = self._sub_indexes.get(key)
+        if index is None:
+            index = _PrefixIndex(b for b in self.batches if keep(b))
+            self._sub_indexes[key] = index
+        return index
+
+    def totals(
+        self,
+        as_of: dt.date,
+        *,
+        client: ClientId | str | None = None,
+        market: Market | None = None,
+    ) -> LedgerTotals:
+        """Totals of the batches active on ``as_of``, optionally of one client or market."""
+        if client is None and market is None:
+            return self._index.at(as_of)
+        key = ("filter", client, market)
+        return self._sub_index(
+            key,
+            lambda b: (
+                (client is None or b.client == client) and (market is None or b.market is market)
+            ),
+        ).at(as_of)
+
+    def clients(self) -> tuple[ClientId, ...]:
+        """Every client that has a batch, sorted."""
+        return tuple(sorted({b.client for b in self.batches}))
+
+    def totals_by_client(self, as_of: dt.date) -> Mapping[ClientId, LedgerTotals]:
+        """Totals as of the date for every client with a batch."""
+        return {client: self.totals(as_of, client=client) for client in self.clients()}
+
+    def totals_by_market(self, as_of: dt.date) -> Mapping[Market, LedgerTotals]:
+        """Totals as of the date for growth and standard markets."""
+        return {market: self.totals(as_of, market=market) for market in Market}
+
+    def active(self, as_of: dt.date) -> tuple[PointBatch, ...]:
+        """The batches that count on the date."""
+        return tuple(b for b in self.batches if b.active_on(as_of))
+
+    def expired(self, as_of: dt.date) -> tuple[PointBatch, ...]:
+        """The batches that had expired by the date."""
+        return tuple(b for b in self.batches if b.expired_on(as_of))
+
+    def expiring(self, start: dt.date, end: dt.date) -> tuple[PointBatch, ...]:
+        """The batches whose expiry date falls in [start, end)."""
+        return tuple(
+            b for b in self.batches if b.expires_on is not None and start <= b.expires_on < end
+        )
+
+    def movements(self, start: dt.date, end: dt.date) -> Movements:
+        """Points gained and lost in [start, end); see :class:`Movements`."""
+        sold_new = [ZERO] * _METRICS
+        sold_lost = [ZERO] * _METRICS
+        for batch in self.batches:
+            if batch.track is not Track.SOLD:
+                continue
+            vector = _vector(batch)
+            if start <= batch.earned_on < end:
+                target, sign = (sold_new, 1) if batch.points > 0 else (sold_lost, -1)
+                for i in range(_METRICS):
+                    target[i] += sign * vector[i]
+            if batch.expires_on is not None and start <= batch.expires_on < end:
+                for i in range(_METRICS):
+                    sold_lost[i] += vector[i]
+        managed_new = ZERO
+        managed_lost = ZERO
+        managed_usd_new = ZERO
+        managed_usd_lost = ZERO
+        for change in self._index.level_changes(start, end):
+            if change[3] > 0:
+                managed_new += change[3]
+                managed_usd_new += change[5]
+            elif change[3] < 0:
+                managed_lost -= change[3]
+                managed_usd_lost -= change[5]
+        return Movements(
+            new=_totals(sold_new, managed_new, managed_usd_new),
+            lost=_totals(sold_lost, managed_lost, managed_usd_lost),
+        )
+
+
+def _totals(sold: list[Decimal], managed: Decimal, managed_usd: Decimal) -> LedgerTotals:
+    return LedgerTotals(
+        sold=sold[0],
+        sourced=sold[1],
+        assisted=sold[2],
+        managed=managed,
+        sold_mrr_usd=sold[4],
+        managed_mrr_usd=managed_usd,
+    )

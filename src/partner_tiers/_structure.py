@@ -1,0 +1,261 @@
+"""A strict cattrs converter for the file formats, and the walk from cattrs' errors to
+:class:`Problem` values with paths (``deals[3].mrr_change.currency``).
+
+cattrs does the structuring; this module only makes it strict (no float for a Decimal,
+no ``"5"`` for an int, no string iterated as a list), and reports every error at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import enum
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_unstructure_fn
+
+from partner_tiers._errors import BookIntegrityError, InvalidRecordError, Problem
+from partner_tiers._values import to_decimal
+
+__all__ = ["make_converter", "problems_from"]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class ExpectedError(ValueError):
+    """A value of the wrong shape, with what was expected."""
+
+    def __init__(self, expected: str, value: object) -> None:
+        self.expected = expected
+        self.value = value
+        super().__init__(f"expected {expected}")
+
+
+def _structure_str(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        raise ExpectedError("a string", value)
+    return value
+
+
+def _structure_int(value: object, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ExpectedError("an integer", value)
+    return value
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise ExpectedError("true or false", value)
+    return value
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise ExpectedError("a decimal number as a string", value)
+    try:
+        return to_decimal(value)
+    except InvalidRecordError:
+        raise ExpectedError("a decimal number", value) from None
+
+
+def _structure_date(value: object, _: type) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ExpectedError("a date as YYYY-MM-DD", value)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ExpectedError("a real calendar date (YYYY-MM-DD)", value) from None
+
+
+def _is_homogeneous_tuple(kind: Any) -> bool:
+    args = get_args(kind)
+    return get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _is_attrs_class(kind: Any) -> bool:
+    return isinstance(kind, type) and attrs.has(kind)
+
+
+def make_converter(renames: Mapping[tuple[Any, str], str] | None = None) -> cattrs.Converter:
+    """A converter that refuses loose input and names every field it cannot read.
+
+    Args:
+        renames: (class, attribute) -> key in the file, for attributes whose name in
+            Python differs from the file's key (``ManagedService.since`` is ``from``).
+    """
+    renames = dict(renames or {})
+    converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_structure_hook(dt.date, _structure_date)
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+
+    def tuple_hook(kind: Any) -> Callable[[object, Any], tuple[Any, ...]]:
+        item_type = get_args(kind)[0]
+        item_hook = converter.get_structure_hook(item_type)
+
+        def structure(value: object, _: Any) -> tuple[Any, ...]:
+            if not isinstance(value, (list, tuple)):
+                raise ExpectedError("a list", value)
+            items: list[Any] = []
+            errors: list[Exception] = []
+            for index, item in enumerate(value):
+                try:
+                    items.append(item_hook(item, item_type))
+                except Exception as error:  # noqa: BLE001 - collected and re-raised below
+                    error.__notes__ = [
+                        *getattr(error, "__notes__", []),
+                        IterableValidationNote(
+                            f"Structuring {kind} @ index {index}", index, item_type
+                        ),
+                    ]
+                    errors.append(error)
+            if errors:
+                raise IterableValidationError(f"While structuring {kind}", errors, kind)
+            return tuple(items)
+
+        return structure
+
+    converter.register_structure_hook_factory(_is_homogeneous_tuple, tuple_hook)
+
+    def enum_hook(kind: type[enum.Enum]) -> Callable[[object, Any], enum.Enum]:
+        choices = ", ".join(str(member.value) for member in kind)
+
+        def structure(value: object, _: Any) -> enum.Enum:
+            try:
+                return kind(value)
+            except ValueError:
+                raise ExpectedError(f"one of {choices}", value) from None
+
+        return structure
+
+    converter.register_structure_hook_factory(
+        lambda kind: isinstance(kind, type) and issubclass(kind, enum.Enum), enum_hook
+    )
+
+    def mapping_check(kind: Any) -> Callable[[object, Any], Any]:
+        from cattrs.gen import make_dict_structure_fn
+
+        overrides = {
+            name: cattrs.override(rename=key) for (cls, name), key in renames.items() if cls is kind
+        }
+        inner = make_dict_structure_fn(kind, converter, **overrides)  # type: ignore[arg-type]
+
+        def structure(value: object, _: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise ExpectedError("a table of keys and values", value)
+            return inner(value, kind)
+
+        return structure
+
+    def unstructure_factory(kind: Any) -> Callable[[Any], dict[str, Any]]:
+        overrides = {
+            name: cattrs.override(rename=key) for (cls, name), key in renames.items() if cls is kind
+        }
+        unstructure: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
+            kind,
+            converter,
+            _cattrs_omit_if_default=True,
+            **overrides,  # type: ignore[arg-type]
+        )
+        return unstructure
+
+    converter.register_structure_hook_factory(_is_attrs_class, mapping_check)
+    converter.register_unstructure_hook_factory(_is_attrs_class, unstructure_factory)
+    return converter
+
+
+def _lookup(data: object, path: Sequence[str | int]) -> object:
+    for key in path:
+        try:
+            data = data[key]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _render(path: Sequence[str | int]) -> str:
+    out = ""
+    for key in path:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else key)
+    return out
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def problems_from(
+    error: BaseException,
+    data: object,
+    renames: Mapping[tuple[Any, str], str] | None = None,
+    path: Sequence[str | int] = (),
+) -> list[Problem]:
+    """Every problem inside a (possibly nested) cattrs error, each with its path.
+
+    Args:
+        error: what the converter raised.
+        data: the raw input, to show the value found at each path.
+        renames: the same renames the converter was made with.
+        path: where ``error`` happened, for the recursion.
+    """
+    names = {name: key for (_cls, name), key in (renames or {}).items()}
+    problems: list[Problem] = []
+    if isinstance(error, IterableValidationError):
+        with_notes, without = error.group_exceptions()
+        for inner, note in with_notes:
+            problems += problems_from(inner, data, renames, (*path, note.index))
+        for inner in without:
+            problems += problems_from(inner, data, renames, path)
+    elif isinstance(error, ClassValidationError):
+        with_notes_cls, without = error.group_exceptions()
+        for inner, attribute_note in with_notes_cls:
+            key = names.get(attribute_note.name, attribute_note.name)
+            problems += problems_from(inner, data, renames, (*path, key))
+        for inner in without:
+            problems += problems_from(inner, data, renames, path)
+    elif isinstance(error, ForbiddenExtraKeysError):
+        known = [names.get(a.name, a.name) for a in attrs.fields(error.cl) if a.init]
+        for extra in sorted(error.extra_fields):
+            problems.append(
+                Problem(
+                    _render((*path, extra)),
+                    f"unknown key{_suggest(extra, known)}",
+                    None,
+                )
+            )
+    elif isinstance(error, KeyError):
+        problems.append(Problem(_render(path), "is required but missing"))
+    elif isinstance(error, ExpectedError):
+        problems.append(Problem(_render(path), f"expected {error.expected}", error.value))
+    elif isinstance(error, BookIntegrityError):
+        problems.append(Problem(error.field, error.reason, error.value))
+    elif isinstance(error, InvalidRecordError):
+        # A record refused the value: the record names its own field.
+        field_name = error.field.rpartition(".")[2]
+        here = _render(path)
+        if field_name and not here.endswith(field_name):
+            here = f"{here}.{field_name}" if here else field_name
+        problems.append(Problem(here, error.reason, error.value))
+    elif isinstance(error, ValueError):
+        problems.append(Problem(_render(path), str(error), _lookup(data, path)))
+    else:
+        problems.append(Problem(_render(path), f"cannot be read: {error}", _lookup(data, path)))
+    return problems

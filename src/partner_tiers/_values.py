@@ -1,0 +1,120 @@
+"""Plain values the records are made of: exact decimals, dates, codes and money.
+
+Everything here is layer 1: no files, no clock, no program rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any, NewType
+
+from attrs import Attribute, field, frozen
+
+from partner_tiers._codes import COUNTRY_CODES, CURRENCY_CODES
+from partner_tiers._errors import InvalidRecordError
+
+__all__ = [
+    "CertificationId",
+    "ClientId",
+    "DealId",
+    "Money",
+    "PartnerId",
+    "SubscriptionId",
+    "check_country",
+    "check_date",
+    "to_decimal",
+]
+
+PartnerId = NewType("PartnerId", str)
+ClientId = NewType("ClientId", str)
+SubscriptionId = NewType("SubscriptionId", str)
+DealId = NewType("DealId", str)
+CertificationId = NewType("CertificationId", str)
+
+
+def to_decimal(value: object, *, field_name: str = "amount") -> Decimal:
+    """Turn an int, a Decimal or a decimal string into a finite Decimal.
+
+    Floats are refused: ``0.1`` has no exact binary value, and money and points are exact.
+
+    Raises:
+        InvalidRecordError: for a float, a bool, a non-numeric string, NaN or infinity.
+    """
+    if isinstance(value, (bool, float)):
+        raise InvalidRecordError(
+            field_name, value, "must be a Decimal, an int or a decimal string, not a float"
+        )
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise InvalidRecordError(field_name, value, "is not a decimal number") from None
+    else:
+        raise InvalidRecordError(field_name, value, "must be a Decimal, an int or a decimal string")
+    if not number.is_finite():
+        raise InvalidRecordError(field_name, value, "must be a finite number")
+    return number
+
+
+def check_date(record: str, name: str, value: object) -> None:
+    """Refuse anything but a :class:`datetime.date` (a datetime is refused too)."""
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise InvalidRecordError(f"{record}.{name}", value, "must be a date")
+
+
+def check_country(record: str, name: str, value: object) -> None:
+    """Refuse anything but an ISO 3166-1 alpha-2 code in upper case."""
+    if not isinstance(value, str) or value not in COUNTRY_CODES:
+        raise InvalidRecordError(
+            f"{record}.{name}", value, "must be an ISO 3166-1 alpha-2 country code"
+        )
+
+
+def _amount(value: object) -> Decimal:
+    return to_decimal(value, field_name="Money.amount")
+
+
+def _check_currency(_instance: object, _attribute: Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or value not in CURRENCY_CODES:
+        raise InvalidRecordError("Money.currency", value, "must be an ISO 4217 currency code")
+
+
+@frozen(order=False)
+class Money:
+    """An exact amount of one currency.
+
+    There is no default currency and no float: ``Money("1200.00", "EUR")`` or
+    ``Money(Decimal("1200"), "EUR")``.
+
+    Attributes:
+        amount: the amount, an exact Decimal (ints and decimal strings are converted).
+        currency: the ISO 4217 code, e.g. ``"EUR"``.
+    """
+
+    amount: Decimal = field(converter=_amount)
+    currency: str = field(validator=_check_currency)
+
+    def _same_currency(self, other: Money) -> None:
+        if self.currency != other.currency:
+            raise InvalidRecordError(
+                "Money.currency", other.currency, f"cannot combine with {self.currency}"
+            )
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
