@@ -14,6 +14,8 @@ from partner_tiers._bookfile import (
     load_book,
     loads_book,
 )
+from partner_tiers._context import Context
+from partner_tiers._engine import TierChange, TierStatus, evaluate, statuses
 from partner_tiers._errors import (
     BookIntegrityError,
     FileFormatError,
@@ -26,7 +28,31 @@ from partner_tiers._errors import (
     ProgramValidationError,
     UnknownProgramError,
 )
+from partner_tiers._explain import Explanation, Reason
+from partner_tiers._gates import GateOutcome, GateResult, GateRule, GateSpec
+from partner_tiers._ladder import Tier
 from partner_tiers._ledger import LedgerTotals, Market, Movements, PointBatch, PointsLedger, Track
+from partner_tiers._policy import Promotion, ReviewPolicy
+from partner_tiers._pricing import build_ledger
+from partner_tiers._program import Program
+from partner_tiers._programfile import (
+    check_program,
+    dumps_program,
+    list_programs,
+    load_program,
+    loads_program,
+    program_from_dict,
+    program_to_dict,
+)
+from partner_tiers._rates import (
+    CurrencyTable,
+    ExpiryRule,
+    GrowthMarkets,
+    RateRow,
+    RoundingMode,
+    RoundingRule,
+    Source,
+)
 from partner_tiers._records import (
     Certification,
     Client,
@@ -40,6 +66,9 @@ from partner_tiers._records import (
     SalesMotion,
     Subscription,
 )
+from partner_tiers._registry import Registry
+from partner_tiers._timeline import Timeline, timeline
+from partner_tiers._tracks import TrackRule, TrackSpec
 from partner_tiers._values import (
     CertificationId,
     ClientId,
@@ -58,10 +87,19 @@ __all__ = [
     "CertificationId",
     "Client",
     "ClientId",
+    "Context",
+    "CurrencyTable",
     "Deal",
     "DealId",
     "DealKind",
+    "ExpiryRule",
+    "Explanation",
     "FileFormatError",
+    "GateOutcome",
+    "GateResult",
+    "GateRule",
+    "GateSpec",
+    "GrowthMarkets",
     "InvalidRecordError",
     "LedgerError",
     "LedgerTotals",
@@ -76,21 +114,47 @@ __all__ = [
     "PointsLedger",
     "PricingError",
     "Problem",
+    "Program",
     "ProgramError",
     "ProgramValidationError",
+    "Promotion",
+    "RateRow",
+    "Reason",
+    "Registry",
     "Relationship",
     "RenewalOwner",
     "RenewalProposal",
+    "ReviewPolicy",
+    "RoundingMode",
+    "RoundingRule",
     "SalesMotion",
+    "Source",
     "Subscription",
     "SubscriptionId",
+    "Tier",
+    "TierChange",
+    "TierStatus",
+    "Timeline",
     "Track",
+    "TrackRule",
+    "TrackSpec",
     "UnknownProgramError",
     "__version__",
     "book_from_dict",
     "book_to_dict",
+    "build_ledger",
+    "check_program",
     "dump_book",
     "dumps_book",
+    "dumps_program",
+    "evaluate",
+    "list_programs",
     "load_book",
+    "load_program",
     "loads_book",
+    "loads_program",
+    "program_from_dict",
+    "program_to_dict",
+    "statuses",
+    "timeline",
 ]

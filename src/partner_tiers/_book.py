@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from attrs import field, frozen
@@ -31,6 +32,17 @@ def _tuple_of(kind: type[_R], name: str, value: object) -> tuple[_R, ...]:
         if not isinstance(item, kind):
             raise InvalidRecordError(f"{name}[{index}]", item, f"must be a {kind.__name__}")
     return items
+
+
+def _facts(value: object) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InvalidRecordError("Book.facts", value, "must be a mapping of names to values")
+    for key, item in value.items():
+        if not isinstance(key, str) or not key:
+            raise InvalidRecordError("facts", key, "names must be non-empty strings")
+        if isinstance(item, float):
+            raise InvalidRecordError(f"facts.{key}", item, "must not be a float")
+    return MappingProxyType(dict(value))
 
 
 def _clients(value: object) -> tuple[Client, ...]:
@@ -79,6 +91,8 @@ class Book:
         deals: deals and subscription changes, in any order.
         certifications: the partner's certifications.
         managed_services: the periods in which the partner services clients.
+        facts: further facts about the partner that gates read, by name, e.g.
+            ``{"retention": Decimal("0.87"), "invited": True, "team_certifications": 120}``.
     """
 
     partner: Partner
@@ -87,6 +101,7 @@ class Book:
     deals: tuple[Deal, ...] = field(default=(), converter=_deals)
     certifications: tuple[Certification, ...] = field(default=(), converter=_certifications)
     managed_services: tuple[ManagedService, ...] = field(default=(), converter=_managed_services)
+    facts: Mapping[str, Any] = field(factory=dict, converter=_facts, hash=False)
     _clients: dict[str, Client] = field(init=False, eq=False, repr=False, hash=False)
     _subscriptions: dict[str, Subscription] = field(init=False, eq=False, repr=False, hash=False)
     _deals: dict[str, Deal] = field(init=False, eq=False, repr=False, hash=False)

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import enum
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, get_args, get_origin
 
@@ -23,7 +23,7 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
-from cattrs.gen import make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from partner_tiers._errors import BookIntegrityError, InvalidRecordError, Problem
 from partner_tiers._values import to_decimal
@@ -31,6 +31,7 @@ from partner_tiers._values import to_decimal
 __all__ = ["make_converter", "problems_from"]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DECIMAL = re.compile(r"-?\d+\.\d+")
 
 
 class ExpectedError(ValueError):
@@ -80,6 +81,11 @@ def _structure_date(value: object, _: type) -> dt.date:
         raise ExpectedError("a real calendar date (YYYY-MM-DD)", value) from None
 
 
+def _plain_number(value: Decimal) -> Decimal | int:
+    """Whole numbers as ints, so a TOML file says ``10`` rather than ``10.0``."""
+    return int(value) if value == value.to_integral_value() else value
+
+
 def _is_homogeneous_tuple(kind: Any) -> bool:
     args = get_args(kind)
     return get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis
@@ -89,22 +95,45 @@ def _is_attrs_class(kind: Any) -> bool:
     return isinstance(kind, type) and attrs.has(kind)
 
 
-def make_converter(renames: Mapping[tuple[Any, str], str] | None = None) -> cattrs.Converter:
+def make_converter(
+    renames: Mapping[tuple[Any, str], str] | None = None,
+    *,
+    omit: Collection[tuple[Any, str]] = (),
+    native: bool = False,
+) -> cattrs.Converter:
     """A converter that refuses loose input and names every field it cannot read.
 
     Args:
         renames: (class, attribute) -> key in the file, for attributes whose name in
             Python differs from the file's key (``ManagedService.since`` is ``from``).
+        omit: (class, attribute) pairs that are not part of the file format.
+        native: unstructure Decimals and dates as themselves (for TOML and YAML, which
+            have such types) rather than as strings (for JSON).
     """
     renames = dict(renames or {})
+    omitted = set(omit)
     converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
-    converter.register_structure_hook(str, _structure_str)
+    # Matched by identity, not by singledispatch: str enums must reach enum_hook below.
+    converter.register_structure_hook_func(lambda kind: kind is str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_structure_hook(dt.date, _structure_date)
-    converter.register_unstructure_hook(Decimal, str)
-    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    if native:
+        converter.register_unstructure_hook(Decimal, _plain_number)
+    else:
+        converter.register_unstructure_hook(Decimal, str)
+        converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    converter.register_unstructure_hook_factory(
+        lambda kind: get_origin(kind) in (frozenset, set),  # type: ignore[comparison-overlap]
+        lambda kind: lambda value: sorted(converter.unstructure(item) for item in value),
+    )
+    converter.register_unstructure_hook_factory(
+        lambda kind: get_origin(kind) is Mapping or kind is Mapping,  # type: ignore[comparison-overlap]
+        lambda kind: (
+            lambda value: {key: converter.unstructure(item) for key, item in value.items()}
+        ),
+    )
 
     def tuple_hook(kind: Any) -> Callable[[object, Any], tuple[Any, ...]]:
         item_type = get_args(kind)[0]
@@ -134,6 +163,20 @@ def make_converter(renames: Mapping[tuple[Any, str], str] | None = None) -> catt
 
     converter.register_structure_hook_factory(_is_homogeneous_tuple, tuple_hook)
 
+    def free_mapping(value: object, _: Any) -> dict[str, Any]:
+        # Parameters and facts: any scalar, with decimal strings read as exact numbers
+        # (JSON writes Decimals as strings; this reads them back equal).
+        if not isinstance(value, Mapping):
+            raise ExpectedError("a table of keys and values", value)
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if isinstance(item, str) and _DECIMAL.fullmatch(item):
+                item = Decimal(item)
+            out[str(key)] = item
+        return out
+
+    converter.register_structure_hook_func(lambda kind: kind == Mapping[str, Any], free_mapping)
+
     def enum_hook(kind: type[enum.Enum]) -> Callable[[object, Any], enum.Enum]:
         choices = ", ".join(str(member.value) for member in kind)
 
@@ -149,13 +192,16 @@ def make_converter(renames: Mapping[tuple[Any, str], str] | None = None) -> catt
         lambda kind: isinstance(kind, type) and issubclass(kind, enum.Enum), enum_hook
     )
 
-    def mapping_check(kind: Any) -> Callable[[object, Any], Any]:
-        from cattrs.gen import make_dict_structure_fn
-
-        overrides = {
+    def overrides_for(kind: Any) -> dict[str, Any]:
+        found: dict[str, Any] = {
             name: cattrs.override(rename=key) for (cls, name), key in renames.items() if cls is kind
         }
-        inner = make_dict_structure_fn(kind, converter, **overrides)  # type: ignore[arg-type]
+        found.update({name: cattrs.override(omit=True) for cls, name in omitted if cls is kind})
+        return found
+
+    def mapping_check(kind: Any) -> Callable[[object, Any], Any]:
+        overrides = overrides_for(kind)
+        inner = make_dict_structure_fn(kind, converter, **overrides)
 
         def structure(value: object, _: Any) -> Any:
             if not isinstance(value, Mapping):
@@ -165,14 +211,12 @@ def make_converter(renames: Mapping[tuple[Any, str], str] | None = None) -> catt
         return structure
 
     def unstructure_factory(kind: Any) -> Callable[[Any], dict[str, Any]]:
-        overrides = {
-            name: cattrs.override(rename=key) for (cls, name), key in renames.items() if cls is kind
-        }
+        overrides = overrides_for(kind)
         unstructure: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
             kind,
             converter,
             _cattrs_omit_if_default=True,
-            **overrides,  # type: ignore[arg-type]
+            **overrides,
         )
         return unstructure
 

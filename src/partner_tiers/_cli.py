@@ -1,0 +1,231 @@
+"""The ``partner-tiers`` command line.
+
+Bad input -- a missing file, a malformed book or program, an impossible date -- is
+answered with exit code 2 and one line naming the file, the field and the value, never a
+traceback. ``validate`` prints every problem of a program file, one per line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from partner_tiers._book import Book
+from partner_tiers._bookfile import load_book, loads_book
+from partner_tiers._engine import TierStatus, evaluate
+from partner_tiers._errors import FileFormatError, PartnerTiersError
+from partner_tiers._program import Program
+from partner_tiers._programfile import dumps_program, list_programs, load_program
+
+__all__ = ["DEMO_AS_OF", "demo_book", "main"]
+
+DEMO_AS_OF = dt.date(2025, 9, 30)
+"""The date the demo evaluates on: the library never reads the clock."""
+
+DEFAULT_PROGRAM = "hubspot-2025"
+
+EXIT_BAD_INPUT = 2
+
+
+def demo_book() -> Book:
+    """The built-in demo book (the Northwind Digital example)."""
+    text = (resources.files("partner_tiers") / "data" / "northwind.json").read_bytes()
+    return loads_book(text, source="northwind.json")
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: object) -> dt.date | None:
+    """Parse an option's ISO date, naming the option and the value when it is not one."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        option = param.opts[0] if param.opts else "date"
+        raise click.BadParameter(
+            f"{option}: expected a date as YYYY-MM-DD (got {value!r})", ctx, param
+        ) from None
+
+
+def _book(path: str) -> Book:
+    return load_book(path)
+
+
+def _program(name_or_path: str) -> Program:
+    return load_program(name_or_path)
+
+
+def _one_line(error: BaseException) -> str:
+    if isinstance(error, FileFormatError):
+        return "; ".join(error.lines())
+    return " ".join(str(error).split())
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"partner-tiers: error: {message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="partner-tiers")
+def cli() -> None:
+    """Points, tiers and explanations for solutions-partner programs."""
+
+
+def _bar(value: Decimal, line: Decimal | None, width: int = 30) -> str:
+    if line is None or line <= 0:
+        return ""
+    filled = min(width, int(value / line * width)) if value > 0 else 0
+    return "[" + "#" * filled + "." * (width - filled) + "]"
+
+
+def _dashboard(book: Book, status: TierStatus, program: Program) -> str:
+    from partner_tiers._views import alerts, points_breakdown
+
+    lines = [
+        f"{book.partner.name} ({book.partner.id}) - {status.program} as of {status.as_of}",
+        f"Tier: {status.tier or 'untiered'}   qualified: {status.qualified_tier or 'untiered'}"
+        f"   next: {status.next_tier or '-'}   next review: {status.next_review}"
+        f" (projected {status.projected_tier or 'untiered'})",
+        "",
+        "Tracks            value      next-tier line   retain line",
+    ]
+    for track, value in status.values.items():
+        reach = status.next_tier_reach.get(track)
+        retain = status.retain_minimum.get(track)
+        lines.append(
+            f"  {track:<14}{value:>10}   {reach if reach is not None else '-':>12}   "
+            f"{retain if retain is not None else '-':>11}  {_bar(value, reach)}"
+        )
+    lines += ["", "Gates"]
+    for gate in status.gates:
+        lines.append(f"  {'PASS' if gate.passed else 'FAIL'}  {gate.name}: {gate.reason}")
+    due = alerts(book, as_of=status.as_of, within_days=365)
+    lines += ["", f"Alerts: {len(due.items)} renewal decisions within 365 days"]
+    for item in due.items:
+        lines.append(
+            f"  {item.renews_on}  {item.client_name} ({item.subscription}) owner: "
+            f"{item.renewal_owner or '-'}"
+        )
+    breakdown = points_breakdown(book, program, as_of=status.as_of)
+    lines += ["", "Top clients by points"]
+    for row in sorted(breakdown.rows, key=lambda r: -r.total)[:5]:
+        lines.append(
+            f"  {row.client_name:<24} sold {row.sold:>8}  managed {row.managed:>8}  "
+            f"total {row.total:>8}"
+        )
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option("--as-of", callback=_date, default=DEMO_AS_OF.isoformat(), show_default=True)
+@click.option("--program", "program_name", default=DEFAULT_PROGRAM, show_default=True)
+def demo(as_of: dt.date, program_name: str) -> None:
+    """Evaluate the built-in demo book and print its dashboard."""
+    book = demo_book()
+    program = _program(program_name)
+    status = evaluate(book, program, as_of)
+    click.echo(_dashboard(book, status, program))
+
+
+@cli.command("evaluate")
+@click.argument("book_path", metavar="BOOK")
+@click.option("--program", "program_name", default=DEFAULT_PROGRAM, show_default=True)
+@click.option("--as-of", callback=_date, required=True, metavar="DATE")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract.")
+def evaluate_command(book_path: str, program_name: str, as_of: dt.date, as_json: bool) -> None:
+    """Evaluate BOOK under a program on a date."""
+    book = _book(book_path)
+    program = _program(program_name)
+    status = evaluate(book, program, as_of)
+    if as_json:
+        click.echo(json.dumps(status.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(_dashboard(book, status, program))
+
+
+@cli.command()
+@click.argument("book_path", metavar="BOOK")
+@click.option("--program", "program_name", default=DEFAULT_PROGRAM, show_default=True)
+@click.option("--as-of", callback=_date, required=True, metavar="DATE")
+def explain(book_path: str, program_name: str, as_of: dt.date) -> None:
+    """Explain every number of BOOK's status on a date."""
+    status = evaluate(_book(book_path), _program(program_name), as_of)
+    click.echo(str(status.explain()))
+
+
+@cli.command()
+@click.argument("path", metavar="FILE")
+def validate(path: str) -> None:
+    """Check a program file; print every problem, one per line."""
+    try:
+        program = load_program(Path(path))
+    except FileFormatError as error:
+        for line in error.lines():
+            click.echo(line, err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"{path}: valid ({program.label}, {len(program.tiers)} tiers)")
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def programs(ctx: click.Context) -> None:
+    """List the shipped programs (or show or diff them)."""
+    if ctx.invoked_subcommand is None:
+        for name in list_programs():
+            click.echo(f"{name}  {load_program(name).title}")
+
+
+@programs.command("list")
+def programs_list() -> None:
+    """List the shipped programs."""
+    for name in list_programs():
+        click.echo(f"{name}  {load_program(name).title}")
+
+
+@programs.command("show")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["toml", "json", "yaml"]), default="toml")
+def programs_show(name: str, fmt: str) -> None:
+    """Print a program (shipped name or file) as TOML, JSON or YAML."""
+    click.echo(dumps_program(_program(name), fmt), nl=False)  # type: ignore[arg-type]
+
+
+@programs.command("diff")
+@click.argument("a")
+@click.argument("b")
+@click.option("--json", "as_json", is_flag=True)
+def programs_diff(a: str, b: str, as_json: bool) -> None:
+    """What changed from program A to program B, rule by rule."""
+    from partner_tiers._diff import diff_programs
+
+    difference = diff_programs(_program(a), _program(b))
+    if as_json:
+        click.echo(json.dumps(difference.to_dict(), indent=2, default=str))
+    else:
+        click.echo(str(difference))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line; bad input exits with 2 and one line on stderr."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.Abort:
+        _fail("aborted")
+    except click.BadParameter as error:
+        _fail(" ".join(error.message.split()))
+    except click.ClickException as error:
+        _fail(" ".join(error.format_message().split()))
+    except PartnerTiersError as error:
+        _fail(_one_line(error))
+    except RecursionError:
+        _fail("input is nested too deeply")

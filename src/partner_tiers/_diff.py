@@ -1,0 +1,143 @@
+"""What changed between two programs, rule by rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from attrs import frozen
+
+from partner_tiers._program import Program
+from partner_tiers._programfile import program_to_dict
+
+__all__ = ["Change", "ProgramDiff", "diff_programs"]
+
+
+@frozen
+class Change:
+    """One difference between two programs.
+
+    Attributes:
+        path: where, e.g. ``tiers[gold].reach.total``.
+        kind: ``added``, ``removed`` or ``changed``.
+        before: the old value (None when added).
+        after: the new value (None when removed).
+    """
+
+    path: str
+    kind: str
+    before: Any = None
+    after: Any = None
+
+    def __str__(self) -> str:
+        if self.kind == "added":
+            return f"+ {self.path}: {_show(self.after)}"
+        if self.kind == "removed":
+            return f"- {self.path}: {_show(self.before)}"
+        note = ""
+        try:
+            from decimal import Decimal
+
+            before, after = Decimal(str(self.before)), Decimal(str(self.after))
+            if before:
+                note = f" ({(after - before) / before * 100:+.1f}%)"
+        except (ArithmeticError, ValueError):
+            pass
+        return f"~ {self.path}: {_show(self.before)} -> {_show(self.after)}{note}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        text = repr(value)
+        return text if len(text) <= 80 else text[:77] + "..."
+    return str(value)
+
+
+@frozen
+class ProgramDiff:
+    """Every change from program ``a`` to program ``b``; ``str()`` gives one per line.
+
+    Attributes:
+        a: the first program's ``name@version``.
+        b: the second program's ``name@version``.
+        changes: the changes, in the order of the program format.
+    """
+
+    a: str
+    b: str
+    changes: tuple[Change, ...]
+
+    def __str__(self) -> str:
+        head = f"{self.a} -> {self.b}: {len(self.changes)} changes"
+        return "\n".join([head, *(str(change) for change in self.changes)])
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {
+            "a": self.a,
+            "b": self.b,
+            "changes": [
+                {"path": c.path, "kind": c.kind, "before": c.before, "after": c.after}
+                for c in self.changes
+            ],
+        }
+
+
+_KEYED = {"tiers": "id", "tracks": "id", "gates": "id"}
+
+
+def _walk(path: str, before: Any, after: Any) -> Iterator[Change]:
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in [*before, *(k for k in after if k not in before)]:
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in after:
+                yield Change(sub, "removed", before[key], None)
+            elif key not in before:
+                yield Change(sub, "added", None, after[key])
+            else:
+                yield from _walk(sub, before[key], after[key])
+        return
+    if isinstance(before, list) and isinstance(after, list):
+        key_name = _KEYED.get(path)
+        if key_name and all(isinstance(i, dict) and key_name in i for i in before + after):
+            old = {i[key_name]: i for i in before}
+            new = {i[key_name]: i for i in after}
+            for key in [*old, *(k for k in new if k not in old)]:
+                sub = f"{path}[{key}]"
+                if key not in new:
+                    yield Change(sub, "removed", old[key], None)
+                elif key not in old:
+                    yield Change(sub, "added", None, new[key])
+                else:
+                    yield from _walk(sub, old[key], new[key])
+            return
+        for index in range(max(len(before), len(after))):
+            sub = f"{path}[{index}]"
+            if index >= len(after):
+                yield Change(sub, "removed", before[index], None)
+            elif index >= len(before):
+                yield Change(sub, "added", None, after[index])
+            else:
+                yield from _walk(sub, before[index], after[index])
+        return
+    if before != after:
+        yield Change(path, "changed", before, after)
+
+
+def diff_programs(a: Program, b: Program, *, include_text: bool = False) -> ProgramDiff:
+    """What changed from program ``a`` to program ``b``, rule by rule.
+
+    Tiers, tracks and gates are matched by id, so a renamed threshold shows as such;
+    effective-dated rows are compared by position. Names, titles and descriptions are
+    left out unless ``include_text``.
+    """
+    before = program_to_dict(a)
+    after = program_to_dict(b)
+    if not include_text:
+        for data in (before, after):
+            for key in ("name", "version", "title", "description"):
+                data.pop(key, None)
+    return ProgramDiff(a.label, b.label, tuple(_walk("", before, after)))

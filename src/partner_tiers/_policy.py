@@ -1,0 +1,77 @@
+"""Review policy: when promotions and demotions take effect."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+
+from attrs import field, frozen
+
+__all__ = ["Promotion", "ReviewPolicy"]
+
+_MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
+
+
+class Promotion(enum.StrEnum):
+    """When a partner who qualifies for a higher tier gets it."""
+
+    IMMEDIATE = "immediate"
+    AT_REVIEW = "at_review"
+
+
+def _month_days(value: object) -> tuple[str, ...]:
+    items = tuple(value) if isinstance(value, (list, tuple)) else ()
+    return tuple(sorted(str(item) for item in items))
+
+
+@frozen
+class ReviewPolicy:
+    """How tiers change over time. HubSpot's cadence was never published: the shipped
+    values are examples.
+
+    Attributes:
+        review_dates: month-days (``MM-DD``) of the yearly reviews; demotions happen only
+            on these dates.
+        promotion: immediate (the day a partner qualifies) or at_review.
+        notice_days: days between the review that finds a partner below its tier's retain
+            minimum and the demotion taking effect.
+        soft_landing: at most one tier down per review; when false, straight to the
+            tier the partner qualifies for.
+        first_tier_deadline_months: months after joining to reach the first tier; a
+            partner who has not is moved to the program level below (Provider) at the
+            next review. None: no deadline.
+    """
+
+    review_dates: tuple[str, ...] = field(default=("01-01", "07-01"), converter=_month_days)
+    promotion: Promotion = field(default=Promotion.IMMEDIATE, converter=Promotion)
+    notice_days: int = 0
+    soft_landing: bool = True
+    first_tier_deadline_months: int | None = None
+
+    def month_days(self) -> list[tuple[int, int]]:
+        """The review dates as (month, day) pairs."""
+        pairs = []
+        for text in self.review_dates:
+            match = _MONTH_DAY.fullmatch(text)
+            if match is None:
+                continue
+            pairs.append((int(match.group(1)), int(match.group(2))))
+        return pairs
+
+    def reviews(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """Review dates in (start, end], in order."""
+        found = []
+        for year in range(start.year, end.year + 1):
+            for month, day in self.month_days():
+                try:
+                    review = dt.date(year, month, day)
+                except ValueError:  # 02-29 in a common year: the last day of February
+                    review = dt.date(year, month, 28)
+                if start < review <= end:
+                    found.append(review)
+        return sorted(found)
+
+    def next_review(self, after: dt.date) -> dt.date:
+        """The first review date strictly after the day."""
+        return self.reviews(after, dt.date(after.year + 1, 12, 31))[0]

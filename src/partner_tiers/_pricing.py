@@ -1,0 +1,325 @@
+"""Pricing: turn a book's deals and managed service into the batches of a points ledger.
+
+Sold points: each deal that adds MRR becomes one batch priced by the rate row, currency
+table and growth list in force on the day it closed (an upsell under a grandfathering row
+keeps the rate of its product line's first sale). Downgrades and churn become negative
+batches that offset the newest active batches of the same client and product line, each
+expiring with the batch it reduces, so no batch is reduced twice or below what it earned.
+
+Managed points are a level, not a balance: each managed period of each subscription
+becomes batches active while the service lasts, split where a pricing rule changes, so
+the managed points on any date are exactly those priced by the rules of that date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal, localcontext
+
+from attrs import define
+from dateutil.relativedelta import relativedelta
+
+from partner_tiers._book import Book
+from partner_tiers._dated import boundaries
+from partner_tiers._errors import PricingError
+from partner_tiers._ledger import Market, PointBatch, PointsLedger, Track
+from partner_tiers._program import Program
+from partner_tiers._rates import CurrencyTable, RateRow
+from partner_tiers._records import Client, Deal, DealKind, ManagedService, Subscription
+from partner_tiers._values import Money
+
+__all__ = ["build_ledger", "expiry_date"]
+
+_PRECISION = 60
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+def expiry_date(earned_on: dt.date, months: int) -> dt.date:
+    """The day a batch earned on ``earned_on`` stops counting: ``months`` calendar months
+    later, clipped to the month's end (2024-02-29 + 12 months = 2025-02-28)."""
+    expires: dt.date = earned_on + relativedelta(months=months)
+    return expires
+
+
+@define
+class _Open:
+    """A positive sold batch that later reductions may still offset."""
+
+    batch: PointBatch
+    product_line: str
+    amount: Money
+    amount_left: Decimal
+    points_left: Decimal
+    usd_left: Decimal
+
+
+def _row(program: Program, day: dt.date, what: str) -> RateRow:
+    row = program.rate_row(day)
+    if row is None:
+        first = program.rates[0].effective_from if program.rates else None
+        raise PricingError(
+            f"{what}: no rate row of {program.label} covers {day}"
+            + (f" (the first row starts on {first})" if first else " (it has no rate rows)")
+        )
+    return row
+
+
+def _per_100_usd(program: Program, money: Money, day: dt.date, what: str) -> tuple[Decimal, str]:
+    table: CurrencyTable | None = program.currency_table(day)
+    if table is None:
+        raise PricingError(f"{what}: no currency table of {program.label} covers {day}")
+    try:
+        per_100 = table.per_100_usd[money.currency]
+    except KeyError:
+        since = table.effective_from or "the beginning"
+        raise PricingError(
+            f"{what}: currency {money.currency} on {day} is not in the currency table of "
+            f"{program.label} in force since {since}"
+        ) from None
+    return per_100, f"{per_100} {money.currency} per 100 USD"
+
+
+def _multiplier(program: Program, client: Client, day: dt.date) -> tuple[Decimal, Market]:
+    growth = program.growth_list(day)
+    if growth is not None and client.country in growth.countries:
+        return growth.multiplier, Market.GROWTH
+    return ONE, Market.STANDARD
+
+
+def _first_sales(book: Book) -> dict[tuple[str, str], dt.date]:
+    first: dict[tuple[str, str], dt.date] = {}
+    for deal in book.deals:
+        if deal.kind.earns or (deal.kind is DealKind.ADJUSTMENT and deal.mrr_change.amount > 0):
+            key = (deal.client, deal.product_line)
+            first[key] = min(first.get(key, deal.closed_on), deal.closed_on)
+    for subscription in book.subscriptions:
+        key = (subscription.client, subscription.product_line)
+        first[key] = min(first.get(key, subscription.started_on), subscription.started_on)
+    return first
+
+
+def _deal_order(deal: Deal) -> tuple[dt.date, int, str]:
+    # On one day, what is earned is booked before what reduces it.
+    return (deal.closed_on, 1 if deal.mrr_change.amount < 0 else 0, deal.id)
+
+
+def _price_sale(
+    deal: Deal, client: Client, program: Program, first_sale: dt.date
+) -> tuple[PointBatch, str]:
+    what = f"deal {deal.id}"
+    day = deal.closed_on
+    row = _row(program, day, what)
+    rate = row.sold_rate(deal.motion)
+    note = f"{deal.motion} rate of the rows from {row.effective_from}"
+    if (
+        row.grandfather_upsells
+        and deal.kind in (DealKind.UPSELL, DealKind.ADJUSTMENT)
+        and first_sale < row.effective_from
+    ):
+        earlier = _row(program, first_sale, what)
+        rate = earlier.sold_rate(deal.motion)
+        note = (
+            f"{deal.motion} rate of the rows from {earlier.effective_from}, grandfathered: "
+            f"{deal.product_line} first sold on {first_sale}"
+        )
+    per_100, table_text = _per_100_usd(program, deal.mrr_change, day, what)
+    multiplier, market = _multiplier(program, client, day)
+    rounding = program.rounding_rule(day)
+    amount = deal.mrr_change.amount
+    with localcontext() as context:
+        context.prec = _PRECISION
+        points = rounding.apply(amount * rate * multiplier / per_100)
+        usd = rounding.apply(amount * HUNDRED / per_100)
+    shown_multiplier = (
+        "" if multiplier == ONE else f" x {multiplier} (growth market {client.country})"
+    )
+    rule = (
+        f"{deal.mrr_change} at {table_text} x {rate} points per 100 USD{shown_multiplier} "
+        f"= {points} ({note})"
+    )
+    months = program.expiry_rule(day).months
+    batch = PointBatch(
+        id=f"sold:{deal.id}",
+        track=Track.SOLD,
+        motion=deal.motion,
+        client=deal.client,
+        points=points,
+        earned_on=day,
+        expires_on=expiry_date(day, months),
+        origin=deal.id,
+        program=program.label,
+        rate=rate * multiplier,
+        rule=rule,
+        market=market,
+        mrr_usd=usd,
+    )
+    return batch, deal.product_line
+
+
+def _reductions(deal: Deal, program: Program, open_batches: list[_Open]) -> Iterator[PointBatch]:
+    """Negative batches offsetting the newest active batches of the deal's line."""
+    day = deal.closed_on
+    remaining = -deal.mrr_change.amount
+    candidates = [
+        item
+        for item in open_batches
+        if item.batch.client == deal.client
+        and item.product_line == deal.product_line
+        and item.batch.active_on(day)
+        and item.points_left > 0
+    ]
+    candidates.sort(key=lambda item: (item.batch.earned_on, item.batch.id), reverse=True)
+    for item in candidates:
+        if remaining <= 0:
+            break
+        with localcontext() as context:
+            context.prec = _PRECISION
+            if item.amount.currency == deal.mrr_change.currency:
+                available = item.amount_left
+                to_item = ONE
+            else:
+                deal_per_100, _ = _per_100_usd(program, deal.mrr_change, day, f"deal {deal.id}")
+                item_per_100, _ = _per_100_usd(program, item.amount, day, f"deal {deal.id}")
+                to_item = item_per_100 / deal_per_100
+                available = item.amount_left / to_item
+            take = min(remaining, available)
+            if take == available:
+                points, usd = item.points_left, item.usd_left
+                item.amount_left = Decimal(0)
+            else:
+                share = take * to_item / item.amount.amount
+                rounding = program.rounding_rule(item.batch.earned_on)
+                points = min(item.points_left, rounding.apply(item.batch.points * share))
+                usd = min(item.usd_left, rounding.apply(item.batch.mrr_usd * share))
+                item.amount_left -= take * to_item
+        remaining -= take
+        item.points_left -= points
+        item.usd_left -= usd
+        yield PointBatch(
+            id=f"sold:{deal.id}:offsets:{item.batch.id}",
+            track=Track.SOLD,
+            motion=item.batch.motion,
+            client=deal.client,
+            points=-points,
+            earned_on=day,
+            expires_on=item.batch.expires_on,
+            origin=deal.id,
+            program=program.label,
+            rate=item.batch.rate,
+            rule=(
+                f"{deal.kind} of {deal.mrr_change} offsets {take} "
+                f"{deal.mrr_change.currency} of {item.batch.id}: -{points}"
+            ),
+            market=item.batch.market,
+            mrr_usd=-usd,
+            offsets=item.batch.id,
+        )
+
+
+def _sold_batches(book: Book, program: Program) -> Iterator[PointBatch]:
+    first_sales = _first_sales(book)
+    open_batches: list[_Open] = []
+    for deal in sorted(book.deals, key=_deal_order):
+        if deal.mrr_change.amount > 0:
+            client = book.client(deal.client)
+            first = first_sales.get((deal.client, deal.product_line), deal.closed_on)
+            batch, line = _price_sale(deal, client, program, first)
+            open_batches.append(
+                _Open(
+                    batch,
+                    line,
+                    deal.mrr_change,
+                    deal.mrr_change.amount,
+                    batch.points,
+                    batch.mrr_usd,
+                )
+            )
+            yield batch
+        else:
+            yield from _reductions(deal, program, open_batches)
+
+
+def _cuts(program: Program, start: dt.date, end: dt.date | None) -> list[dt.date]:
+    days = {start}
+    for rows in (program.rates, program.currencies, program.growth_markets, program.rounding):
+        days.update(day for day in boundaries(rows) if start < day and (end is None or day < end))
+    return sorted(days)
+
+
+def _managed_batches(
+    service: ManagedService, subscription: Subscription, client: Client, program: Program
+) -> Iterator[PointBatch]:
+    start = max(service.since, subscription.started_on)
+    ends = [day for day in (service.until, subscription.ended_on) if day is not None]
+    end = min(ends) if ends else None
+    if program.rates and not program.price_before_first_row:
+        # Managed points are a level: before the program's first rate row there is none.
+        start = max(start, program.rates[0].effective_from)
+    if end is not None and end <= start:
+        return
+    cuts = _cuts(program, start, end)
+    pieces: list[tuple[dt.date, dt.date | None, Decimal, Decimal, Decimal, Market, str]] = []
+    for position, piece_start in enumerate(cuts):
+        piece_end = cuts[position + 1] if position + 1 < len(cuts) else end
+        what = f"managed service of {client.id} ({subscription.id}) on {piece_start}"
+        row = _row(program, piece_start, what)
+        per_100, table_text = _per_100_usd(program, subscription.mrr, piece_start, what)
+        multiplier, market = _multiplier(program, client, piece_start)
+        rounding = program.rounding_rule(piece_start)
+        amount = subscription.mrr.amount
+        with localcontext() as context:
+            context.prec = _PRECISION
+            points = rounding.apply(amount * row.managed * multiplier / per_100 / service.partners)
+            usd = rounding.apply(amount * HUNDRED / per_100 / service.partners)
+        shown_multiplier = (
+            "" if multiplier == ONE else f" x {multiplier} (growth market {client.country})"
+        )
+        shared = "" if service.partners == 1 else f" / {service.partners} partners"
+        rule = (
+            f"{subscription.mrr} MRR at {table_text} x {row.managed} points per 100 USD"
+            f"{shown_multiplier}{shared} = {points}"
+        )
+        rate = row.managed * multiplier
+        if pieces and pieces[-1][2:6] == (points, usd, rate, market):
+            # Same price as the piece before: the level did not change, extend it.
+            pieces[-1] = (pieces[-1][0], piece_end, *pieces[-1][2:])
+        else:
+            pieces.append((piece_start, piece_end, points, usd, rate, market, rule))
+    for piece_start, piece_end, points, usd, rate, market, rule in pieces:
+        yield PointBatch(
+            id=f"managed:{client.id}:{service.since}:{subscription.id}:{piece_start}",
+            track=Track.MANAGED,
+            motion="none",
+            client=client.id,
+            points=points,
+            earned_on=piece_start,
+            expires_on=piece_end,
+            origin=(
+                f"managed service of {client.id} since {service.since}, "
+                f"{subscription.id} from {piece_start}" + (f" to {piece_end}" if piece_end else "")
+            ),
+            program=program.label,
+            rate=rate,
+            rule=rule,
+            market=market,
+            mrr_usd=usd,
+        )
+
+
+def build_ledger(book: Book, program: Program) -> PointsLedger:
+    """The points ledger of a book under a program.
+
+    Every batch is stamped with the program version and the rule that priced it.
+
+    Raises:
+        PricingError: when no rate row, currency table or currency entry covers a deal
+            or a managed period; the message names the deal, the currency and the date.
+    """
+    batches = list(_sold_batches(book, program))
+    for service in book.managed_services:
+        client = book.client(service.client)
+        for subscription in book.subscriptions_of(service.client):
+            batches.extend(_managed_batches(service, subscription, client, program))
+    return PointsLedger(batches)

@@ -1,0 +1,112 @@
+"""The program: every rule of one version of a partner program, as plain data.
+
+A program holds its whole effective-dated history of pricing rows, so a 2022 deal priced
+under ``hubspot-2025`` uses the 2022 row. Programs are read from TOML, JSON or YAML files
+(see :mod:`partner_tiers._programfile`); the shipped ones are package data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from attrs import field, frozen
+
+from partner_tiers._dated import in_force
+from partner_tiers._gates import GateSpec
+from partner_tiers._ladder import Tier
+from partner_tiers._policy import ReviewPolicy
+from partner_tiers._rates import (
+    CurrencyTable,
+    ExpiryRule,
+    GrowthMarkets,
+    RateRow,
+    RoundingRule,
+)
+from partner_tiers._registry import Registry
+from partner_tiers._tracks import TrackSpec
+
+__all__ = ["Program"]
+
+
+@frozen(hash=False)
+class Program:
+    """One version of a partner program: tracks, ladder, gates, policy and pricing.
+
+    Attributes:
+        name: the program's name, e.g. ``hubspot-2025``.
+        version: its version, e.g. the date it took effect.
+        title: a one-line title for people.
+        description: what the program is, its sources, and which values are examples.
+        effective_from: the day the program's ladder and gates took effect.
+        tracks: the tracks thresholds compare against.
+        tiers: the ladder, lowest tier first.
+        gates: conditions besides points.
+        policy: when promotions and demotions take effect.
+        rates: points per 100 USD-equivalent, effective-dated.
+        currencies: the fixed amounts that count as 100 USD, effective-dated.
+        growth_markets: countries with a multiplier, effective-dated.
+        expiry: how long sold points count, effective-dated.
+        rounding: how each batch's points are rounded, effective-dated.
+        price_before_first_row: price deals closed before the first rate row by that
+            row (HubSpot converted books sold before the points model started on
+            2022-07-18); when false such deals are an error.
+        registry: the custom rules the program's files may name (not part of the data).
+    """
+
+    name: str
+    version: str
+    title: str
+    description: str
+    effective_from: dt.date
+    tracks: tuple[TrackSpec, ...]
+    tiers: tuple[Tier, ...]
+    rates: tuple[RateRow, ...]
+    currencies: tuple[CurrencyTable, ...]
+    gates: tuple[GateSpec, ...] = ()
+    policy: ReviewPolicy = field(factory=ReviewPolicy)
+    growth_markets: tuple[GrowthMarkets, ...] = ()
+    expiry: tuple[ExpiryRule, ...] = (ExpiryRule(),)
+    rounding: tuple[RoundingRule, ...] = (RoundingRule(),)
+    price_before_first_row: bool = False
+    registry: Registry = field(factory=Registry, eq=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        """``name@version``, stamped on every batch the program prices."""
+        return f"{self.name}@{self.version}"
+
+    def tier(self, tier_id: str) -> Tier:
+        """The tier with this id."""
+        for tier in self.tiers:
+            if tier.id == tier_id:
+                return tier
+        raise KeyError(tier_id)
+
+    def tier_index(self, tier_id: str | None) -> int:
+        """The tier's position in the ladder; -1 for untiered (None)."""
+        if tier_id is None:
+            return -1
+        return [tier.id for tier in self.tiers].index(tier_id)
+
+    def rate_row(self, day: dt.date) -> RateRow | None:
+        """The rate row in force on the day (the first row before it, if allowed)."""
+        row = in_force(self.rates, day)
+        if row is None and self.price_before_first_row and self.rates:
+            return self.rates[0]
+        return row
+
+    def currency_table(self, day: dt.date) -> CurrencyTable | None:
+        """The currency table in force on the day."""
+        return in_force(self.currencies, day)
+
+    def growth_list(self, day: dt.date) -> GrowthMarkets | None:
+        """The growth-market list in force on the day."""
+        return in_force(self.growth_markets, day)
+
+    def expiry_rule(self, day: dt.date) -> ExpiryRule:
+        """The expiry rule in force on the day (the first one before it)."""
+        return in_force(self.expiry, day) or self.expiry[0]
+
+    def rounding_rule(self, day: dt.date) -> RoundingRule:
+        """The rounding rule in force on the day (the first one before it)."""
+        return in_force(self.rounding, day) or self.rounding[0]
