@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -213,6 +213,110 @@ def programs_diff(a: str, b: str, as_json: bool) -> None:
         click.echo(str(difference))
 
 
+@cli.command()
+@click.argument("book_path", metavar="BOOK")
+@click.option("--program", "program_name", default=DEFAULT_PROGRAM, show_default=True)
+@click.option("--as-of", callback=_date, required=True, metavar="DATE")
+@click.option("--html", "html_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--months", default=12, show_default=True, help="Months of progress to chart.")
+def report(book_path: str, program_name: str, as_of: dt.date, html_path: str, months: int) -> None:
+    """Write a self-contained HTML dashboard of BOOK (written atomically)."""
+    from partner_tiers._files import write_atomically
+    from partner_tiers._report import report_html
+
+    page = report_html(_book(book_path), _program(program_name), as_of, months=months)
+    write_atomically(Path(html_path), page)
+    click.echo(f"wrote {html_path}")
+
+
+def _deal_option(value: str, as_of: dt.date, index: int) -> tuple[Any, ...]:
+    """``MOTION:AMOUNT:CURRENCY[:CLIENT[:PRODUCT_LINE]]`` -> records of a new deal."""
+    from partner_tiers._records import Client, Deal, DealKind, Relationship, SalesMotion
+    from partner_tiers._values import ClientId, DealId, Money
+
+    parts = value.split(":")
+    if len(parts) < 3:
+        raise click.BadParameter(
+            f"--deal: expected MOTION:AMOUNT:CURRENCY[:CLIENT[:PRODUCT_LINE]] (got {value!r})"
+        )
+    motion, amount, currency = parts[:3]
+    if motion not in {m.value for m in SalesMotion}:
+        raise click.BadParameter(
+            f"--deal: motion must be sourced, assisted or none (got {motion!r} in {value!r})"
+        )
+    client = ClientId(parts[3]) if len(parts) > 3 and parts[3] else None
+    line = parts[4] if len(parts) > 4 and parts[4] else f"whatif-line-{index}"
+    new_client = None
+    if client is None:
+        client = ClientId(f"c-whatif-{index}")
+        new_client = Client(client, f"What-if client {index}", "US", Relationship.SOLD)
+    deal = Deal(
+        DealId(f"whatif-{index}"),
+        client,
+        line,
+        DealKind.NEW,
+        SalesMotion(motion),
+        as_of,
+        Money(amount, currency),
+    )
+    return deal, new_client
+
+
+@cli.command()
+@click.argument("book_path", metavar="BOOK")
+@click.option("--program", "program_name", default=DEFAULT_PROGRAM, show_default=True)
+@click.option("--as-of", callback=_date, required=True, metavar="DATE")
+@click.option(
+    "--deal",
+    "deals",
+    multiple=True,
+    metavar="MOTION:AMOUNT:CURRENCY[:CLIENT[:LINE]]",
+    help="A hypothetical new deal closed on the date (repeatable).",
+)
+@click.option(
+    "--end-services",
+    "ended",
+    multiple=True,
+    metavar="CLIENT",
+    help="Remove a client and its records (repeatable).",
+)
+@click.option(
+    "--lapse-certification",
+    callback=_date,
+    default=None,
+    metavar="DATE",
+    help="Every certification lapses on this date.",
+)
+@click.option("--json", "as_json", is_flag=True)
+def whatif(
+    book_path: str,
+    program_name: str,
+    as_of: dt.date,
+    deals: tuple[str, ...],
+    ended: tuple[str, ...],
+    lapse_certification: dt.date | None,
+    as_json: bool,
+) -> None:
+    """Compare BOOK's status with hypothetical deals, ended services or a lapse."""
+    from partner_tiers._scenarios import what_if
+
+    book = _book(book_path)
+    made = [_deal_option(value, as_of, index) for index, value in enumerate(deals, start=1)]
+    result = what_if(
+        book,
+        _program(program_name),
+        as_of,
+        deals=[deal for deal, _ in made],
+        clients=[client for _, client in made if client is not None],
+        end_services=ended,
+        certifications_lapse_on=lapse_certification,
+    )
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(str(result))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; bad input exits with 2 and one line on stderr."""
     try:
@@ -227,5 +331,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail(" ".join(error.format_message().split()))
     except PartnerTiersError as error:
         _fail(_one_line(error))
+    except ValueError as error:  # an enum value from a command-line field
+        _fail(" ".join(str(error).split()))
     except RecursionError:
         _fail("input is nested too deeply")
