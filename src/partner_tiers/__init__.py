@@ -69,6 +69,7 @@ from partner_tiers._records import (
 )
 from partner_tiers._registry import Registry
 from partner_tiers._report import report_html
+from partner_tiers._schema import program_schema
 from partner_tiers._scenarios import (
     ImpactMatrix,
     Needed,
@@ -213,6 +214,7 @@ __all__ = [
     "needed_to_reach",
     "points_breakdown",
     "program_from_dict",
+    "program_schema",
     "program_impact",
     "program_to_dict",
     "progress",

@@ -198,6 +198,14 @@ def programs_show(name: str, fmt: str) -> None:
     click.echo(dumps_program(_program(name), fmt), nl=False)  # type: ignore[arg-type]
 
 
+@programs.command("schema")
+def programs_schema() -> None:
+    """Print the JSON Schema of program files."""
+    from partner_tiers._schema import dumps_schema
+
+    click.echo(dumps_schema(), nl=False)
+
+
 @programs.command("diff")
 @click.argument("a")
 @click.argument("b")
