@@ -69,7 +69,6 @@ from partner_tiers._records import (
 )
 from partner_tiers._registry import Registry
 from partner_tiers._report import report_html
-from partner_tiers._schema import program_schema
 from partner_tiers._scenarios import (
     ImpactMatrix,
     Needed,
@@ -80,6 +79,7 @@ from partner_tiers._scenarios import (
     program_impact,
     what_if,
 )
+from partner_tiers._schema import program_schema
 from partner_tiers._timeline import Timeline, timeline
 from partner_tiers._tracks import TrackRule, TrackSpec
 from partner_tiers._values import (
@@ -214,8 +214,8 @@ __all__ = [
     "needed_to_reach",
     "points_breakdown",
     "program_from_dict",
-    "program_schema",
     "program_impact",
+    "program_schema",
     "program_to_dict",
     "progress",
     "report_html",

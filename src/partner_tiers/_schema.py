@@ -57,7 +57,7 @@ def _type_schema(kind: Any, definitions: dict[str, Any]) -> dict[str, Any]:
     if origin in (tuple, frozenset, set, list):
         return {"type": "array", "items": _type_schema(get_args(kind)[0], definitions)}
     if origin is Mapping or origin is dict:
-        key, value = get_args(kind)
+        _key, value = get_args(kind)
         return {"type": "object", "additionalProperties": _type_schema(value, definitions)}
     if isinstance(kind, type) and attrs.has(kind):
         name = kind.__name__
@@ -75,11 +75,11 @@ def _class_schema(kind: type, definitions: dict[str, Any]) -> dict[str, Any]:
     for field in attrs.fields(kind):
         if not field.init or (kind, field.name) in _OMITTED:
             continue
-        schema = _type_schema(hints[field.name], definitions)
+        field_schema = _type_schema(hints[field.name], definitions)
         doc = _field_doc(kind, field.name)
         if doc:
-            schema = {**schema, "description": doc}
-        properties[field.name] = schema
+            field_schema = {**field_schema, "description": doc}
+        properties[field.name] = field_schema
         if field.default is attrs.NOTHING:
             required.append(field.name)
     schema: dict[str, Any] = {
