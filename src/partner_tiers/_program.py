@@ -8,6 +8,7 @@ under ``hubspot-2025`` uses the 2022 row. Programs are read from TOML, JSON or Y
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from attrs import field, frozen
 
@@ -74,6 +75,25 @@ class Program:
     def label(self) -> str:
         """``name@version``, stamped on every batch the program prices."""
         return f"{self.name}@{self.version}"
+
+    def to_toml(self) -> str:
+        """The program as a TOML program file; ``loads_program`` reads it back equal."""
+        from partner_tiers._programfile import dumps_program
+
+        return dumps_program(self, "toml")
+
+    def to_json(self) -> str:
+        """The program as a JSON program file; ``loads_program(text, "json")`` reads it
+        back equal."""
+        from partner_tiers._programfile import dumps_program
+
+        return dumps_program(self, "json")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The program as plain JSON-ready data (the file format's structure)."""
+        from partner_tiers._programfile import program_to_dict
+
+        return program_to_dict(self)
 
     def tier(self, tier_id: str) -> Tier:
         """The tier with this id."""
