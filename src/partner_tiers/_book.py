@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -76,6 +77,23 @@ def _index_by_id(records: tuple[Any, ...], name: str) -> dict[str, Any]:
     return index
 
 
+def _check_managed_periods(services: tuple[ManagedService, ...]) -> None:
+    """Refuse two managed periods of one client that overlap: credit would count twice."""
+    by_client: dict[str, list[tuple[int, ManagedService]]] = {}
+    for position, service in enumerate(services):
+        by_client.setdefault(service.client, []).append((position, service))
+    for periods in by_client.values():
+        periods.sort(key=lambda item: item[1].since)
+        for (_, earlier), (position, later) in itertools.pairwise(periods):
+            if earlier.until is None or later.since < earlier.until:
+                raise BookIntegrityError(
+                    f"managed_services[{position}].from",
+                    later.since.isoformat(),
+                    f"overlaps another managed period of {later.client} "
+                    f"(from {earlier.since} to {earlier.until or 'open'})",
+                )
+
+
 @frozen
 class Book:
     """One partner's whole book: the partner and every record that earns or gates points.
@@ -122,6 +140,7 @@ class Book:
                     raise BookIntegrityError(
                         f"{name}[{position}].client", record.client, "names no client of the book"
                     )
+        _check_managed_periods(self.managed_services)
         object.__setattr__(self, "_clients", clients)
         object.__setattr__(
             self, "_subscriptions", _index_by_id(self.subscriptions, "subscriptions")

@@ -159,16 +159,12 @@ def _price_sale(
 
 
 def _reductions(deal: Deal, program: Program, open_batches: list[_Open]) -> Iterator[PointBatch]:
-    """Negative batches offsetting the newest active batches of the deal's line."""
+    """Negative batches offsetting the newest active batches of the deal's line
+    (``open_batches`` holds that client's batches of that product line only)."""
     day = deal.closed_on
     remaining = -deal.mrr_change.amount
     candidates = [
-        item
-        for item in open_batches
-        if item.batch.client == deal.client
-        and item.product_line == deal.product_line
-        and item.batch.active_on(day)
-        and item.points_left > 0
+        item for item in open_batches if item.batch.active_on(day) and item.points_left > 0
     ]
     candidates.sort(key=lambda item: (item.batch.earned_on, item.batch.id), reverse=True)
     for item in candidates:
@@ -220,13 +216,14 @@ def _reductions(deal: Deal, program: Program, open_batches: list[_Open]) -> Iter
 
 def _sold_batches(book: Book, program: Program) -> Iterator[PointBatch]:
     first_sales = _first_sales(book)
-    open_batches: list[_Open] = []
+    # Open batches by (client, product line): a reduction only looks at its own line.
+    open_batches: dict[tuple[str, str], list[_Open]] = {}
     for deal in sorted(book.deals, key=_deal_order):
         if deal.mrr_change.amount > 0:
             client = book.client(deal.client)
             first = first_sales.get((deal.client, deal.product_line), deal.closed_on)
             batch, line = _price_sale(deal, client, program, first)
-            open_batches.append(
+            open_batches.setdefault((deal.client, line), []).append(
                 _Open(
                     batch,
                     line,
@@ -238,7 +235,8 @@ def _sold_batches(book: Book, program: Program) -> Iterator[PointBatch]:
             )
             yield batch
         else:
-            yield from _reductions(deal, program, open_batches)
+            line_batches = open_batches.get((deal.client, deal.product_line), [])
+            yield from _reductions(deal, program, line_batches)
 
 
 def _cuts(program: Program, start: dt.date, end: dt.date | None) -> list[dt.date]:
@@ -318,8 +316,11 @@ def build_ledger(book: Book, program: Program) -> PointsLedger:
             or a managed period; the message names the deal, the currency and the date.
     """
     batches = list(_sold_batches(book, program))
+    by_client: dict[str, list[Subscription]] = {}
+    for subscription in book.subscriptions:
+        by_client.setdefault(subscription.client, []).append(subscription)
     for service in book.managed_services:
         client = book.client(service.client)
-        for subscription in book.subscriptions_of(service.client):
+        for subscription in by_client.get(service.client, ()):
             batches.extend(_managed_batches(service, subscription, client, program))
     return PointsLedger(batches)
