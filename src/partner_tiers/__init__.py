@@ -109,6 +109,7 @@ from partner_tiers._views import (
     engagement_band,
     points_breakdown,
     progress,
+    rolling_mrr,
     without_client,
 )
 
@@ -219,6 +220,7 @@ __all__ = [
     "program_to_dict",
     "progress",
     "report_html",
+    "rolling_mrr",
     "statuses",
     "timeline",
     "what_if",

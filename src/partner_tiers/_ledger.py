@@ -333,6 +333,23 @@ class PointsLedger:
             b for b in self.batches if b.expires_on is not None and start <= b.expires_on < end
         )
 
+    def sold_mrr_usd(
+        self, start: dt.date, end: dt.date, *, motion: SalesMotion | None = None
+    ) -> Decimal:
+        """USD-equivalent MRR sold in (start, end], reductions included, optionally of one
+        sales motion. With ``end - 12 months`` as start this is the dashboard's
+        rolling-12-month (sourced) MRR, whatever the program's expiry window."""
+        return sum(
+            (
+                b.mrr_usd
+                for b in self.batches
+                if b.track is Track.SOLD
+                and start < b.earned_on <= end
+                and (motion is None or b.motion is motion)
+            ),
+            ZERO,
+        )
+
     def movements(self, start: dt.date, end: dt.date) -> Movements:
         """Points gained and lost in [start, end); see :class:`Movements`."""
         sold_new = [ZERO] * _METRICS

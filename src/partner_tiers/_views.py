@@ -45,6 +45,7 @@ __all__ = [
     "engagement_band",
     "points_breakdown",
     "progress",
+    "rolling_mrr",
 ]
 
 ZERO = Decimal(0)
@@ -473,6 +474,25 @@ def points_breakdown(
             )
         )
     return PointsBreakdown(as_of, kept_types, kept_markets, tuple(rows), batches)
+
+
+def rolling_mrr(
+    book: Book,
+    program: Program,
+    *,
+    as_of: dt.date,
+    months: int = 12,
+    motion: str | None = "sourced",
+    ledger: PointsLedger | None = None,
+) -> Decimal:
+    """Rolling sold MRR in USD over the ``months`` up to ``as_of`` (default: the
+    dashboard's rolling-12-month sourced MRR); ``motion=None`` counts every motion."""
+    from dateutil.relativedelta import relativedelta
+
+    ledger = ledger if ledger is not None else build_ledger(book, program)
+    start: dt.date = as_of - relativedelta(months=months)
+    kind = SalesMotion(motion) if motion is not None else None
+    return ledger.sold_mrr_usd(start, as_of, motion=kind)
 
 
 # --- progress and account performance ---------------------------------------------------
