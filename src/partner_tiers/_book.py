@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType
 from typing import Any, TypeVar
 
 from attrs import field, frozen
@@ -18,7 +17,7 @@ from partner_tiers._records import (
     Partner,
     Subscription,
 )
-from partner_tiers._values import CertificationId, ClientId, DealId, SubscriptionId
+from partner_tiers._values import CertificationId, ClientId, DealId, FrozenMap, SubscriptionId
 
 __all__ = ["Book"]
 
@@ -43,7 +42,7 @@ def _facts(value: object) -> Mapping[str, Any]:
             raise InvalidRecordError("facts", key, "names must be non-empty strings")
         if isinstance(item, float):
             raise InvalidRecordError(f"facts.{key}", item, "must not be a float")
-    return MappingProxyType(dict(value))
+    return FrozenMap(value)
 
 
 def _clients(value: object) -> tuple[Client, ...]:
@@ -66,18 +65,21 @@ def _managed_services(value: object) -> tuple[ManagedService, ...]:
     return _tuple_of(ManagedService, "managed_services", value)
 
 
-def _index_by_id(records: tuple[Any, ...], name: str) -> dict[str, Any]:
+_Found = list[tuple[str, object, str]]
+
+
+def _index_by_id(records: tuple[Any, ...], name: str, found: _Found) -> dict[str, Any]:
     index: dict[str, Any] = {}
     for position, record in enumerate(records):
         if record.id in index:
-            raise BookIntegrityError(
-                f"{name}[{position}].id", record.id, f"duplicates the id of another {name} entry"
+            found.append(
+                (f"{name}[{position}].id", record.id, f"duplicates the id of another {name} entry")
             )
-        index[record.id] = record
+        index.setdefault(record.id, record)
     return index
 
 
-def _check_managed_periods(services: tuple[ManagedService, ...]) -> None:
+def _check_managed_periods(services: tuple[ManagedService, ...], found: _Found) -> None:
     """Refuse two managed periods of one client that overlap: credit would count twice."""
     by_client: dict[str, list[tuple[int, ManagedService]]] = {}
     for position, service in enumerate(services):
@@ -86,11 +88,13 @@ def _check_managed_periods(services: tuple[ManagedService, ...]) -> None:
         periods.sort(key=lambda item: item[1].since)
         for (_, earlier), (position, later) in itertools.pairwise(periods):
             if earlier.until is None or later.since < earlier.until:
-                raise BookIntegrityError(
-                    f"managed_services[{position}].from",
-                    later.since.isoformat(),
-                    f"overlaps another managed period of {later.client} "
-                    f"(from {earlier.since} to {earlier.until or 'open'})",
+                found.append(
+                    (
+                        f"managed_services[{position}].from",
+                        later.since.isoformat(),
+                        f"overlaps another managed period of {later.client} "
+                        f"(from {earlier.since} to {earlier.until or 'open'})",
+                    )
                 )
 
 
@@ -128,7 +132,8 @@ class Book:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.partner, Partner):
             raise InvalidRecordError("Book.partner", self.partner, "must be a Partner")
-        clients = _index_by_id(self.clients, "clients")
+        found: _Found = []
+        clients = _index_by_id(self.clients, "clients", found)
         referring: tuple[tuple[str, tuple[Subscription | Deal | ManagedService, ...]], ...] = (
             ("subscriptions", self.subscriptions),
             ("deals", self.deals),
@@ -137,18 +142,20 @@ class Book:
         for name, records in referring:
             for position, record in enumerate(records):
                 if record.client not in clients:
-                    raise BookIntegrityError(
-                        f"{name}[{position}].client", record.client, "names no client of the book"
+                    found.append(
+                        (f"{name}[{position}].client", record.client, "names no client of the book")
                     )
-        _check_managed_periods(self.managed_services)
+        _check_managed_periods(self.managed_services, found)
+        subscriptions = _index_by_id(self.subscriptions, "subscriptions", found)
+        deals = _index_by_id(self.deals, "deals", found)
+        certifications = _index_by_id(self.certifications, "certifications", found)
+        if found:
+            # Every problem at once; the first names the error's field and value.
+            raise BookIntegrityError(*found[0], problems=found)
         object.__setattr__(self, "_clients", clients)
-        object.__setattr__(
-            self, "_subscriptions", _index_by_id(self.subscriptions, "subscriptions")
-        )
-        object.__setattr__(self, "_deals", _index_by_id(self.deals, "deals"))
-        object.__setattr__(
-            self, "_certifications", _index_by_id(self.certifications, "certifications")
-        )
+        object.__setattr__(self, "_subscriptions", subscriptions)
+        object.__setattr__(self, "_deals", deals)
+        object.__setattr__(self, "_certifications", certifications)
 
     def client(self, client_id: ClientId | str) -> Client:
         """The client with this id.

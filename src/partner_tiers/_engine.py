@@ -13,7 +13,6 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from types import MappingProxyType
 from typing import Any
 
 from attrs import field, frozen
@@ -31,6 +30,7 @@ from partner_tiers._pricing import build_ledger
 from partner_tiers._program import Program
 from partner_tiers._records import SalesMotion
 from partner_tiers._tracks import builtin_value
+from partner_tiers._values import FrozenMap
 
 __all__ = ["TierChange", "TierStatus", "evaluate"]
 
@@ -55,10 +55,10 @@ class TierChange:
 
 
 def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value))
+    return FrozenMap(value)
 
 
-@frozen(hash=False)
+@frozen
 class TierStatus:
     """The decision for one partner on one date, with every number behind it.
 
@@ -229,7 +229,10 @@ def _change_days(
     for deal in book.deals:
         days.add(deal.closed_on)
         for months in windows:
-            days.add(deal.closed_on + relativedelta(months=months) + dt.timedelta(days=1))
+            # A sold client stops counting on closed_on + window (and, when the month end
+            # clips that date, on the day after); both are days the gate can change.
+            stops = deal.closed_on + relativedelta(months=months)
+            days.update((stops, stops + dt.timedelta(days=1)))
     for service in book.managed_services:
         days.add(service.since)
         if service.until is not None:

@@ -59,7 +59,27 @@ class InvalidRecordError(PartnerTiersError, ValueError):
 
 
 class BookIntegrityError(InvalidRecordError):
-    """The records of a book do not fit together: a duplicate id or a dangling reference."""
+    """The records of a book do not fit together: a duplicate id, a dangling reference,
+    overlapping managed periods.
+
+    Attributes:
+        problems: every such problem of the book as (field, value, reason), the first of
+            which is also the error's own field, value and reason.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        value: object,
+        reason: str,
+        *,
+        problems: list[tuple[str, object, str]] | None = None,
+    ) -> None:
+        self.problems = list(problems or [(field, value, reason)])
+        super().__init__(field, value, reason)
+        if len(self.problems) > 1:
+            more = len(self.problems) - 1
+            self.args = (f"{self.args[0]} and {more} more problem{'s' if more > 1 else ''}",)
 
 
 @frozen

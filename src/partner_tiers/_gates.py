@@ -17,7 +17,6 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping
 from decimal import Decimal
-from types import MappingProxyType
 from typing import Any, Protocol
 
 from attrs import field, frozen
@@ -25,6 +24,7 @@ from dateutil.relativedelta import relativedelta
 
 from partner_tiers._context import Context
 from partner_tiers._errors import ProgramError
+from partner_tiers._values import FrozenMap, frozen_map
 
 __all__ = ["BUILTIN_GATES", "GateOutcome", "GateResult", "GateRule", "GateSpec"]
 
@@ -55,7 +55,7 @@ class GateRule(Protocol):
     def __call__(self, context: Context, params: Mapping[str, Any], /) -> GateOutcome: ...
 
 
-@frozen(hash=False)
+@frozen
 class GateSpec:
     """A gate a program applies.
 
@@ -70,7 +70,7 @@ class GateSpec:
     id: str
     kind: str
     tiers: tuple[str, ...] = ()
-    params: Mapping[str, Any] = field(factory=dict, converter=MappingProxyType)
+    params: Mapping[str, Any] = field(factory=dict, converter=frozen_map)
     description: str = ""
 
 
@@ -176,7 +176,7 @@ def fact_true_gate(context: Context, params: Mapping[str, Any]) -> GateOutcome:
     return GateOutcome(False, f"{fact} is {'not stated' if value is None else repr(value)}")
 
 
-BUILTIN_GATES: Mapping[str, GateRule] = MappingProxyType(
+BUILTIN_GATES: Mapping[str, GateRule] = FrozenMap(
     {
         "certification": certification_gate,
         "median_tool_usage": median_tool_usage_gate,

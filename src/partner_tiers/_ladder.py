@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from types import MappingProxyType
 
 from attrs import field, frozen
+
+from partner_tiers._values import FrozenMap
 
 __all__ = ["Tier", "highest_met"]
 
 
 def _thresholds(value: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
-    return MappingProxyType(dict(value))
+    return FrozenMap(value)
 
 
-@frozen(hash=False)
+@frozen
 class Tier:
     """One rung of a ladder.
 

@@ -13,13 +13,13 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from attrs import field, frozen
+from attrs import Attribute, field, frozen
 
-from partner_tiers._errors import LedgerError
+from partner_tiers._errors import InvalidRecordError, LedgerError
 from partner_tiers._records import SalesMotion
-from partner_tiers._values import ClientId, to_decimal
+from partner_tiers._values import ClientId, check_date, to_decimal
 
 __all__ = [
     "LedgerTotals",
@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 ZERO = Decimal(0)
+_E = TypeVar("_E", bound=enum.StrEnum)
 
 
 class Track(enum.StrEnum):
@@ -49,6 +50,35 @@ class Market(enum.StrEnum):
 
 def _points(value: object) -> Decimal:
     return to_decimal(value, field_name="PointBatch.points")
+
+
+def _member(kind: type[_E], name: str, value: object) -> _E:
+    try:
+        return kind(value)  # type: ignore[arg-type]
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        raise InvalidRecordError(f"PointBatch.{name}", value, f"must be one of {choices}") from None
+
+
+def _track(value: object) -> Track:
+    return _member(Track, "track", value)
+
+
+def _motion(value: object) -> SalesMotion:
+    return _member(SalesMotion, "motion", value)
+
+
+def _market(value: object) -> Market:
+    return _member(Market, "market", value)
+
+
+def _date(_instance: object, attribute: Attribute[Any], value: object) -> None:
+    check_date("PointBatch", attribute.name, value)
+
+
+def _optional_date(instance: object, attribute: Attribute[Any], value: object) -> None:
+    if value is not None:
+        _date(instance, attribute, value)
 
 
 def _usd(value: object) -> Decimal:
@@ -78,17 +108,17 @@ class PointBatch:
     """
 
     id: str
-    track: Track = field(converter=Track)
-    motion: SalesMotion = field(converter=SalesMotion)
+    track: Track = field(converter=_track)
+    motion: SalesMotion = field(converter=_motion)
     client: ClientId
     points: Decimal = field(converter=_points)
-    earned_on: dt.date
-    expires_on: dt.date | None
+    earned_on: dt.date = field(validator=_date)
+    expires_on: dt.date | None = field(validator=_optional_date)
     origin: str
     program: str = ""
     rate: Decimal = field(default=ZERO, converter=_points)
     rule: str = ""
-    market: Market = field(default=Market.STANDARD, converter=Market)
+    market: Market = field(default=Market.STANDARD, converter=_market)
     mrr_usd: Decimal = field(default=ZERO, converter=_usd)
     offsets: str | None = None
 
@@ -209,11 +239,14 @@ class _PrefixIndex:
 
 @frozen
 class Movements:
-    """Points gained and lost over a date range, both as non-negative totals.
+    """Points gained and lost over a date range.
 
     Sold points: ``new`` sums the positive batches earned in the range; ``lost`` sums what
     expired in the range (net of reductions expiring with it) and the reductions made in
-    it. Managed points are a level: ``new`` and ``lost`` sum its rises and falls.
+    it. Both are non-negative for ledgers from :func:`build_ledger`, where a reduction
+    always expires with the batch it offsets; a hand-made reduction that outlives its
+    batch can make ``lost`` negative. Managed points are a level: ``new`` and ``lost`` sum
+    its rises and falls.
 
     Attributes:
         new: points gained.
@@ -297,6 +330,8 @@ class PointsLedger:
         market: Market | None = None,
     ) -> LedgerTotals:
         """Totals of the batches active on ``as_of``, optionally of one client or market."""
+        if market is not None:
+            market = Market(market)
         if client is None and market is None:
             return self._index.at(as_of)
         key = ("filter", client, market)

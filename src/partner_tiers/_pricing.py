@@ -118,7 +118,8 @@ def _price_sale(
         and deal.kind in (DealKind.UPSELL, DealKind.ADJUSTMENT)
         and first_sale < row.effective_from
     ):
-        earlier = _row(program, first_sale, what)
+        # A line first sold before the program's first row keeps the first row's rate.
+        earlier = program.rate_row(first_sale) or program.rates[0]
         rate = earlier.sold_rate(deal.motion)
         note = (
             f"{deal.motion} rate of the rows from {earlier.effective_from}, grandfathered: "

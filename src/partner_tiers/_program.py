@@ -29,7 +29,7 @@ from partner_tiers._tracks import TrackSpec
 __all__ = ["Program"]
 
 
-@frozen(hash=False)
+@frozen
 class Program:
     """One version of a partner program: tracks, ladder, gates, policy and pricing.
 

@@ -417,6 +417,8 @@ def _parse(text: str, format: Format, source: str) -> object:
             message = str(error)
             match = re.search(r"line (\d+)", message)
             line = int(match.group(1)) if match else None
+            if line is None and "end of document" in message:
+                line = text.count("\n") + (0 if text.endswith("\n") else 1)
             raise ProgramValidationError(
                 source, [Problem("", f"is not valid TOML: {message}", line=line)]
             ) from None

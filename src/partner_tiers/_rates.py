@@ -8,12 +8,12 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from types import MappingProxyType
 from typing import Any
 
 from attrs import field, frozen
 
 from partner_tiers._records import SalesMotion
+from partner_tiers._values import FrozenMap
 
 __all__ = [
     "CurrencyTable",
@@ -27,7 +27,7 @@ __all__ = [
 
 
 def _frozen_map(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value))
+    return FrozenMap(value)
 
 
 @frozen
@@ -80,7 +80,7 @@ class RateRow:
         return self.unattributed
 
 
-@frozen(hash=False)
+@frozen
 class CurrencyTable:
     """Fixed amounts of each currency that count as 100 USD (not market rates).
 

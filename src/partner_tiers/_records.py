@@ -297,6 +297,10 @@ class Subscription:
         return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 @frozen
 class Deal:
     """A change to a client's MRR that earns or removes sold points.
@@ -325,11 +329,15 @@ class Deal:
         amount = self.mrr_change.amount
         if self.kind.earns and amount <= 0:
             raise InvalidRecordError(
-                "Deal.mrr_change", self.mrr_change, f"must be positive for a {self.kind} deal"
+                "Deal.mrr_change",
+                self.mrr_change,
+                f"must be positive for {_article(self.kind)} {self.kind} deal",
             )
         if self.kind.reduces and amount >= 0:
             raise InvalidRecordError(
-                "Deal.mrr_change", self.mrr_change, f"must be negative for a {self.kind} deal"
+                "Deal.mrr_change",
+                self.mrr_change,
+                f"must be negative for {_article(self.kind)} {self.kind} deal",
             )
         if self.kind is DealKind.ADJUSTMENT and amount == 0:
             raise InvalidRecordError(

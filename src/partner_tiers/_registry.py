@@ -8,23 +8,23 @@ kind and give its parameters; a file never causes code to be imported or evaluat
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 
 from attrs import field, frozen
 
 from partner_tiers._errors import ProgramError
 from partner_tiers._gates import BUILTIN_GATES, GateRule
 from partner_tiers._tracks import BUILTIN_TRACKS, TrackRule
+from partner_tiers._values import FrozenMap
 
 __all__ = ["Registry"]
 
 
 def _frozen_gates(value: Mapping[str, GateRule]) -> Mapping[str, GateRule]:
-    return MappingProxyType(dict(value))
+    return FrozenMap(value)
 
 
 def _frozen_tracks(value: Mapping[str, TrackRule]) -> Mapping[str, TrackRule]:
-    return MappingProxyType(dict(value))
+    return FrozenMap(value)
 
 
 @frozen

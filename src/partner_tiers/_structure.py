@@ -113,8 +113,7 @@ def make_converter(
     renames = dict(renames or {})
     omitted = set(omit)
     converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
-    # Matched by identity, not by singledispatch: str enums must reach enum_hook below.
-    converter.register_structure_hook_func(lambda kind: kind is str, _structure_str)
+    converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
     converter.register_structure_hook(Decimal, _structure_decimal)
@@ -177,20 +176,16 @@ def make_converter(
 
     converter.register_structure_hook_func(lambda kind: kind == Mapping[str, Any], free_mapping)
 
-    def enum_hook(kind: type[enum.Enum]) -> Callable[[object, Any], enum.Enum]:
-        choices = ", ".join(str(member.value) for member in kind)
+    def enum_hook(value: object, kind: type[enum.Enum]) -> enum.Enum:
+        try:
+            return kind(value)
+        except ValueError:
+            choices = ", ".join(str(member.value) for member in kind)
+            raise ExpectedError(f"one of {choices}", value) from None
 
-        def structure(value: object, _: Any) -> enum.Enum:
-            try:
-                return kind(value)
-            except ValueError:
-                raise ExpectedError(f"one of {choices}", value) from None
-
-        return structure
-
-    converter.register_structure_hook_factory(
-        lambda kind: isinstance(kind, type) and issubclass(kind, enum.Enum), enum_hook
-    )
+    # Registered by class: singledispatch then prefers it to the str hook for StrEnums.
+    converter.register_structure_hook(enum.Enum, enum_hook)
+    converter.register_structure_hook(enum.StrEnum, enum_hook)
 
     def overrides_for(kind: Any) -> dict[str, Any]:
         found: dict[str, Any] = {
@@ -290,7 +285,7 @@ def problems_from(
     elif isinstance(error, ExpectedError):
         problems.append(Problem(_render(path), f"expected {error.expected}", error.value))
     elif isinstance(error, BookIntegrityError):
-        problems.append(Problem(error.field, error.reason, error.value))
+        problems += [Problem(field, reason, value) for field, value, reason in error.problems]
     elif isinstance(error, InvalidRecordError):
         # A record refused the value: the record names its own field.
         field_name = error.field.rpartition(".")[2]

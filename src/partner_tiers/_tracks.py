@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from types import MappingProxyType
 from typing import Any, Protocol
 
 from attrs import field, frozen
 
 from partner_tiers._context import Context
 from partner_tiers._ledger import LedgerTotals
+from partner_tiers._values import FrozenMap, frozen_map
 
 __all__ = ["BUILTIN_TRACKS", "TrackRule", "TrackSpec"]
 
@@ -33,7 +33,7 @@ class TrackRule(Protocol):
     def __call__(self, context: Context, params: Mapping[str, Any], /) -> Decimal: ...
 
 
-BUILTIN_TRACKS: Mapping[str, str] = MappingProxyType(
+BUILTIN_TRACKS: Mapping[str, str] = FrozenMap(
     {
         "total": "sold + managed points",
         "sold": "sold points, any sales motion",
@@ -53,7 +53,7 @@ def builtin_value(kind: str, totals: LedgerTotals) -> Decimal:
     return value
 
 
-@frozen(hash=False)
+@frozen
 class TrackSpec:
     """A track a program uses.
 
@@ -68,7 +68,7 @@ class TrackSpec:
 
     id: str
     kind: str = ""
-    params: Mapping[str, Any] = field(factory=dict, converter=MappingProxyType)
+    params: Mapping[str, Any] = field(factory=dict, converter=frozen_map)
     label: str = ""
     unit: str = "points"
 

@@ -6,8 +6,9 @@ Everything here is layer 1: no files, no clock, no program rules.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, NewType
+from typing import Any, NewType, TypeVar
 
 from attrs import Attribute, field, frozen
 
@@ -18,6 +19,7 @@ __all__ = [
     "CertificationId",
     "ClientId",
     "DealId",
+    "FrozenMap",
     "Money",
     "PartnerId",
     "SubscriptionId",
@@ -31,6 +33,44 @@ ClientId = NewType("ClientId", str)
 SubscriptionId = NewType("SubscriptionId", str)
 DealId = NewType("DealId", str)
 CertificationId = NewType("CertificationId", str)
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class FrozenMap(Mapping[_K, _V]):
+    """A read-only mapping for fields of frozen records: equal to any mapping with the
+    same items, hashable when its values are, and copyable and picklable (unlike
+    :class:`types.MappingProxyType`)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[_K, _V] | Iterable[tuple[_K, _V]] = ()) -> None:
+        self._items: dict[_K, _V] = dict(items)
+
+    def __getitem__(self, key: _K) -> _V:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[_K]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._items!r})"
+
+    def __reduce__(self) -> tuple[type[FrozenMap[_K, _V]], tuple[dict[_K, _V]]]:
+        return (type(self), (self._items,))
+
+
+def frozen_map(value: Mapping[Any, Any]) -> FrozenMap[Any, Any]:
+    """A converter for mapping fields: any mapping in, a :class:`FrozenMap` out."""
+    return value if isinstance(value, FrozenMap) else FrozenMap(value)
 
 
 def to_decimal(value: object, *, field_name: str = "amount") -> Decimal:
@@ -106,10 +146,14 @@ class Money:
             )
 
     def __add__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same_currency(other)
         return Money(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same_currency(other)
         return Money(self.amount - other.amount, self.currency)
 

@@ -183,6 +183,8 @@ _NAMES = st.text(
 ).filter(lambda name: bool(name.strip()))
 _DAYS = st.integers(min_value=0, max_value=_LONGEST_SPAN)
 _DAYS_AFTER = st.integers(min_value=1, max_value=_LONGEST_SPAN)
+_PARTNER_COUNTS = st.integers(min_value=1, max_value=4)
+_PERIODS_PER_CLIENT = st.integers(min_value=0, max_value=2)
 _SUBSCRIPTION_IDS = _id_text("s").map(SubscriptionId)
 _DEAL_IDS = _id_text("d").map(DealId)
 _CERTIFICATION_IDS = _id_text("cert").map(CertificationId)
@@ -379,7 +381,7 @@ def _managed_services(
         client=draw(client_choice),
         since=since,
         until=_after(draw, since) if draw(st.booleans()) else None,
-        partners=draw(st.integers(min_value=1, max_value=4)),
+        partners=draw(_PARTNER_COUNTS),
     )
 
 
@@ -389,6 +391,23 @@ def managed_services(
     """Managed-service periods for one of ``client_ids`` (any client id when None),
     shared among one to four partners, open or ending after they start."""
     return _managed_services(_client_choice(client_ids))
+
+
+def _managed_periods(draw: st.DrawFn, client: ClientId) -> list[ManagedService]:
+    """Up to two managed periods of one client, one after the other, never overlapping."""
+    periods: list[ManagedService] = []
+    count = draw(_PERIODS_PER_CLIENT)
+    since = draw(_ANY_DATE)
+    for number in range(count):
+        last = number == count - 1
+        until = _after(draw, since) if not last or draw(st.booleans()) else None
+        periods.append(
+            ManagedService(client=client, since=since, until=until, partners=draw(_PARTNER_COUNTS))
+        )
+        if until is None:
+            break
+        since = _on_or_after(draw, until)
+    return periods
 
 
 @st.composite
@@ -413,6 +432,7 @@ def _books(
     if not book_clients:
         return Book(partner=partner, certifications=book_certifications)
     ids = [client.id for client in book_clients]
+    periods = [period for client in ids for period in _managed_periods(draw, client)]
     return Book(
         partner=partner,
         clients=book_clients,
@@ -431,7 +451,7 @@ def _books(
             )
         ),
         certifications=book_certifications,
-        managed_services=draw(st.lists(managed_services(ids), max_size=max_clients)),
+        managed_services=draw(st.permutations(periods)),
     )
 
 
@@ -443,10 +463,11 @@ def books(
     countries: Sequence[str] = DEFAULT_COUNTRIES,
 ) -> st.SearchStrategy[Book]:
     """Consistent books: ids unique per kind, every reference names a client of the book,
-    and every deal's MRR change has the sign its kind requires.
+    every deal's MRR change has the sign its kind requires, and each client has at most
+    two managed periods, which never overlap.
 
     Args:
-        max_clients: the most clients (and managed-service periods) a book has.
+        max_clients: the most clients a book has.
         max_records: the most subscriptions, and the most deals, a book has.
         currencies: the currencies of subscriptions and deals.
         countries: the countries of the partner and the clients.

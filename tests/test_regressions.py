@@ -1,0 +1,205 @@
+"""Regression tests: each was a bug found by review, named after what it guarantees."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+import partner_tiers as pt
+
+NORTHWIND = Path(pt.__file__).resolve().parent / "data" / "northwind.json"
+
+
+def test_dump_book_keeps_the_permissions_of_the_file_it_replaces(tmp_path: Path) -> None:
+    path = tmp_path / "book.json"
+    path.write_text("old", encoding="utf-8")
+    path.chmod(0o644)
+    pt.dump_book(pt.load_book(NORTHWIND), path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_a_number_where_a_string_is_expected_is_refused() -> None:
+    data = json.loads(NORTHWIND.read_text(encoding="utf-8"))
+    data["partner"]["name"] = 123
+    with pytest.raises(pt.FileFormatError) as caught:
+        pt.book_from_dict(data)
+    assert [(p.path, p.value) for p in caught.value.problems] == [("partner.name", 123)]
+    assert caught.value.problems[0].message == "expected a string"
+
+
+def test_an_unknown_enum_value_is_reported_with_the_choices() -> None:
+    data = json.loads(NORTHWIND.read_text(encoding="utf-8"))
+    data["clients"][0]["relationship"] = "resold"
+    with pytest.raises(pt.FileFormatError) as caught:
+        pt.book_from_dict(data)
+    (problem,) = caught.value.problems
+    assert problem.path == "clients[0].relationship"
+    assert "sold, managed, sold_and_managed" in problem.message
+
+
+def _batch(**changes: object) -> pt.PointBatch:
+    fields: dict[str, object] = {
+        "id": "sold:r",
+        "track": "sold",
+        "motion": "sourced",
+        "client": "c-1",
+        "points": "10",
+        "earned_on": dt.date(2024, 1, 1),
+        "expires_on": dt.date(2024, 6, 1),
+        "origin": "d-r",
+    }
+    fields.update(changes)
+    return pt.PointBatch(**fields)  # type: ignore[arg-type]
+
+
+def test_market_totals_do_not_depend_on_the_order_of_queries() -> None:
+    ledger = pt.PointsLedger([_batch()])
+    day = dt.date(2024, 2, 1)
+    ledger.totals(day, market="standard")  # type: ignore[arg-type]
+    assert ledger.totals(day, market=pt.Market.STANDARD).sold == 10
+
+
+@pytest.mark.parametrize("changes", [{"track": "bogus"}, {"motion": "x"}, {"market": "emerging"}])
+def test_a_malformed_point_batch_raises_a_partner_tiers_error(changes: dict[str, object]) -> None:
+    with pytest.raises(pt.PartnerTiersError):
+        _batch(**changes)
+
+
+def test_a_point_batch_refuses_a_date_that_is_not_a_date() -> None:
+    with pytest.raises(pt.PartnerTiersError):
+        _batch(earned_on="2024-01-01", expires_on=None)
+
+
+def test_adding_money_to_a_number_is_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        pt.Money("1.00", "USD") + 1  # type: ignore[operator]
+
+
+def test_copies_and_pickles_of_records_programs_and_statuses_are_equal() -> None:
+    import copy
+    import pickle
+
+    book = pt.load_book(NORTHWIND)
+    program = pt.load_program("hubspot-2025")
+    status = pt.evaluate(book, program, dt.date(2025, 9, 30))
+    assert copy.deepcopy(book) == book
+    assert pickle.loads(pickle.dumps(program)) == program
+    assert copy.deepcopy(status) == status
+    assert hash(program.tiers[0]) == hash(copy.deepcopy(program.tiers[0]))
+
+
+def test_a_toml_file_cut_mid_line_reports_its_last_line() -> None:
+    text = pt.load_program("hubspot-2025").to_toml()
+    cut = text[: text.index('"', text.index("title")) + 5]  # inside the title string
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.loads_program(cut)
+    (problem,) = caught.value.problems
+    assert problem.line == cut.count("\n") + 1
+
+
+def test_book_integrity_reports_every_problem_at_once() -> None:
+    data = json.loads(NORTHWIND.read_text(encoding="utf-8"))
+    data["deals"][0]["client"] = "c-ghost"
+    data["deals"][1]["id"] = "d-1"
+    with pytest.raises(pt.FileFormatError) as caught:
+        pt.book_from_dict(data)
+    assert [(p.path, p.value) for p in caught.value.problems] == [
+        ("deals[0].client", "c-ghost"),
+        ("deals[1].id", "d-1"),
+    ]
+
+
+def test_a_sold_client_stops_counting_for_tool_usage_on_the_window_end() -> None:
+    """The gate changes on closed_on + 12 months, and the replay visits that very day."""
+    import attrs
+
+    program = pt.load_program("hubspot-2025")
+    # Sold points count for 24 months, so only the tool-usage gate changes on the day.
+    program = attrs.evolve(program, expiry=(pt.ExpiryRule(months=24),))
+    partner = pt.Partner(pt.PartnerId("p"), "P", "US", dt.date(2024, 1, 1))
+    tools = ("crm", "email", "forms", "workflows", "sequences")
+    clients = (
+        pt.Client(pt.ClientId("a"), "A", "US", pt.Relationship.MANAGED, tools, 5),
+        pt.Client(pt.ClientId("b"), "B", "US", pt.Relationship.SOLD, (), 0),
+        pt.Client(pt.ClientId("c"), "C", "US", pt.Relationship.SOLD, (), 0),
+    )
+    subscription = pt.Subscription(
+        pt.SubscriptionId("s-a"),
+        pt.ClientId("a"),
+        "service-hub",
+        "pro",
+        pt.Money("1000", "USD"),
+        dt.date(2024, 1, 1),
+        dt.date(2026, 1, 1),
+    )
+    deals = (
+        pt.Deal(
+            pt.DealId("d-b"),
+            pt.ClientId("b"),
+            "crm",
+            pt.DealKind.NEW,
+            pt.SalesMotion.SOURCED,
+            dt.date(2024, 3, 1),
+            pt.Money("2000", "USD"),
+        ),
+        pt.Deal(
+            pt.DealId("d-c"),
+            pt.ClientId("c"),
+            "crm",
+            pt.DealKind.NEW,
+            pt.SalesMotion.SOURCED,
+            dt.date(2024, 3, 1),
+            pt.Money("2000", "USD"),
+        ),
+    )
+    book = pt.Book(
+        partner,
+        clients,
+        (subscription,),
+        deals,
+        (
+            pt.Certification(
+                pt.CertificationId("cert"), "Cert", dt.date(2024, 1, 1), dt.date(2027, 1, 1)
+            ),
+        ),
+        (pt.ManagedService(pt.ClientId("a"), dt.date(2024, 1, 1)),),
+    )
+    before = pt.evaluate(book, program, dt.date(2025, 2, 28))
+    assert before.qualified_tier is None  # median of 5, 0, 0 is 0 < 3
+    on_the_day = pt.evaluate(book, program, dt.date(2025, 3, 1))
+    assert on_the_day.qualified_tier is not None
+    assert on_the_day.tier == on_the_day.qualified_tier
+    assert on_the_day.history[-1].on == dt.date(2025, 3, 1)
+
+
+def test_an_upsell_on_a_line_sold_before_the_first_rate_row_keeps_the_first_rate() -> None:
+    import attrs
+
+    program = attrs.evolve(pt.load_program("hubspot-2024"), price_before_first_row=False)
+    partner = pt.Partner(pt.PartnerId("p"), "P", "US", dt.date(2021, 1, 1))
+    client = pt.Client(pt.ClientId("c"), "C", "US", pt.Relationship.SOLD)
+    subscription = pt.Subscription(
+        pt.SubscriptionId("s"),
+        pt.ClientId("c"),
+        "marketing-hub",
+        "pro",
+        pt.Money("1000", "USD"),
+        dt.date(2021, 10, 1),
+        dt.date(2026, 10, 1),
+    )
+    upsell = pt.Deal(
+        pt.DealId("up"),
+        pt.ClientId("c"),
+        "marketing-hub",
+        pt.DealKind.UPSELL,
+        pt.SalesMotion.SOURCED,
+        dt.date(2024, 4, 15),
+        pt.Money("1000", "USD"),
+    )
+    book = pt.Book(partner, (client,), (subscription,), (upsell,))
+    (batch,) = pt.build_ledger(book, program).batches
+    assert batch.points == 30  # 1,000 USD at the 2022 sourced rate of 3, not 5
