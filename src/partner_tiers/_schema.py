@@ -51,9 +51,10 @@ def _type_schema(kind: Any, definitions: dict[str, Any]) -> dict[str, Any]:
         return {"enum": [member.value for member in kind]}
     if origin in (Union, UnionType):
         options = [a for a in get_args(kind) if a is not NoneType]
-        if len(options) == 1:
-            return _type_schema(options[0], definitions)
-        return {"anyOf": [_type_schema(a, definitions) for a in options]}
+        schemas = [_type_schema(a, definitions) for a in options]
+        if NoneType in get_args(kind):
+            schemas.append({"type": "null"})  # JSON null; TOML leaves the key out
+        return schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
     if origin in (tuple, frozenset, set, list):
         return {"type": "array", "items": _type_schema(get_args(kind)[0], definitions)}
     if origin is Mapping or origin is dict:

@@ -32,6 +32,7 @@ __all__ = ["make_converter", "problems_from"]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DECIMAL = re.compile(r"-?\d+\.\d+")
+_DECIMAL_TEXT = re.compile(r"-?\d+(\.\d+)?")
 
 
 class ExpectedError(ValueError):
@@ -64,6 +65,9 @@ def _structure_bool(value: object, _: type) -> bool:
 def _structure_decimal(value: object, _: type) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise ExpectedError("a decimal number as a string", value)
+    if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
+        # The same pattern as the JSON Schema: digits, an optional sign and fraction.
+        raise ExpectedError('a decimal number such as "1200.00"', value)
     try:
         return to_decimal(value)
     except InvalidRecordError:
@@ -88,6 +92,8 @@ def _plain_number(value: Decimal) -> Decimal | int:
 
 def _is_homogeneous_tuple(kind: Any) -> bool:
     args = get_args(kind)
+    if get_origin(kind) in (frozenset, set):
+        return True
     return get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
@@ -134,11 +140,11 @@ def make_converter(
         ),
     )
 
-    def tuple_hook(kind: Any) -> Callable[[object, Any], tuple[Any, ...]]:
+    def tuple_hook(kind: Any) -> Callable[[object, Any], Any]:
         item_type = get_args(kind)[0]
         item_hook = converter.get_structure_hook(item_type)
 
-        def structure(value: object, _: Any) -> tuple[Any, ...]:
+        def structure(value: object, _: Any) -> Any:
             if not isinstance(value, (list, tuple)):
                 raise ExpectedError("a list", value)
             items: list[Any] = []
@@ -156,7 +162,7 @@ def make_converter(
                     errors.append(error)
             if errors:
                 raise IterableValidationError(f"While structuring {kind}", errors, kind)
-            return tuple(items)
+            return frozenset(items) if get_origin(kind) in (frozenset, set) else tuple(items)
 
         return structure
 
@@ -183,6 +189,8 @@ def make_converter(
             choices = ", ".join(str(member.value) for member in kind)
             raise ExpectedError(f"one of {choices}", value) from None
 
+    converter.register_unstructure_hook(enum.Enum, lambda member: member.value)
+    converter.register_unstructure_hook(enum.StrEnum, lambda member: member.value)
     # Registered by class: singledispatch then prefers it to the str hook for StrEnums.
     converter.register_structure_hook(enum.Enum, enum_hook)
     converter.register_structure_hook(enum.StrEnum, enum_hook)
