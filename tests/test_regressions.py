@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import stat
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 
 import partner_tiers as pt
@@ -203,3 +206,116 @@ def test_an_upsell_on_a_line_sold_before_the_first_rate_row_keeps_the_first_rate
     book = pt.Book(partner, (client,), (subscription,), (upsell,))
     (batch,) = pt.build_ledger(book, program).batches
     assert batch.points == 30  # 1,000 USD at the 2022 sourced rate of 3, not 5
+
+
+EXAMPLE = pt.load_book(NORTHWIND)
+HUBSPOT_2025 = pt.load_program("hubspot-2025")
+
+
+def _with_sourced_deal(book: pt.Book, amount: str, on: dt.date) -> pt.Book:
+    client = pt.Client(pt.ClientId("c-extra"), "Extra", "US", pt.Relationship.SOLD)
+    deal = pt.Deal(
+        pt.DealId("d-extra"),
+        client.id,
+        "new-line",
+        pt.DealKind.NEW,
+        pt.SalesMotion.SOURCED,
+        on,
+        pt.Money(amount, "USD"),
+    )
+    return attrs.evolve(book, clients=(*book.clients, client), deals=(*book.deals, deal))
+
+
+def test_needed_to_keep_reaches_again_when_a_demotion_lands_before_the_review() -> None:
+    # On 2025-07-15 platinum is held, but the demotion announced on 2025-07-01 lands on
+    # 2025-07-31: keeping platinum at the 2026-01-01 review means reaching it again.
+    (answer,) = pt.needed_to_keep(
+        EXAMPLE, HUBSPOT_2025, dt.date(2025, 7, 15), motions=["sourced"], markets=["standard"]
+    )
+    assert answer.amount is not None
+    review = answer.on
+    kept = pt.evaluate(
+        _with_sourced_deal(EXAMPLE, str(answer.amount), review), HUBSPOT_2025, review
+    )
+    short = pt.evaluate(
+        _with_sourced_deal(EXAMPLE, str(answer.amount - Decimal("0.01")), review),
+        HUBSPOT_2025,
+        review,
+    )
+    assert kept.tier == "platinum"
+    assert short.tier != "platinum"
+
+
+def test_the_hypothetical_client_does_not_lower_the_median_tool_usage() -> None:
+    # hubspot-2016 requires a median of 5 tools; a client with no tools would pull the
+    # median of (2, 6) + 0 down to 2 and make every amount fail.
+    (answer,) = pt.needed_to_reach(
+        EXAMPLE,
+        pt.load_program("hubspot-2016"),
+        dt.date(2024, 12, 1),
+        motions=["managed"],
+        markets=["standard"],
+    )
+    assert answer.amount == Decimal("1150.00")
+
+
+def test_account_performance_uses_the_window_of_the_programs_gate() -> None:
+    gates = tuple(
+        attrs.evolve(g, params={"minimum": 3, "window_months": 6})
+        if g.kind == "median_tool_usage"
+        else g
+        for g in HUBSPOT_2025.gates
+    )
+    program = attrs.evolve(HUBSPOT_2025, gates=gates)
+    view = pt.account_performance(EXAMPLE, program, as_of=dt.date(2025, 9, 30))
+    # tailspin's last sale (2025-02-11) is more than 6 months old: adatum 8, fabrikam 6.
+    assert view.counting_clients == ("c-adatum", "c-fabrikam")
+    assert view.median_tool_usage == 7
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "value"),
+    [
+        (
+            lambda: pt.needed_to_reach(
+                EXAMPLE, HUBSPOT_2025, dt.date(2025, 9, 30), motions=["foo"]
+            ),
+            "motions",
+            "foo",
+        ),
+        (
+            lambda: pt.needed_to_reach(
+                EXAMPLE, HUBSPOT_2025, dt.date(2025, 9, 30), markets=["foo"]
+            ),
+            "markets",
+            "foo",
+        ),
+        (
+            lambda: pt.needed_to_reach(EXAMPLE, HUBSPOT_2025, dt.date(2025, 9, 30), tier="bronze"),
+            "tier",
+            "bronze",
+        ),
+        (
+            lambda: pt.rolling_mrr(EXAMPLE, HUBSPOT_2025, as_of=dt.date(2025, 9, 30), motion="foo"),
+            "motion",
+            "foo",
+        ),
+    ],
+)
+def test_scenario_arguments_are_checked(call: Any, field: str, value: str) -> None:
+    with pytest.raises(pt.InvalidRecordError) as caught:
+        call()
+    assert (caught.value.field, caught.value.value) == (field, value)
+
+
+def test_end_services_displays_as_a_table() -> None:
+    view = pt.end_services(EXAMPLE, HUBSPOT_2025, "c-adatum", as_of=dt.date(2025, 9, 30))
+    html = view._repr_html_()
+    assert html.startswith("<table>")
+    assert "-15.00" in html
+
+
+def test_program_impact_refuses_two_books_of_one_partner() -> None:
+    with pytest.raises(pt.InvalidRecordError) as caught:
+        pt.program_impact([EXAMPLE, EXAMPLE], HUBSPOT_2025, HUBSPOT_2025, dt.date(2025, 9, 30))
+    assert caught.value.field == "books[1].partner.id"

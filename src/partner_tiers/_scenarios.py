@@ -53,6 +53,15 @@ __all__ = [
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+_SEARCH_LIMIT = Decimal(10) ** 12
+_MOTIONS = ("sourced", "assisted", "managed")
+_MARKETS = ("standard", "growth")
+
+
+def _check_choices(name: str, values: Sequence[str], allowed: Sequence[str]) -> None:
+    for value in values:
+        if value not in allowed:
+            raise InvalidRecordError(name, value, f"must be one of {', '.join(allowed)}")
 
 
 @frozen
@@ -215,11 +224,16 @@ _STANDARD_COUNTRY = "US"
 def _hypothetical(
     book: Book, motion: str, market: str, amount: Decimal, currency: str, on: dt.date, country: str
 ) -> Book:
+    # Like the book's best-engaged client, so that it never lowers the median tool usage
+    # that a gate may require: the question is about MRR, not about engagement.
+    best = max(book.clients, key=lambda c: c.tool_usage, default=None)
     client = Client(
         ClientId("c-hypothetical"),
         "Hypothetical client",
         country,
         Relationship.MANAGED if motion == "managed" else Relationship.SOLD,
+        best.tools_used if best is not None else (),
+        best.engagement_index if best is not None else 0,
     )
     subscription = Subscription(
         SubscriptionId("s-hypothetical"),
@@ -323,18 +337,24 @@ def _solve(
         trial = _hypothetical(book, motion, market, amount, currency, on, country)
         return goal(evaluate(trial, program, on))
 
-    # The estimate ignores per-batch rounding: step to the exact least cent around it.
-    amount = max(estimate, CENT)
-    tries = 0
-    while not works(amount):
-        amount += CENT
-        tries += 1
-        if tries > 100:
+    # The estimate ignores per-batch rounding and policy: find the least cent that works
+    # by doubling from it, then bisecting (more MRR never earns fewer points).
+    high = max(estimate, CENT)
+    low = ZERO
+    while not works(high):
+        low = high
+        high *= 2
+        if high > _SEARCH_LIMIT:
             return answer(
                 None, None, "gates or policy keep the tier out of reach, whatever the MRR"
             )
-    while amount > CENT and works(amount - CENT):
-        amount -= CENT
+    while high - low > CENT:
+        middle = ((low + high) / 2).quantize(CENT)
+        if works(middle):
+            high = middle
+        else:
+            low = middle
+    amount = high
     trial_ledger = build_ledger(
         _hypothetical(book, motion, market, amount, currency, on, country), program
     )
@@ -367,10 +387,15 @@ def needed_to_reach(
     Each answer is verified: evaluating the book with the MRR added qualifies, and one
     cent less does not.
     """
+    _check_choices("motions", motions, _MOTIONS)
+    _check_choices("markets", markets, _MARKETS)
     status = evaluate(book, program, by)
     target = tier if tier is not None else status.next_tier
     if target is None:
         return []
+    tier_ids = [t.id for t in program.tiers]
+    if target not in tier_ids:
+        raise InvalidRecordError("tier", target, f"must be one of {', '.join(tier_ids)}")
     index = program.tier_index(target)
     target_tier = program.tiers[index]
 
@@ -398,6 +423,8 @@ def needed_to_keep(
 ) -> list[Needed]:
     """The least extra MRR, added on the next review date, that keeps the tier held on
     ``as_of`` at that review (no demotion decided there)."""
+    _check_choices("motions", motions, _MOTIONS)
+    _check_choices("markets", markets, _MARKETS)
     status = evaluate(book, program, as_of)
     if status.tier is None:
         return []
@@ -410,7 +437,10 @@ def needed_to_keep(
         return kept and s.pending_demotion is None
 
     def shortfall(s: TierStatus) -> dict[str, Decimal]:
-        return held.shortfall(s.values, keep=True)
+        # Still holding the tier at the review: its retain minimums. Already demoted by
+        # then (a demotion announced earlier has landed): it has to be reached again.
+        keep = program.tier_index(s.tier) >= index
+        return held.shortfall(s.values, keep=keep)
 
     return [
         _solve(book, program, motion, market, currency, review, goal, shortfall, status.tier)
@@ -540,6 +570,10 @@ def program_impact(
     counts: Counter[tuple[str | None, str | None]] = Counter()
     moves: dict[str, tuple[str | None, str | None]] = {}
     for done, book in enumerate(books, start=1):
+        if book.partner.id in moves:
+            raise InvalidRecordError(
+                f"books[{done - 1}].partner.id", book.partner.id, "duplicates another book's"
+            )
         pair = (evaluate(book, a, as_of).tier, evaluate(book, b, as_of).tier)
         counts[pair] += 1
         moves[book.partner.id] = pair

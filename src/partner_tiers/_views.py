@@ -489,6 +489,8 @@ def rolling_mrr(
     dashboard's rolling-12-month sourced MRR); ``motion=None`` counts every motion."""
     from dateutil.relativedelta import relativedelta
 
+    if motion is not None and motion not in {m.value for m in SalesMotion}:
+        raise InvalidRecordError("motion", motion, "must be sourced, assisted, none or None")
     ledger = ledger if ledger is not None else build_ledger(book, program)
     start: dt.date = as_of - relativedelta(months=months)
     kind = SalesMotion(motion) if motion is not None else None
@@ -570,10 +572,22 @@ class AccountPerformance:
 
 
 def account_performance(
-    book: Book, program: Program, *, as_of: dt.date, window_months: int = 12
+    book: Book, program: Program, *, as_of: dt.date, window_months: int | None = None
 ) -> AccountPerformance:
-    """Median tool usage across the clients that count, and certification status."""
+    """Median tool usage across the clients that count, and certification status.
+
+    The window for "sold in the last months" is the program's median-tool-usage gate's
+    (12 months when the program has no such gate), unless ``window_months`` is given.
+    """
     import statistics
+
+    if window_months is None:
+        windows = [
+            int(gate.params.get("window_months", 12))
+            for gate in program.gates
+            if gate.kind == "median_tool_usage"
+        ]
+        window_months = windows[0] if windows else 12
 
     ledger = PointsLedger()
     context = Context(book, ledger, program, as_of, ledger.totals(as_of))
@@ -611,6 +625,18 @@ class EndServices:
     def changes(self) -> dict[str, Decimal]:
         """Per points track: after minus before."""
         return {k: self.after.points[k] - self.before.points[k] for k in self.before.points}
+
+    def _repr_html_(self) -> str:
+        changes = self.changes()
+        return table_html(
+            ["", "before", "after", "change"],
+            [["tier", self.before.tier, self.after.tier, ""]]
+            + [
+                [name, self.before.points[name], self.after.points[name], changes[name]]
+                for name in self.before.points
+            ],
+            f"End services for {self.client}",
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
