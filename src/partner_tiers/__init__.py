@@ -9,6 +9,7 @@ from partner_tiers._book import Book
 from partner_tiers._bookfile import (
     book_from_dict,
     book_to_dict,
+    demo_book,
     dump_book,
     dumps_book,
     load_book,
@@ -199,6 +200,7 @@ __all__ = [
     "client_details",
     "clients_table",
     "cliff_date",
+    "demo_book",
     "diff_programs",
     "dump_book",
     "dumps_book",

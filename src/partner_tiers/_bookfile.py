@@ -1,6 +1,6 @@
 """Book files: the JSON format of a partner's book, read and written losslessly.
 
-The format is the one of ``examples/book.json``: a ``partner`` object and lists of
+The format is the one of ``data/northwind.json``: a ``partner`` object and lists of
 ``certifications``, ``clients``, ``subscriptions``, ``deals`` and ``managed_services``.
 Amounts are decimal strings (``"1200.00"``), dates ``YYYY-MM-DD``. Unknown keys are
 refused, and every problem is reported at once with its JSON path.
@@ -24,6 +24,7 @@ __all__ = [
     "MAX_BOOK_BYTES",
     "book_from_dict",
     "book_to_dict",
+    "demo_book",
     "dump_book",
     "dumps_book",
     "load_book",
@@ -86,7 +87,7 @@ def book_from_dict(data: object, *, source: str = "<data>") -> Book:
 
 
 def book_to_dict(book: Book) -> dict[str, Any]:
-    """Plain JSON-ready data for a book; :func:`book_from_dict` reads it back equal."""
+    """Plain JSON-ready data for a book; `book_from_dict` reads it back equal."""
     data: dict[str, Any] = _converter.unstructure(book)
     return data
 
@@ -99,7 +100,7 @@ def loads_book(text: str | bytes, *, source: str = "<string>") -> Book:
 
 
 def load_book(path: str | os.PathLike[str]) -> Book:
-    """Read a book file (the JSON format of ``examples/book.json``).
+    """Read a book file (the JSON format of ``data/northwind.json``).
 
     Raises:
         FileFormatError: when the file is missing, too large, not UTF-8 JSON, or its
@@ -118,6 +119,15 @@ def load_book(path: str | os.PathLike[str]) -> Book:
     except OSError as error:
         raise FileFormatError(source, [Problem("", f"cannot be read: {error.strerror}")]) from None
     return loads_book(raw, source=source)
+
+
+def demo_book() -> Book:
+    """The built-in demo book: Northwind Digital, the example of ``data/northwind.json``
+    (three clients, five deals, two certifications, managed service in two markets)."""
+    from importlib import resources
+
+    text = (resources.files("partner_tiers") / "data" / "northwind.json").read_bytes()
+    return loads_book(text, source="northwind.json")
 
 
 def dumps_book(book: Book) -> str:

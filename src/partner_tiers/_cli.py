@@ -12,14 +12,13 @@ import json
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from partner_tiers._book import Book
-from partner_tiers._bookfile import load_book, loads_book
+from partner_tiers._bookfile import demo_book, dumps_book, load_book
 from partner_tiers._engine import TierStatus, evaluate
 from partner_tiers._errors import FileFormatError, PartnerTiersError
 from partner_tiers._program import Program
@@ -33,12 +32,6 @@ DEMO_AS_OF = dt.date(2025, 9, 30)
 DEFAULT_PROGRAM = "hubspot-2025"
 
 EXIT_BAD_INPUT = 2
-
-
-def demo_book() -> Book:
-    """The built-in demo book (the Northwind Digital example)."""
-    text = (resources.files("partner_tiers") / "data" / "northwind.json").read_bytes()
-    return loads_book(text, source="northwind.json")
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: object) -> dt.date | None:
@@ -127,9 +120,21 @@ def _dashboard(book: Book, status: TierStatus, program: Program) -> str:
 @cli.command()
 @click.option("--as-of", callback=_date, default=DEMO_AS_OF.isoformat(), show_default=True)
 @click.option("--program", "program_name", default=DEFAULT_PROGRAM, show_default=True)
-def demo(as_of: dt.date, program_name: str) -> None:
+@click.option(
+    "--write-book",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the demo book's JSON to this file (a starting point for your own).",
+)
+def demo(as_of: dt.date, program_name: str, write_book: str | None) -> None:
     """Evaluate the built-in demo book and print its dashboard."""
     book = demo_book()
+    if write_book is not None:
+        from partner_tiers._files import write_atomically
+
+        write_atomically(Path(write_book), dumps_book(book))
+        click.echo(f"wrote {write_book}")
+        return
     program = _program(program_name)
     status = evaluate(book, program, as_of)
     click.echo(_dashboard(book, status, program))

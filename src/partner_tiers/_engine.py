@@ -3,8 +3,8 @@
 The tier held on a date is found by replaying the program's policy from the partner's
 ``joined_on``: every day on which something can change (a batch starts or ends, a
 certification starts or lapses, a client starts or stops counting for tool usage, a
-review, a scheduled demotion) is visited once, in order. :func:`evaluate` replays up to
-its date; :func:`~partner_tiers.timeline` replays once and samples the months.
+review, a scheduled demotion) is visited once, in order. `evaluate` replays up to
+its date; `partner_tiers.timeline` replays once and samples the months.
 """
 
 from __future__ import annotations
@@ -488,7 +488,7 @@ def evaluate(
 
     Args:
         book: the partner's book.
-        program: the program (see :func:`load_program`).
+        program: the program (see `load_program`).
         as_of: the date; the library never reads the clock.
         ledger: the book's ledger under the program, if already built (saves the pricing).
 

@@ -1,6 +1,6 @@
 """The exceptions partner_tiers raises, all in one place.
 
-Every exception the package raises on purpose derives from :class:`PartnerTiersError`,
+Every exception the package raises on purpose derives from `PartnerTiersError`,
 so a service can catch that one class at its edge::
 
     PartnerTiersError
@@ -14,13 +14,15 @@ so a service can catch that one class at its edge::
         ├── UnknownProgramError
         └── ProgramValidationError   every problem of a program file, at once
 
-Each class is also a :class:`ValueError` (or :class:`LookupError`) where that is what the
+Each class is also a `ValueError` (or `LookupError`) where that is what the
 caller would otherwise expect, so code written against the builtins keeps working.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 from attrs import frozen
 
@@ -82,6 +84,15 @@ class BookIntegrityError(InvalidRecordError):
             self.args = (f"{self.args[0]} and {more} more problem{'s' if more > 1 else ''}",)
 
 
+def _show(value: object) -> str:
+    """Text values quoted, numbers and dates as they are written in files."""
+    if isinstance(value, (str, bytes)):
+        return repr(value)
+    if isinstance(value, (int, Decimal, dt.date)) and not isinstance(value, bool):
+        return str(value)
+    return repr(value)
+
+
 @frozen
 class Problem:
     """One problem found in an input: where it is, what is there, and what was expected.
@@ -103,7 +114,7 @@ class Problem:
         where = self.path or "(document)"
         if self.line is not None:
             where = f"line {self.line}: {where}"
-        shown = "" if self.value is None else f" (got {self.value!r})"
+        shown = "" if self.value is None else f" (got {_show(self.value)})"
         return f"{where}: {self.message}{shown}"
 
 

@@ -243,7 +243,7 @@ class Movements:
 
     Sold points: ``new`` sums the positive batches earned in the range; ``lost`` sums what
     expired in the range (net of reductions expiring with it) and the reductions made in
-    it. Both are non-negative for ledgers from :func:`build_ledger`, where a reduction
+    it. Both are non-negative for ledgers from `build_ledger`, where a reduction
     always expires with the batch it offsets; a hand-made reduction that outlives its
     batch can make ``lost`` negative. Managed points are a level: ``new`` and ``lost`` sum
     its rises and falls.
@@ -278,7 +278,7 @@ class PointsLedger:
     """An immutable collection of point batches with exact as-of queries.
 
     Batches are kept in (earned_on, id) order; adding a batch that is already there
-    changes nothing, and the same id with other content raises :class:`LedgerError`.
+    changes nothing, and the same id with other content raises `LedgerError`.
     Negative batches are kept as they are, never dropped or clamped.
 
     ``totals(as_of=d)`` costs O(log n): the ledger keeps the batches' start and end
@@ -386,7 +386,7 @@ class PointsLedger:
         )
 
     def movements(self, start: dt.date, end: dt.date) -> Movements:
-        """Points gained and lost in [start, end); see :class:`Movements`."""
+        """Points gained and lost in [start, end); see `Movements`."""
         sold_new = [ZERO] * _METRICS
         sold_lost = [ZERO] * _METRICS
         for batch in self.batches:

@@ -2,7 +2,7 @@
 
 A program holds its whole effective-dated history of pricing rows, so a 2022 deal priced
 under ``hubspot-2025`` uses the 2022 row. Programs are read from TOML, JSON or YAML files
-(see :mod:`partner_tiers._programfile`); the shipped ones are package data.
+(see `partner_tiers._programfile`); the shipped ones are package data.
 """
 
 from __future__ import annotations

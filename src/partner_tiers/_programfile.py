@@ -1,10 +1,10 @@
-"""Program files: TOML (first), JSON and YAML, read into validated :class:`Program` values
+"""Program files: TOML (first), JSON and YAML, read into validated `Program` values
 and written back.
 
 Reading reports every problem at once -- unknown keys with a did-you-mean suggestion,
-wrong types, and the semantic checks of :func:`check_program` -- each with its path
+wrong types, and the semantic checks of `check_program` -- each with its path
 (``tiers[2].reach.total``) and, for TOML, the line. Nothing in a file is ever imported
-or evaluated; custom rules come from a :class:`Registry` passed in by code.
+or evaluated; custom rules come from a `Registry` passed in by code.
 """
 
 from __future__ import annotations
@@ -363,6 +363,8 @@ def program_from_dict(
     registry = registry or Registry()
     if not isinstance(data, Mapping):
         raise ProgramValidationError(source, [Problem("", "must be a table of keys and values")])
+    # A JSON or YAML file may name its schema for editors; it is not part of the program.
+    data = {key: value for key, value in data.items() if key != "$schema"}
     problems: list[Problem] = []
     program: Program | None = None
     try:
@@ -384,7 +386,7 @@ def program_from_dict(
 
 
 def program_to_dict(program: Program, *, native: bool = False) -> dict[str, Any]:
-    """Plain data for a program; :func:`program_from_dict` reads it back equal.
+    """Plain data for a program; `program_from_dict` reads it back equal.
 
     Args:
         native: keep Decimals and dates as such (for TOML and YAML writers).
@@ -484,7 +486,7 @@ def _shipped(name: str) -> Program:
 def load_program(
     name_or_path: str | os.PathLike[str], *, registry: Registry | None = None
 ) -> Program:
-    """A shipped program by name (see :func:`list_programs`) or a program file by path.
+    """A shipped program by name (see `list_programs`) or a program file by path.
 
     The format of a file follows its suffix: ``.toml``, ``.json``, ``.yaml`` / ``.yml``.
     Shipped programs are read once and shared (they are immutable).
@@ -526,7 +528,7 @@ def load_program(
 
 
 def dumps_program(program: Program, format: Format = "toml") -> str:
-    """The program as TOML, JSON or YAML text that :func:`loads_program` reads back equal."""
+    """The program as TOML, JSON or YAML text that `loads_program` reads back equal."""
     if format == "toml":
         return tomli_w.dumps(program_to_dict(program, native=True))
     if format == "json":

@@ -1,7 +1,7 @@
 """An explicit registry of custom track and gate rules.
 
 There is no module-global registry: make one, register rules on it, and pass it to
-:func:`~partner_tiers.load_program`. A program file can then name a registered rule by
+`partner_tiers.load_program`. A program file can then name a registered rule by
 kind and give its parameters; a file never causes code to be imported or evaluated.
 """
 
@@ -31,7 +31,7 @@ def _frozen_tracks(value: Mapping[str, TrackRule]) -> Mapping[str, TrackRule]:
 class Registry:
     """Custom track and gate rules by name; built-in names cannot be taken.
 
-    A registry is immutable: :meth:`with_gate` and :meth:`with_track` return a new one.
+    A registry is immutable: `with_gate` and `with_track` return a new one.
 
     Example::
 

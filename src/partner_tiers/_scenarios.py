@@ -1,11 +1,11 @@
 """Scenarios: the questions partners ask that no dashboard answers.
 
-- :func:`what_if`: apply hypothetical deals, ended services or a certification lapse and
+- `what_if`: apply hypothetical deals, ended services or a certification lapse and
   compare the two statuses track by track;
-- :func:`needed_to_reach` / :func:`needed_to_keep`: the least extra MRR, per sales motion
+- `needed_to_reach` / `needed_to_keep`: the least extra MRR, per sales motion
   and market, to reach the next tier by a date or keep the current one at the next review;
-- :func:`cliff_date`: the first day the tier would be lost if nothing new happens;
-- :func:`program_impact`: many books under two programs, as a transition matrix.
+- `cliff_date`: the first day the tier would be lost if nothing new happens;
+- `program_impact`: many books under two programs, as a transition matrix.
 
 Scenarios never change the book they are given: they evaluate changed copies.
 """

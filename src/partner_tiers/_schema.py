@@ -1,4 +1,4 @@
-"""The JSON Schema of program files, generated from the attrs model of :class:`Program`.
+"""The JSON Schema of program files, generated from the attrs model of `Program`.
 
 The shipped ``program.schema.json`` is this function's output; a test keeps the two equal,
 and another checks that the schema and the loader accept and refuse the same files.

@@ -1,5 +1,5 @@
 """A strict cattrs converter for the file formats, and the walk from cattrs' errors to
-:class:`Problem` values with paths (``deals[3].mrr_change.currency``).
+`Problem` values with paths (``deals[3].mrr_change.currency``).
 
 cattrs does the structuring; this module only makes it strict (no float for a Decimal,
 no ``"5"`` for an int, no string iterated as a list), and reports every error at once.

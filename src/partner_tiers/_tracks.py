@@ -2,8 +2,8 @@
 
 The built-in tracks read the ledger: sold, sourced, assisted, managed and total points,
 and the legacy metrics sold_mrr_usd (12-month sold MRR) and managed_mrr_usd. A program
-may also use a custom track: a :class:`TrackRule` registered in a
-:class:`~partner_tiers.Registry`.
+may also use a custom track: a `TrackRule` registered in a
+`partner_tiers.Registry`.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ _V = TypeVar("_V")
 class FrozenMap(Mapping[_K, _V]):
     """A read-only mapping for fields of frozen records: equal to any mapping with the
     same items, hashable when its values are, and copyable and picklable (unlike
-    :class:`types.MappingProxyType`)."""
+    `types.MappingProxyType`)."""
 
     __slots__ = ("_items",)
 
@@ -69,7 +69,7 @@ class FrozenMap(Mapping[_K, _V]):
 
 
 def frozen_map(value: Mapping[Any, Any]) -> FrozenMap[Any, Any]:
-    """A converter for mapping fields: any mapping in, a :class:`FrozenMap` out."""
+    """A converter for mapping fields: any mapping in, a `FrozenMap` out."""
     return value if isinstance(value, FrozenMap) else FrozenMap(value)
 
 
@@ -102,7 +102,7 @@ def to_decimal(value: object, *, field_name: str = "amount") -> Decimal:
 
 
 def check_date(record: str, name: str, value: object) -> None:
-    """Refuse anything but a :class:`datetime.date` (a datetime is refused too)."""
+    """Refuse anything but a `datetime.date` (a datetime is refused too)."""
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise InvalidRecordError(f"{record}.{name}", value, "must be a date")
 

@@ -1,7 +1,7 @@
 """Deterministic synthetic books for benchmarks and demos: the same size and seed always
 give the same book.
 
-Books are made with the standard library's :class:`random.Random` only (no Hypothesis,
+Books are made with the standard library's `random.Random` only (no Hypothesis,
 no clock, no files), so benchmark figures can be reproduced on another machine::
 
     import partner_tiers as pt
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import ROUND_DOWN, Decimal
 
 from partner_tiers._book import Book
@@ -81,8 +81,8 @@ SIZES: dict[str, tuple[int, int]] = {
 }
 """Named sizes: (clients, deals)."""
 
-PORTFOLIO_MIX: tuple[tuple[str, float], ...] = (("S", 0.929), ("M", 0.07), ("L", 0.001))
-"""The share of each size in a :func:`portfolio`: on average about 1,000 point batches a
+PORTFOLIO_MIX: tuple[tuple[str | int, float], ...] = (("S", 0.929), ("M", 0.07), ("L", 0.001))
+"""The share of each size in a `portfolio`: on average about 1,000 point batches a
 partner, so 10,000 partners hold about 10 million batches."""
 
 _DEALS_PER_CLIENT = 10
@@ -136,10 +136,13 @@ def _day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
     return first + dt.timedelta(days=rng.randint(0, (last - first).days))
 
 
-def _amount(rng: random.Random, currency: str, low_usd: float, high_usd: float) -> Decimal:
-    """An MRR amount worth about ``low_usd`` to ``high_usd`` USD, log-uniformly."""
+def _amount(
+    rng: random.Random, currency: str, low_usd: float, high_usd: float, scale: float
+) -> Decimal:
+    """An MRR amount worth about ``scale`` times ``low_usd`` to ``high_usd`` USD,
+    log-uniformly, and at least one unit of the currency's smallest place."""
     per_100, places = _PER_100_USD[currency]
-    usd_cents = int(low_usd * 100 * (high_usd / low_usd) ** rng.random())
+    usd_cents = int(scale * low_usd * 100 * (high_usd / low_usd) ** rng.random())
     amount = Decimal(usd_cents) * per_100 / 10_000
     return amount.quantize(Decimal(1).scaleb(-places)) or Decimal(1).scaleb(-places)
 
@@ -166,7 +169,7 @@ class _Line:
 
 
 def _client_records(
-    rng: random.Random, index: int, deal_count: int
+    rng: random.Random, index: int, deal_count: int, scale: float
 ) -> tuple[Client, list[Deal], list[Subscription], list[ManagedService]]:
     client_id = ClientId(f"c-{index:05d}")
     country = rng.choice(_WEIGHTED_COUNTRIES)
@@ -190,18 +193,18 @@ def _client_records(
         if not live or (unsold and draw < 0.15):
             product_line = rng.choice(unsold)
             kind = DealKind.NEW if not lines else DealKind.CROSS_SELL
-            change = _amount(rng, currency, 50, 5_000)
+            change = _amount(rng, currency, 50, 5_000, scale)
         elif draw < 0.80:
             product_line = rng.choice(live)
             kind = DealKind.UPSELL
-            change = _amount(rng, currency, 20, 2_000)
+            change = _amount(rng, currency, 20, 2_000, scale)
         elif draw < 0.94:
             product_line = rng.choice(live)
             kind = DealKind.DOWNGRADE
             current = lines[product_line].mrr
             unit = Decimal(1).scaleb(-_PER_100_USD[currency][1])
             most = (current * Decimal("0.9")).quantize(unit, rounding=ROUND_DOWN)
-            change = -min(most, _amount(rng, currency, 10, 1_000))
+            change = -min(most, _amount(rng, currency, 10, 1_000, scale))
             if change >= 0:  # too small to downgrade: the client churns the line
                 kind, change = DealKind.CHURN, -current
         else:
@@ -257,12 +260,15 @@ def _client_records(
 def _make_book(partner_id: str, clients: int, deals: int, seed: int) -> Book:
     rng = random.Random(seed)
     counts = _split(rng, deals, clients)
+    # Partners differ in deal size as much as in deal count: from a fiftieth of the
+    # typical amounts to the full amounts, so a portfolio spreads over the whole ladder.
+    scale = 10 ** rng.uniform(-1.7, 0.0)
     all_clients: list[Client] = []
     all_deals: list[Deal] = []
     all_subscriptions: list[Subscription] = []
     all_services: list[ManagedService] = []
     for index, count in enumerate(counts):
-        client, client_deals, subscriptions, services = _client_records(rng, index, count)
+        client, client_deals, subscriptions, services = _client_records(rng, index, count, scale)
         all_clients.append(client)
         all_deals += client_deals
         all_subscriptions += subscriptions
@@ -297,6 +303,19 @@ def _make_book(partner_id: str, clients: int, deals: int, seed: int) -> Book:
     )
 
 
+def _counts(size: object) -> tuple[int, int]:
+    """(clients, deals) of a size name or a number of clients."""
+    if isinstance(size, str):
+        if size not in SIZES:
+            raise InvalidRecordError("size", size, f"must be one of {', '.join(SIZES)}")
+        return SIZES[size]
+    if isinstance(size, bool) or not isinstance(size, int):
+        raise InvalidRecordError("size", size, "must be S, M, L or a number of clients")
+    if size < 1:
+        raise InvalidRecordError("size", size, "must be at least 1 client")
+    return size, size * _DEALS_PER_CLIENT
+
+
 def book(size: str | int, seed: int) -> Book:
     """A synthetic book, the same for the same size and seed.
 
@@ -309,37 +328,52 @@ def book(size: str | int, seed: int) -> Book:
     Raises:
         InvalidRecordError: for an unknown size name or a number of clients below 1.
     """
-    if isinstance(size, bool) or not isinstance(size, (str, int)):
-        raise InvalidRecordError("size", size, "must be S, M, L or a number of clients")
-    if isinstance(size, str):
-        if size not in SIZES:
-            raise InvalidRecordError("size", size, f"must be one of {', '.join(SIZES)}")
-        clients, deals = SIZES[size]
-    else:
-        if size < 1:
-            raise InvalidRecordError("size", size, "must be at least 1 client")
-        clients, deals = size, size * _DEALS_PER_CLIENT
+    clients, deals = _counts(size)
     return _make_book(f"p-{size}-{seed}", clients, deals, seed)
 
 
-def portfolio(partners: int, seed: int) -> Iterator[Book]:
-    """``partners`` synthetic books of mixed sizes (see :data:`PORTFOLIO_MIX`), made one
-    at a time as they are iterated, so a portfolio of any size takes the memory of one
-    book. Partner ids are ``p-00000``, ``p-00001``, ...
+def portfolio(
+    partners: int,
+    seed: int,
+    *,
+    first: int = 0,
+    mix: Sequence[tuple[str | int, float]] = PORTFOLIO_MIX,
+) -> Iterator[Book]:
+    """``partners`` synthetic books of mixed sizes, made one at a time as they are
+    iterated, so a portfolio of any size takes the memory of one book.
+
+    ``mix`` gives each size (a name of :data:`SIZES` or a number of clients, as for
+    `book`) its share; the default, :data:`PORTFOLIO_MIX`, averages about 1,000
+    point batches a partner.
+
+    Partner ``i`` (id ``p-00000``, ``p-00001``, ...) depends on the seed and ``i`` only:
+    ``portfolio(100, seed, first=300)`` gives partners 300 to 399 of any larger portfolio
+    of that seed, so partitions of a portfolio can be made apart (see
+    `partner_tiers.portfolio.evaluate_portfolio_dask`).
 
     Raises:
-        InvalidRecordError: when partners is negative.
+        InvalidRecordError: when partners or first is negative, or the mix names an
+            unknown size or has no positive share.
     """
-    if isinstance(partners, bool) or not isinstance(partners, int) or partners < 0:
-        raise InvalidRecordError("partners", partners, "must be an int >= 0")
-    return _portfolio(partners, seed)
+    for name, value in (("partners", partners), ("first", first)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidRecordError(name, value, "must be an int >= 0")
+    sizes = [_counts(size) for size, _ in mix]
+    weights = [share for _, share in mix]
+    if not weights or min(weights) < 0 or sum(weights) <= 0:
+        raise InvalidRecordError("mix", mix, "must give sizes non-negative shares, not all 0")
+    return _portfolio(partners, seed, first, sizes, weights)
 
 
-def _portfolio(partners: int, seed: int) -> Iterator[Book]:
-    rng = random.Random(seed)
-    names = [name for name, _ in PORTFOLIO_MIX]
-    weights = [share for _, share in PORTFOLIO_MIX]
-    for index in range(partners):
-        size = rng.choices(names, weights=weights)[0]
-        clients, deals = SIZES[size]
+def _portfolio(
+    partners: int,
+    seed: int,
+    first: int,
+    sizes: list[tuple[int, int]],
+    weights: list[float],
+) -> Iterator[Book]:
+    for index in range(first, first + partners):
+        # A string seed is hashed with SHA-512: the same on every run and platform.
+        rng = random.Random(f"{seed}:{index}")
+        clients, deals = rng.choices(sizes, weights=weights)[0]
         yield _make_book(f"p-{index:05d}", clients, deals, rng.getrandbits(64))

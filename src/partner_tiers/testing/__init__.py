@@ -1,6 +1,6 @@
 """Testing helpers for users of partner_tiers.
 
-:mod:`partner_tiers.testing.strategies` holds Hypothesis strategies for every record, for
+`partner_tiers.testing.strategies` holds Hypothesis strategies for every record, for
 consistent books and for points ledgers, so that code built on partner_tiers can be
 tested against generated scenarios::
 

@@ -576,7 +576,7 @@ def ledgers(
     *, min_size: int = 0, max_size: int = 20, allow_negative: bool = True
 ) -> st.SearchStrategy[PointsLedger]:
     """Points ledgers of ``min_size`` to ``max_size`` batches with unique ids, from a
-    handful of clients (see :func:`point_batches`)."""
+    handful of clients (see `point_batches`)."""
     return _ledgers(min_size, max_size, allow_negative)
 
 
@@ -658,5 +658,5 @@ def programs(*, max_tiers: int = 5) -> st.SearchStrategy[Program]:
     """Valid programs: 1 to 3 built-in tracks, a ladder of up to ``max_tiers`` tiers with
     strictly increasing reach thresholds and retain at 80-100% of reach, dated rate
     rows, one currency table, optional certification and tool-usage gates, and a review
-    policy. Every generated program passes :func:`partner_tiers.check_program`."""
+    policy. Every generated program passes `partner_tiers.check_program`."""
     return _programs(max_tiers)
