@@ -203,6 +203,29 @@ def programs_show(name: str, fmt: str) -> None:
     click.echo(dumps_program(_program(name), fmt), nl=False)  # type: ignore[arg-type]
 
 
+@programs.command("impact")
+@click.argument("a")
+@click.argument("b")
+@click.argument("books", nargs=-1, required=True, metavar="BOOK...")
+@click.option("--as-of", callback=_date, required=True, metavar="DATE")
+@click.option("--json", "as_json", is_flag=True)
+def programs_impact(a: str, b: str, books: tuple[str, ...], as_of: dt.date, as_json: bool) -> None:
+    """How the partners of BOOK... move between tiers from program A to program B."""
+    from partner_tiers._scenarios import program_impact
+
+    first, second = _program(a), _program(b)
+    loaded = (_book(path) for path in books)
+    if not sys.stderr.isatty():  # no progress bar in logs and pipes: errors stay one line
+        matrix = program_impact(loaded, first, second, as_of)
+    else:
+        with click.progressbar(length=len(books), label="evaluating books", file=sys.stderr) as bar:
+            matrix = program_impact(loaded, first, second, as_of, progress=lambda _: bar.update(1))
+    if as_json:
+        click.echo(json.dumps(matrix.to_dict(), indent=2))
+    else:
+        click.echo(str(matrix))
+
+
 @programs.command("schema")
 def programs_schema() -> None:
     """Print the JSON Schema of program files."""
