@@ -406,7 +406,7 @@ def test_utf8_bytes_with_any_script_are_read() -> None:
 )
 def test_duplicate_json_keys_are_refused(text: str, key: str) -> None:
     (problem,) = text_problems(text)
-    assert problem.message == f"duplicate key {key!r}"
+    assert problem.message == f"has a duplicate key {key!r}"
 
 
 def test_json_numbers_are_read_as_exact_decimals() -> None:

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from partner_tiers._book import Book
 from partner_tiers._errors import FileFormatError, InvalidRecordError, Problem
 from partner_tiers._records import ManagedService
-from partner_tiers._structure import make_converter, problems_from
+from partner_tiers._structure import decode_text, make_converter, parse_json, problems_from
 
 __all__ = [
     "MAX_BOOK_BYTES",
@@ -36,37 +35,6 @@ MAX_BOOK_BYTES = 64 * 1024 * 1024
 
 _RENAMES = {(ManagedService, "since"): "from"}
 _converter = make_converter(_RENAMES)
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise ValueError(f"duplicate key {key!r}")
-        seen[key] = value
-    return seen
-
-
-def _parse_json(text: str | bytes, source: str) -> object:
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise FileFormatError(
-                source, [Problem("", f"is not UTF-8 text (byte {error.start})")]
-            ) from None
-    if not text.strip():
-        raise FileFormatError(source, [Problem("", "is empty")])
-    try:
-        return json.loads(text, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys)
-    except json.JSONDecodeError as error:
-        raise FileFormatError(
-            source, [Problem("", f"is not valid JSON: {error.msg}", line=error.lineno)]
-        ) from None
-    except ValueError as error:  # a duplicate key
-        raise FileFormatError(source, [Problem("", str(error))]) from None
-    except RecursionError:
-        raise FileFormatError(source, [Problem("", "is nested too deeply")]) from None
 
 
 def book_from_dict(data: object, *, source: str = "<data>") -> Book:
@@ -93,10 +61,9 @@ def book_to_dict(book: Book) -> dict[str, Any]:
 
 
 def loads_book(text: str | bytes, *, source: str = "<string>") -> Book:
-    """Read a book from JSON text."""
-    if len(text) > MAX_BOOK_BYTES:
-        raise FileFormatError(source, [Problem("", f"is larger than {MAX_BOOK_BYTES} bytes")])
-    return book_from_dict(_parse_json(text, source), source=source)
+    """Read a book from JSON text (or UTF-8 bytes)."""
+    decoded = decode_text(text, source, FileFormatError, MAX_BOOK_BYTES)
+    return book_from_dict(parse_json(decoded, source, FileFormatError), source=source)
 
 
 def load_book(path: str | os.PathLike[str]) -> Book:

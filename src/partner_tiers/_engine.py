@@ -30,7 +30,7 @@ from partner_tiers._pricing import build_ledger
 from partner_tiers._program import Program
 from partner_tiers._records import SalesMotion
 from partner_tiers._tracks import builtin_value
-from partner_tiers._values import FrozenMap
+from partner_tiers._values import frozen_map
 
 __all__ = ["TierChange", "TierStatus", "evaluate"]
 
@@ -52,10 +52,6 @@ class TierChange:
     from_tier: str | None
     to_tier: str | None
     reason: str
-
-
-def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return FrozenMap(value)
 
 
 @frozen
@@ -89,16 +85,16 @@ class TierStatus:
     tier: str | None
     qualified_tier: str | None
     level: str
-    values: Mapping[str, Decimal] = field(converter=_frozen)
-    points: Mapping[str, Decimal] = field(converter=_frozen)
+    values: Mapping[str, Decimal] = field(converter=frozen_map)
+    points: Mapping[str, Decimal] = field(converter=frozen_map)
     next_tier: str | None
-    next_tier_reach: Mapping[str, Decimal] = field(converter=_frozen)
-    to_next_tier: Mapping[str, Decimal] = field(converter=_frozen)
-    retain_minimum: Mapping[str, Decimal] = field(converter=_frozen)
-    to_keep_tier: Mapping[str, Decimal] = field(converter=_frozen)
+    next_tier_reach: Mapping[str, Decimal] = field(converter=frozen_map)
+    to_next_tier: Mapping[str, Decimal] = field(converter=frozen_map)
+    retain_minimum: Mapping[str, Decimal] = field(converter=frozen_map)
+    to_keep_tier: Mapping[str, Decimal] = field(converter=frozen_map)
     gates: tuple[GateResult, ...]
     next_review: dt.date
-    expiring_before_review: Mapping[str, Decimal] = field(converter=_frozen)
+    expiring_before_review: Mapping[str, Decimal] = field(converter=frozen_map)
     projected_tier: str | None
     history: tuple[TierChange, ...]
     pending_demotion: TierChange | None = None

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from partner_tiers._engine import TierStatus
 
-__all__ = ["status_html", "table_html"]
+__all__ = ["gates_table", "status_html", "table_html", "tracks_table"]
 
 
 def _cell(value: object) -> str:
@@ -24,19 +24,19 @@ def table_html(headers: Sequence[str], rows: Iterable[Sequence[object]], caption
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def status_html(status: TierStatus) -> str:
-    """A tier status as HTML: tier, tracks against the next tier and retain lines, gates."""
+def tracks_table(status: TierStatus) -> str:
+    """Tracks against the next tier's reach lines and the held tier's retain lines."""
     caption = (
-        f"{status.program} as of {status.as_of}: tier {status.tier or 'untiered'} "
-        f"(qualified {status.qualified_tier or 'untiered'})"
+        f"Tier {status.tier or 'untiered'} (qualified {status.qualified_tier or 'untiered'})"
+        f" - {status.program} as of {status.as_of}"
     )
-    tracks = table_html(
-        ["track", "value", f"to reach {status.next_tier or '-'}", "retain minimum", "surplus"],
+    return table_html(
+        ["track", "value", f"next tier ({status.next_tier or '-'}) line", "retain line", "surplus"],
         (
             [
                 track,
                 value,
-                status.to_next_tier.get(track, ""),
+                status.next_tier_reach.get(track, ""),
                 status.retain_minimum.get(track, ""),
                 status.to_keep_tier.get(track, ""),
             ]
@@ -44,8 +44,17 @@ def status_html(status: TierStatus) -> str:
         ),
         caption,
     )
-    gates = table_html(
+
+
+def gates_table(status: TierStatus) -> str:
+    """Every gate with passed or failed and its reason."""
+    return table_html(
         ["gate", "passed", "reason"],
         ([gate.name, "yes" if gate.passed else "no", gate.reason] for gate in status.gates),
+        "Gates",
     )
-    return f"<div class='partner-tiers-status'>{tracks}{gates}</div>"
+
+
+def status_html(status: TierStatus) -> str:
+    """A tier status as HTML: tier, tracks against the next tier and retain lines, gates."""
+    return f"<div class='partner-tiers-status'>{tracks_table(status)}{gates_table(status)}</div>"

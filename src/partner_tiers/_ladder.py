@@ -11,13 +11,9 @@ from decimal import Decimal
 
 from attrs import field, frozen
 
-from partner_tiers._values import FrozenMap
+from partner_tiers._values import frozen_map
 
 __all__ = ["Tier", "highest_met"]
-
-
-def _thresholds(value: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
-    return FrozenMap(value)
 
 
 @frozen
@@ -35,8 +31,8 @@ class Tier:
 
     id: str
     name: str
-    reach: Mapping[str, Decimal] = field(converter=_thresholds)
-    retain: Mapping[str, Decimal] = field(factory=dict, converter=_thresholds)
+    reach: Mapping[str, Decimal] = field(converter=frozen_map)
+    retain: Mapping[str, Decimal] = field(factory=dict, converter=frozen_map)
     description: str = ""
 
     def retain_for(self, track: str) -> Decimal:

@@ -13,13 +13,13 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from attrs import Attribute, field, frozen
 
-from partner_tiers._errors import InvalidRecordError, LedgerError
+from partner_tiers._errors import LedgerError
 from partner_tiers._records import SalesMotion
-from partner_tiers._values import ClientId, check_date, to_decimal
+from partner_tiers._values import ClientId, check_date, enum_member, to_decimal
 
 __all__ = [
     "LedgerTotals",
@@ -31,7 +31,6 @@ __all__ = [
 ]
 
 ZERO = Decimal(0)
-_E = TypeVar("_E", bound=enum.StrEnum)
 
 
 class Track(enum.StrEnum):
@@ -52,24 +51,16 @@ def _points(value: object) -> Decimal:
     return to_decimal(value, field_name="PointBatch.points")
 
 
-def _member(kind: type[_E], name: str, value: object) -> _E:
-    try:
-        return kind(value)  # type: ignore[arg-type]
-    except ValueError:
-        choices = ", ".join(member.value for member in kind)
-        raise InvalidRecordError(f"PointBatch.{name}", value, f"must be one of {choices}") from None
-
-
 def _track(value: object) -> Track:
-    return _member(Track, "track", value)
+    return enum_member(Track, "PointBatch.track", value)
 
 
 def _motion(value: object) -> SalesMotion:
-    return _member(SalesMotion, "motion", value)
+    return enum_member(SalesMotion, "PointBatch.motion", value)
 
 
 def _market(value: object) -> Market:
-    return _member(Market, "market", value)
+    return enum_member(Market, "PointBatch.market", value)
 
 
 def _date(_instance: object, attribute: Attribute[Any], value: object) -> None:

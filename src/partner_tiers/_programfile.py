@@ -29,7 +29,7 @@ from partner_tiers._gates import BUILTIN_GATES
 from partner_tiers._policy import ReviewPolicy
 from partner_tiers._program import Program
 from partner_tiers._registry import Registry
-from partner_tiers._structure import make_converter, problems_from
+from partner_tiers._structure import decode_text, make_converter, parse_json, problems_from
 
 __all__ = [
     "MAX_PROGRAM_BYTES",
@@ -410,8 +410,6 @@ def _decimal_yaml_loader() -> Any:
 
 
 def _parse(text: str, format: Format, source: str) -> object:
-    if not text.strip():
-        raise ProgramValidationError(source, [Problem("", "is empty")])
     if format == "toml":
         try:
             return tomllib.loads(text, parse_float=Decimal)
@@ -425,14 +423,7 @@ def _parse(text: str, format: Format, source: str) -> object:
                 source, [Problem("", f"is not valid TOML: {message}", line=line)]
             ) from None
     if format == "json":
-        try:
-            return json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as error:
-            raise ProgramValidationError(
-                source, [Problem("", f"is not valid JSON: {error.msg}", line=error.lineno)]
-            ) from None
-        except RecursionError:
-            raise ProgramValidationError(source, [Problem("", "is nested too deeply")]) from None
+        return parse_json(text, source, ProgramValidationError)
     try:
         import yaml
     except ImportError:
@@ -457,17 +448,7 @@ def loads_program(
     source: str = "<string>",
 ) -> Program:
     """Read a program from text in TOML, JSON or YAML."""
-    if len(text) > MAX_PROGRAM_BYTES:
-        raise ProgramValidationError(
-            source, [Problem("", f"is larger than {MAX_PROGRAM_BYTES} bytes")]
-        )
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise ProgramValidationError(
-                source, [Problem("", f"is not UTF-8 text (byte {error.start})")]
-            ) from None
+    text = decode_text(text, source, ProgramValidationError, MAX_PROGRAM_BYTES)
     data = _parse(text, format, source)
     return program_from_dict(
         data, registry=registry, source=source, toml_text=text if format == "toml" else None

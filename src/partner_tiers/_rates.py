@@ -8,12 +8,11 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from typing import Any
 
 from attrs import field, frozen
 
 from partner_tiers._records import SalesMotion
-from partner_tiers._values import FrozenMap
+from partner_tiers._values import frozen_map
 
 __all__ = [
     "CurrencyTable",
@@ -24,10 +23,6 @@ __all__ = [
     "RoundingRule",
     "Source",
 ]
-
-
-def _frozen_map(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return FrozenMap(value)
 
 
 @frozen
@@ -90,7 +85,7 @@ class CurrencyTable:
         source: where the table comes from.
     """
 
-    per_100_usd: Mapping[str, Decimal] = field(converter=_frozen_map)
+    per_100_usd: Mapping[str, Decimal] = field(converter=frozen_map)
     effective_from: dt.date | None = None
     source: Source = Source()
 

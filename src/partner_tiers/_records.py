@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any, TypeVar
+from typing import Any
 
 from attrs import Attribute, field, frozen
 
@@ -23,6 +23,7 @@ from partner_tiers._values import (
     SubscriptionId,
     check_country,
     check_date,
+    enum_member,
 )
 
 __all__ = [
@@ -137,32 +138,20 @@ def _optional_count(instance: object, attribute: Attribute[Any], value: object) 
         _count(instance, attribute, value)
 
 
-_E = TypeVar("_E", bound=enum.StrEnum)
-
-
-def _member(kind: type[_E], where: str, value: object) -> _E:
-    """The enum member for a member or its value, or an error naming the field."""
-    try:
-        return kind(value)  # type: ignore[arg-type]
-    except ValueError:
-        choices = ", ".join(member.value for member in kind)
-        raise InvalidRecordError(where, value, f"must be one of {choices}") from None
-
-
 def _relationship(value: object) -> Relationship:
-    return _member(Relationship, "Client.relationship", value)
+    return enum_member(Relationship, "Client.relationship", value)
 
 
 def _renewal_owner(value: object) -> RenewalOwner | None:
-    return None if value is None else _member(RenewalOwner, "Subscription.renewal_owner", value)
+    return None if value is None else enum_member(RenewalOwner, "Subscription.renewal_owner", value)
 
 
 def _deal_kind(value: object) -> DealKind:
-    return _member(DealKind, "Deal.kind", value)
+    return enum_member(DealKind, "Deal.kind", value)
 
 
 def _motion(value: object) -> SalesMotion:
-    return _member(SalesMotion, "Deal.motion", value)
+    return enum_member(SalesMotion, "Deal.motion", value)
 
 
 def _tuple_of_text(value: object) -> tuple[str, ...]:

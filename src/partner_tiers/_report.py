@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 
 from partner_tiers._book import Book
 from partner_tiers._engine import evaluate
-from partner_tiers._html import table_html
+from partner_tiers._html import gates_table, table_html, tracks_table
 from partner_tiers._pricing import build_ledger
 from partner_tiers._program import Program
 from partner_tiers._views import Progress, alerts, clients_table, points_breakdown, progress
@@ -98,25 +98,8 @@ def report_html(
     chart = progress_svg(progress(book, program, start, as_of))
     partner = book.partner
     title = f"{partner.name} - {status.program} as of {as_of}"
-    tracks = table_html(
-        ["track", "value", f"next tier ({status.next_tier or '-'}) line", "retain line", "surplus"],
-        (
-            [
-                track,
-                value,
-                status.next_tier_reach.get(track, ""),
-                status.retain_minimum.get(track, ""),
-                status.to_keep_tier.get(track, ""),
-            ]
-            for track, value in status.values.items()
-        ),
-        f"Tier {status.tier or 'untiered'} (qualified {status.qualified_tier or 'untiered'})",
-    )
-    gates = table_html(
-        ["gate", "passed", "reason"],
-        ([g.name, "yes" if g.passed else "no", g.reason] for g in status.gates),
-        "Gates",
-    )
+    tracks = tracks_table(status)
+    gates = gates_table(status)
     due = alerts(book, as_of=as_of, within_days=within_days)
     alerts_table = table_html(
         ["renews on", "client", "subscription", "renewal owner"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
+import json
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal
@@ -25,10 +26,15 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from partner_tiers._errors import BookIntegrityError, InvalidRecordError, Problem
+from partner_tiers._errors import (
+    BookIntegrityError,
+    FileFormatError,
+    InvalidRecordError,
+    Problem,
+)
 from partner_tiers._values import to_decimal
 
-__all__ = ["make_converter", "problems_from"]
+__all__ = ["decode_text", "make_converter", "parse_json", "problems_from"]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DECIMAL = re.compile(r"-?\d+\.\d+")
@@ -306,3 +312,56 @@ def problems_from(
     else:
         problems.append(Problem(_render(path), f"cannot be read: {error}", _lookup(data, path)))
     return problems
+
+
+def decode_text(raw: str | bytes, source: str, error: type[FileFormatError], limit: int) -> str:
+    """The text of a file: at most ``limit`` bytes, UTF-8, not empty.
+
+    Raises:
+        error: naming the file and what is wrong with it.
+    """
+    if len(raw) > limit:
+        raise error(source, [Problem("", f"is larger than {limit} bytes", len(raw))])
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as problem:
+            raise error(
+                source, [Problem("", f"is not UTF-8 text (byte {problem.start})")]
+            ) from None
+    if not raw.strip():
+        raise error(source, [Problem("", "is empty")])
+    return raw
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKeyError(key)
+        seen[key] = value
+    return seen
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"duplicate key {key!r}")
+
+
+def parse_json(text: str, source: str, error: type[FileFormatError]) -> object:
+    """JSON with exact decimals (no float), refusing duplicate keys and deep nesting.
+
+    Raises:
+        error: with the line of a syntax error.
+    """
+    try:
+        return json.loads(text, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as problem:
+        raise error(
+            source, [Problem("", f"is not valid JSON: {problem.msg}", line=problem.lineno)]
+        ) from None
+    except _DuplicateKeyError as problem:
+        raise error(source, [Problem("", f"has a duplicate key {problem.key!r}")]) from None
+    except RecursionError:
+        raise error(source, [Problem("", "is nested too deeply")]) from None

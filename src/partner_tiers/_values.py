@@ -6,6 +6,7 @@ Everything here is layer 1: no files, no clock, no program rules.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, NewType, TypeVar
@@ -71,6 +72,19 @@ class FrozenMap(Mapping[_K, _V]):
 def frozen_map(value: Mapping[Any, Any]) -> FrozenMap[Any, Any]:
     """A converter for mapping fields: any mapping in, a `FrozenMap` out."""
     return value if isinstance(value, FrozenMap) else FrozenMap(value)
+
+
+_E = TypeVar("_E", bound=enum.StrEnum)
+
+
+def enum_member(kind: type[_E], where: str, value: object) -> _E:
+    """The member of a str enum for a member or its value, or an error naming the field
+    and listing the choices."""
+    try:
+        return kind(value)  # type: ignore[arg-type]
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        raise InvalidRecordError(where, value, f"must be one of {choices}") from None
 
 
 def to_decimal(value: object, *, field_name: str = "amount") -> Decimal:
