@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
@@ -128,6 +130,9 @@ class Book:
     _subscriptions: dict[str, Subscription] = field(init=False, eq=False, repr=False, hash=False)
     _deals: dict[str, Deal] = field(init=False, eq=False, repr=False, hash=False)
     _certifications: dict[str, Certification] = field(init=False, eq=False, repr=False, hash=False)
+    _sales: tuple[list[dt.date], list[ClientId]] | None = field(
+        init=False, default=None, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.partner, Partner):
@@ -183,6 +188,20 @@ class Book:
             return index[key]
         except KeyError:
             raise BookIntegrityError(kind, key, f"no {kind} with this id in the book") from None
+
+    def clients_sold(self, after: dt.date, until: dt.date) -> set[ClientId]:
+        """The clients with a new, cross-sell or upsell deal closed in (after, until].
+
+        O(log n + k) for k such deals: the earning deals are sorted by closing day once,
+        on first use (gates ask this on every day the tier replay visits).
+        """
+        index = self._sales
+        if index is None:
+            sales = sorted((deal.closed_on, deal.client) for deal in self.deals if deal.kind.earns)
+            index = ([day for day, _ in sales], [client for _, client in sales])
+            object.__setattr__(self, "_sales", index)
+        days, clients = index
+        return set(clients[bisect.bisect_right(days, after) : bisect.bisect_right(days, until)])
 
     def subscriptions_of(self, client_id: ClientId | str) -> tuple[Subscription, ...]:
         """The client's subscriptions, in book order."""

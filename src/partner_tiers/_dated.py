@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
@@ -29,8 +28,11 @@ def in_force(rows: Sequence[_D], day: dt.date) -> _D | None:
 
     ``rows`` must be sorted by date (programs check that when they are made).
     """
-    position = bisect.bisect_right([_start(row) for row in rows], day)
-    return rows[position - 1] if position else None
+    # Tables hold a handful of rows: a backwards scan beats building a list to bisect.
+    for row in reversed(rows):
+        if _start(row) <= day:
+            return row
+    return None
 
 
 def boundaries(rows: Sequence[Dated]) -> list[dt.date]:

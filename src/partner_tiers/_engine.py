@@ -26,7 +26,7 @@ from partner_tiers._gates import GateResult
 from partner_tiers._ladder import Tier
 from partner_tiers._ledger import LedgerTotals, PointBatch, PointsLedger, Track
 from partner_tiers._policy import Promotion
-from partner_tiers._pricing import build_ledger
+from partner_tiers._pricing import build_ledger, expiry_date
 from partner_tiers._program import Program
 from partner_tiers._records import SalesMotion
 from partner_tiers._tracks import builtin_value
@@ -193,8 +193,37 @@ def evaluate_gates(
     return tuple(results), cap
 
 
-def _gate_cap(program: Program, book: Book, ledger: PointsLedger, day: dt.date) -> int:
-    return evaluate_gates(program, book, ledger, day, ledger.totals(day))[1]
+def _promotion(
+    program: Program, book: Book, ledger: PointsLedger, day: dt.date, held: int, reached: int
+) -> int:
+    """The tier the gates allow, min(reached, gate cap), or any index <= held when they
+    allow no promotion.
+
+    Only the decision "allowed > held" and, when it is made, the exact allowed tier
+    matter to the replay, so gates are tried from the one guarding the highest tiers down
+    (Elite's invitation and fact gates: cheap and most often failed), a gate that cannot
+    lower the answer is skipped, and the first failure that leaves nothing above ``held``
+    stops the search. A day that promotes still runs every gate that matters.
+    """
+    tier_ids = [tier.id for tier in program.tiers]
+    guarded = [
+        (min(tier_ids.index(t) for t in gate.tiers) if gate.tiers else 0, gate)
+        for gate in program.gates
+    ]
+    guarded.sort(key=lambda pair: pair[0], reverse=True)
+    context = Context(book, ledger, program, day, ledger.totals(day))
+    allowed = reached
+    for lowest, gate in guarded:
+        if lowest > allowed:
+            continue  # its cap, lowest - 1, is not below allowed
+        rule = program.registry.gate(gate.kind)
+        if rule is None:
+            raise ProgramError(f"gates.{gate.id}.kind: no rule registered for {gate.kind!r}")
+        if not rule(context, gate.params).passed:
+            allowed = lowest - 1
+            if allowed <= held:
+                break
+    return allowed
 
 
 # --- the replay -------------------------------------------------------------------------
@@ -222,13 +251,16 @@ def _change_days(
         days.add(certification.valid_from)
         days.add(certification.valid_until + dt.timedelta(days=1))
     windows = {int(gate.params.get("window_months", 12)) for gate in program.gates}
-    for deal in book.deals:
-        days.add(deal.closed_on)
-        for months in windows:
-            # A sold client stops counting on closed_on + window (and, when the month end
-            # clips that date, on the day after); both are days the gate can change.
-            stops = deal.closed_on + relativedelta(months=months)
-            days.update((stops, stops + dt.timedelta(days=1)))
+    closed = {deal.closed_on for deal in book.deals}
+    days |= closed
+    one_day = dt.timedelta(days=1)
+    for months in windows:
+        # A sold client stops counting on closed_on + window (and, when the month end
+        # clips that date, on the day after); both are days the gate can change.
+        # Once per closing day, not per deal: calendar arithmetic is the costly part.
+        stops = {expiry_date(day, months) for day in closed}
+        days |= stops
+        days.update(stop + one_day for stop in stops)
     for service in book.managed_services:
         days.add(service.since)
         if service.until is not None:
@@ -290,7 +322,7 @@ def _replay(
         may_promote = policy.promotion is Promotion.IMMEDIATE or is_review
         reached = _points_index(tiers, values)
         if may_promote and reached > held:
-            allowed = min(reached, _gate_cap(program, book, ledger, day))
+            allowed = _promotion(program, book, ledger, day, held, reached)
             if allowed > held:
                 when = (
                     "at the review" if policy.promotion is Promotion.AT_REVIEW else "on qualifying"

@@ -131,7 +131,7 @@ def counting_clients(context: Context, window_months: int) -> list[str]:
     day = context.as_of
     since = day - relativedelta(months=window_months)
     managed = {m.client for m in context.book.managed_services if m.active_on(day)}
-    sold = {d.client for d in context.book.deals if d.kind.earns and since < d.closed_on <= day}
+    sold = context.book.clients_sold(since, day)
     return sorted(managed | sold)
 
 

@@ -14,6 +14,7 @@ the managed points on any date are exactly those priced by the rules of that dat
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from decimal import Decimal, localcontext
 
@@ -36,9 +37,14 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 
+@functools.lru_cache(maxsize=4096)
 def expiry_date(earned_on: dt.date, months: int) -> dt.date:
     """The day a batch earned on ``earned_on`` stops counting: ``months`` calendar months
-    later, clipped to the month's end (2024-02-29 + 12 months = 2025-02-28)."""
+    later, clipped to the month's end (2024-02-29 + 12 months = 2025-02-28).
+
+    Cached: books close many deals on the same days, and relativedelta is the costly
+    part of pricing a deal.
+    """
     expires: dt.date = earned_on + relativedelta(months=months)
     return expires
 

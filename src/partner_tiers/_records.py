@@ -66,12 +66,16 @@ class DealKind(enum.StrEnum):
     @property
     def earns(self) -> bool:
         """True for the kinds that add MRR (new, cross-sell, upsell)."""
-        return self in (DealKind.NEW, DealKind.CROSS_SELL, DealKind.UPSELL)
+        return self in _EARNING
 
     @property
     def reduces(self) -> bool:
         """True for the kinds that take MRR away (downgrade, churn)."""
-        return self in (DealKind.DOWNGRADE, DealKind.CHURN)
+        return self in _REDUCING
+
+
+_EARNING = frozenset({DealKind.NEW, DealKind.CROSS_SELL, DealKind.UPSELL})
+_REDUCING = frozenset({DealKind.DOWNGRADE, DealKind.CHURN})
 
 
 class SalesMotion(enum.StrEnum):
