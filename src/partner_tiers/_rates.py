@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
@@ -125,6 +126,12 @@ class ExpiryRule:
     source: Source = Source()
 
 
+@functools.lru_cache(maxsize=16)
+def _step(places: int) -> Decimal:
+    """0.01 for two places: the quantum of a rounding rule."""
+    return Decimal(1).scaleb(-places)
+
+
 class RoundingMode(enum.StrEnum):
     """How points are rounded to the program's decimal places."""
 
@@ -153,4 +160,4 @@ class RoundingRule:
 
     def apply(self, value: Decimal) -> Decimal:
         """The value rounded by this rule."""
-        return value.quantize(Decimal(1).scaleb(-self.places), rounding=self.mode.decimal_rounding)
+        return value.quantize(_step(self.places), rounding=self.mode.decimal_rounding)

@@ -59,6 +59,13 @@ class FrozenMap(Mapping[_K, _V]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def get(self, key: _K, default: Any = None) -> Any:
+        """The value of the key, or ``default`` (without raising inside)."""
+        return self._items.get(key, default)
+
     def __hash__(self) -> int:
         return hash(frozenset(self._items.items()))
 

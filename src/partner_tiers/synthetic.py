@@ -24,8 +24,9 @@ What a book holds:
   ended and some shared with a second partner;
 - certifications valid from 2022-01-01 to 2026-12-31, and the facts the Elite gates read.
 
-Every date lies between 2022-08-01 and 2025-12-31, so every shipped points program
-(``hubspot-2022`` and later) prices every deal and managed period.
+Every deal, subscription and managed-service date lies between 2022-08-01 and
+2025-12-31, so every shipped points program (``hubspot-2022`` and later) prices every deal
+and managed period.
 """
 
 from __future__ import annotations
@@ -342,8 +343,8 @@ def portfolio(
     """``partners`` synthetic books of mixed sizes, made one at a time as they are
     iterated, so a portfolio of any size takes the memory of one book.
 
-    ``mix`` gives each size (a name of :data:`SIZES` or a number of clients, as for
-    `book`) its share; the default, :data:`PORTFOLIO_MIX`, averages about 1,000
+    ``mix`` gives each size (a name of `SIZES` or a number of clients, as for
+    `book`) its share; the default, `PORTFOLIO_MIX`, averages about 1,000
     point batches a partner.
 
     Partner ``i`` (id ``p-00000``, ``p-00001``, ...) depends on the seed and ``i`` only:

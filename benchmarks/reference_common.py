@@ -1,0 +1,271 @@
+"""What the pandas and polars references share: the program's rules as plain integer
+tables, the downgrade and churn offsets loop, and the tier by reach thresholds.
+
+A notebook user would copy the rates, the currency table and the thresholds from the
+program's page; the references read them off the `partner_tiers.Program` instead,
+so one reference serves every shipped program. Money and points are integers in
+hundredths (cents) until the totals, which are exact Decimals.
+
+The offsets loop is a plain Python loop, as a notebook user would write it next to a
+vectorised pricing step. Its rule (the library's ``_pricing._reductions``): a reduction of
+a client's product line offsets the newest positive batches of that line still active on
+the reduction day, each up to what is left of it; a partly offset batch gives back its
+points in proportion, rounded half up to the cent, computed with `decimal.Decimal`
+at 60 digits as the library does (a share such as 1/12 is not exact, so integer
+arithmetic could round the other way at a half cent). Each negative batch expires with
+the batch it offsets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any, NamedTuple
+
+import partner_tiers as pt
+
+__all__ = [
+    "EPOCH",
+    "POINT_TOTALS",
+    "DealRow",
+    "Offset",
+    "Rules",
+    "cents",
+    "days",
+    "offsets",
+    "qualified_tier",
+    "round_half_up",
+    "rules",
+    "to_totals",
+]
+
+EPOCH = dt.date(1970, 1, 1)
+CENT = Decimal("0.01")
+POINT_TOTALS = ("sold", "sourced", "assisted", "managed", "total")
+_BUILTIN = frozenset(POINT_TOTALS)
+
+
+def days(day: dt.date) -> int:
+    """Days since 1970-01-01, the integer form of dates in the references."""
+    return (day - EPOCH).days
+
+
+def cents(value: Decimal, what: str) -> int:
+    """A Decimal in hundredths, refusing anything finer."""
+    scaled = value * 100
+    if scaled != scaled.to_integral_value():
+        raise NotImplementedError(f"{what} {value} has more than two decimal places")
+    return int(scaled)
+
+
+def round_half_up(numerator: Any, denominator: Any) -> Any:
+    """numerator / denominator rounded half up, for non-negative numerators: ints,
+    numpy arrays or polars expressions alike."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+class Rules(NamedTuple):
+    """A program's pricing and ladder as integer tables; days are days since 1970.
+
+    Attributes:
+        rate_starts: first day of each rate row.
+        sourced, assisted, unattributed, managed: each row's rate, in hundredths.
+        grandfather: each row's grandfather_upsells flag.
+        price_before_first_row: the program's flag.
+        currency_starts: first day of each currency table (a very early day for the first
+            one when it has no date).
+        per_100_usd: each table's currency -> amount counting as 100 USD, in hundredths.
+        growth_starts: first day of each growth list.
+        growth: each list's countries and multiplier in hundredths.
+        expiry_starts, expiry_months: the expiry rules.
+        tracks: (track id, built-in kind) of the program's tracks.
+        tiers: (tier id, reach thresholds in hundredths), lowest first.
+    """
+
+    rate_starts: tuple[int, ...]
+    sourced: tuple[int, ...]
+    assisted: tuple[int, ...]
+    unattributed: tuple[int, ...]
+    managed: tuple[int, ...]
+    grandfather: tuple[bool, ...]
+    price_before_first_row: bool
+    currency_starts: tuple[int, ...]
+    per_100_usd: tuple[Mapping[str, int], ...]
+    growth_starts: tuple[int, ...]
+    growth: tuple[tuple[frozenset[str], int], ...]
+    expiry_starts: tuple[int, ...]
+    expiry_months: tuple[int, ...]
+    tracks: tuple[tuple[str, str], ...]
+    tiers: tuple[tuple[str, Mapping[str, int]], ...]
+
+
+_EARLIEST = days(dt.date(1, 1, 1))
+
+
+def _start(day: dt.date | None) -> int:
+    return _EARLIEST if day is None else days(day)
+
+
+def rules(program: pt.Program) -> Rules:
+    """The program's rules as integer tables.
+
+    Raises:
+        NotImplementedError: for what the references do not model: rounding other than
+            half up to two places, custom tracks, rates or thresholds finer than cents.
+    """
+    for rounding in program.rounding:
+        if rounding.places != 2 or rounding.mode is not pt.RoundingMode.HALF_UP:
+            raise NotImplementedError("the references round half up to two places only")
+    for track in program.tracks:
+        if track.rule not in _BUILTIN:
+            raise NotImplementedError(f"track {track.id}: {track.rule} is not a points total")
+    return Rules(
+        rate_starts=tuple(days(row.effective_from) for row in program.rates),
+        sourced=tuple(cents(row.sourced, "rate") for row in program.rates),
+        assisted=tuple(cents(row.assisted, "rate") for row in program.rates),
+        unattributed=tuple(cents(row.unattributed, "rate") for row in program.rates),
+        managed=tuple(cents(row.managed, "rate") for row in program.rates),
+        grandfather=tuple(row.grandfather_upsells for row in program.rates),
+        price_before_first_row=program.price_before_first_row,
+        currency_starts=tuple(_start(table.effective_from) for table in program.currencies),
+        per_100_usd=tuple(
+            {code: cents(amount, "per_100_usd") for code, amount in table.per_100_usd.items()}
+            for table in program.currencies
+        ),
+        growth_starts=tuple(_start(growth.effective_from) for growth in program.growth_markets),
+        growth=tuple(
+            (frozenset(growth.countries), cents(growth.multiplier, "multiplier"))
+            for growth in program.growth_markets
+        ),
+        expiry_starts=tuple(_start(rule.effective_from) for rule in program.expiry),
+        expiry_months=tuple(rule.months for rule in program.expiry),
+        tracks=tuple((track.id, track.rule) for track in program.tracks),
+        tiers=tuple(
+            (tier.id, {name: cents(value, "threshold") for name, value in tier.reach.items()})
+            for tier in program.tiers
+        ),
+    )
+
+
+def to_totals(sold: int, sourced: int, assisted: int, managed: int) -> dict[str, Decimal]:
+    """Point totals in cents as the library's ``LedgerTotals.as_dict()``."""
+    return {
+        "sold": Decimal(sold).scaleb(-2),
+        "sourced": Decimal(sourced).scaleb(-2),
+        "assisted": Decimal(assisted).scaleb(-2),
+        "managed": Decimal(managed).scaleb(-2),
+        "total": Decimal(sold + managed).scaleb(-2),
+    }
+
+
+def qualified_tier(rules: Rules, totals: Mapping[str, Decimal]) -> str | None:
+    """The highest tier whose every reach threshold is met (gates left out)."""
+    values = {track: cents(totals[kind], "total") for track, kind in rules.tracks}
+    for tier, reach in reversed(rules.tiers):
+        if all(values.get(track, 0) >= threshold for track, threshold in reach.items()):
+            return tier
+    return None
+
+
+class DealRow(NamedTuple):
+    """One deal of a group, in deal order (days since 1970).
+
+    Attributes:
+        group: the (partner, client, product line) key, any hashable value.
+        closed: the closing day.
+        cents: the MRR change in hundredths of the currency unit (negative: reduction).
+        currency: the currency of the change.
+        points_cents: for a positive deal, its priced points in cents.
+        expires: for a positive deal, the first day its points no longer count.
+        motion: the deal's sales motion.
+    """
+
+    group: Any
+    closed: int
+    cents: int
+    currency: str
+    points_cents: int
+    expires: int
+    motion: str
+
+
+class Offset(NamedTuple):
+    """A negative batch: minus ``points_cents``, counting from ``earned`` to ``expires``."""
+
+    group: Any
+    earned: int
+    expires: int
+    points_cents: int
+    motion: str
+
+
+class _Open:
+    """A positive batch that later reductions of its line may still offset."""
+
+    __slots__ = (
+        "amount",
+        "amount_left",
+        "currency",
+        "earned",
+        "expires",
+        "motion",
+        "points",
+        "points_left",
+    )
+
+    def __init__(self, row: DealRow) -> None:
+        self.earned = row.closed
+        self.expires = row.expires
+        self.motion = row.motion
+        self.currency = row.currency
+        self.amount = Decimal(row.cents)
+        self.amount_left = self.amount
+        self.points = Decimal(row.points_cents) / 100
+        self.points_left = self.points
+
+
+def offsets(rows: Iterable[DealRow]) -> Iterator[Offset]:
+    """The negative batches of the reductions among the rows, sorted by group, closing
+    day, positive before negative, then deal id (see the module docstring).
+
+    Raises:
+        NotImplementedError: for a reduction in another currency than the batch it
+            offsets (the library converts through the currency table; the synthetic
+            books bill each client in one currency, so the references do not).
+    """
+    group: Any = None
+    open_items: list[_Open] = []
+    for row in rows:
+        if row.group != group:
+            group, open_items = row.group, []
+        if row.cents > 0:
+            open_items.append(_Open(row))
+            continue
+        day = row.closed
+        remaining = Decimal(-row.cents)
+        # open_items is in (earned, deal id) order: newest first is the reverse.
+        for item in reversed(open_items):
+            if remaining <= 0:
+                break
+            if not (item.earned <= day < item.expires and item.points_left > 0):
+                continue
+            if item.currency != row.currency:
+                raise NotImplementedError(
+                    f"a {row.currency} reduction of a {item.currency} batch needs the "
+                    "currency table; the references do not convert between currencies"
+                )
+            with localcontext() as context:
+                context.prec = 60
+                take = min(remaining, item.amount_left)
+                if take == item.amount_left:
+                    points = item.points_left
+                    item.amount_left = Decimal(0)
+                else:
+                    share = take / item.amount
+                    rounded = (item.points * share).quantize(CENT, rounding=ROUND_HALF_UP)
+                    points = min(item.points_left, rounded)
+                    item.amount_left -= take
+            remaining -= take
+            item.points_left -= points
+            yield Offset(group, day, item.expires, int(points * 100), item.motion)
