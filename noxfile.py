@@ -28,7 +28,8 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over src and tests."""
-    session.install("-e", ".[typecheck]")
+    # The test extra too: mypy must see the same optional libraries the tests import.
+    session.install("-e", ".[tests,typecheck]")
     session.run("mypy")
 
 
