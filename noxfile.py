@@ -38,3 +38,19 @@ def docs(session: nox.Session) -> None:
     """Build the documentation site strictly (no network needed)."""
     session.install("-e", ".[docs]")
     session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+
+
+@nox.session(python=PYTHON)
+def fuzz(session: nox.Session) -> None:
+    """The long fuzzing profile (2000 examples a test); not part of the default run."""
+    session.install("-e", ".[tests]")
+    session.run("pytest", "tests/test_fuzz.py", env={"PARTNER_TIERS_FUZZ": "long"})
+
+
+@nox.session(python=PYTHON)
+def mutation(session: nox.Session) -> None:
+    """mutmut over the ledger, rules, engine and configuration modules, then its results
+    (mutmut exits 0 even with survivors: read them)."""
+    session.install("-e", ".[tests]", "mutmut>=3")
+    session.run("mutmut", "run", "--max-children", "2")
+    session.run("mutmut", "results")

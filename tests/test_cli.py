@@ -644,6 +644,9 @@ def test_explain_when_gates_cap_the_qualified_tier() -> None:
     book = attrs.evolve(pt.load_book(NORTHWIND), certifications=())
     status = pt.evaluate(book, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
     assert status.reasons[-8:] == EXPLAIN_UNCERTIFIED_TAIL
+    assert [r.text for r in status.explain().about("qualified")][-1] == (
+        "gates cap the qualified tier at untiered"
+    )
     assert "gate certified failed: the book holds no certification; no tier can be held" in (
         status.reasons
     )

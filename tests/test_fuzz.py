@@ -84,7 +84,7 @@ SANE_NUMBERS = st.one_of(
 )
 TEXT = st.text(max_size=12)
 # Keys never hold control characters or line breaks: an unknown key is echoed raw into
-# the one-line error (known escape E4: "\x85" or "\r" in a key splits the line).
+# the one-line error (known escape C3: "\x85" or "\r" in a key splits the line).
 KEYS = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=12)
 # Floats stay within 1e-3..1e9 in magnitude: 1e-300 as a currency amount overflows the
 # decimal context while pricing (known escape E2).

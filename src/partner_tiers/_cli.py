@@ -62,7 +62,8 @@ def _one_line(error: BaseException) -> str:
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"partner-tiers: error: {message}", err=True)
+    # One line, whatever the input held: line breaks in a key or value become spaces.
+    click.echo(f"partner-tiers: error: {' '.join(message.splitlines())}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -362,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.Abort:
         _fail("aborted")
     except click.BadParameter as error:
-        _fail(" ".join(error.message.split()))
+        _fail(" ".join((error.message or error.format_message()).split()))
     except click.ClickException as error:
         _fail(" ".join(error.format_message().split()))
     except PartnerTiersError as error:
@@ -371,3 +372,5 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail(" ".join(str(error).split()))
     except RecursionError:
         _fail("input is nested too deeply")
+    except OSError as error:  # a file the command was asked to write
+        _fail(f"{error.filename or 'file'}: cannot write: {error.strerror or error}")

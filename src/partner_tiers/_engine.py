@@ -502,10 +502,13 @@ def _project_tier(program: Program, held: int, values: Mapping[str, Decimal], ca
 
 
 def _check_date(as_of: object) -> dt.date:
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-        from partner_tiers._errors import InvalidRecordError
+    from partner_tiers._errors import InvalidRecordError
+    from partner_tiers._values import EARLIEST, LATEST
 
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise InvalidRecordError("as_of", as_of, "must be a date")
+    if not EARLIEST <= as_of <= LATEST:
+        raise InvalidRecordError("as_of", as_of, f"must be from {EARLIEST} to {LATEST}")
     return as_of
 
 

@@ -94,6 +94,10 @@ def enum_member(kind: type[_E], where: str, value: object) -> _E:
         raise InvalidRecordError(where, value, f"must be one of {choices}") from None
 
 
+_LARGEST = Decimal(10) ** 15
+_FINEST = -12
+
+
 def to_decimal(value: object, *, field_name: str = "amount") -> Decimal:
     """Turn an int, a Decimal or a decimal string into a finite Decimal.
 
@@ -119,13 +123,25 @@ def to_decimal(value: object, *, field_name: str = "amount") -> Decimal:
         raise InvalidRecordError(field_name, value, "must be a Decimal, an int or a decimal string")
     if not number.is_finite():
         raise InvalidRecordError(field_name, value, "must be a finite number")
+    if abs(number) >= _LARGEST or (number and number.as_tuple().exponent < _FINEST):  # type: ignore[operator]
+        # 1e999999 or 1e-300 as an amount would overflow the arithmetic of pricing.
+        raise InvalidRecordError(field_name, value, "is out of range (|x| < 1e15, 12 places)")
     return number
 
 
+EARLIEST = dt.date(1900, 1, 1)
+"""The first date a record may carry: earlier dates are absurd for partner programs."""
+LATEST = dt.date(2199, 12, 31)
+"""The last date a record may carry; leaves room for expiry and review arithmetic."""
+
+
 def check_date(record: str, name: str, value: object) -> None:
-    """Refuse anything but a `datetime.date` (a datetime is refused too)."""
+    """Refuse anything but a `datetime.date` (a datetime is refused too) from 1900-01-01
+    to 2199-12-31."""
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise InvalidRecordError(f"{record}.{name}", value, "must be a date")
+    if not EARLIEST <= value <= LATEST:
+        raise InvalidRecordError(f"{record}.{name}", value, f"must be from {EARLIEST} to {LATEST}")
 
 
 def check_country(record: str, name: str, value: object) -> None:
