@@ -14,7 +14,6 @@ Built-in kinds:
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Protocol
@@ -106,14 +105,14 @@ def certification_gate(context: Context, params: Mapping[str, Any]) -> GateOutco
     day = context.as_of
     valid = [c for c in context.book.certifications if c.valid_on(day)]
     if valid:
-        best = max(valid, key=lambda c: c.valid_until)
+        best = max(valid, key=lambda c: (c.valid_until, c.id))  # ties: by id, not book order
         return GateOutcome(
             True,
             f"certification {best.id} is valid from {best.valid_from} until {best.valid_until}",
         )
     lapsed = [c for c in context.book.certifications if c.valid_until < day]
     if lapsed:
-        last = max(lapsed, key=lambda c: c.valid_until)
+        last = max(lapsed, key=lambda c: (c.valid_until, c.id))
         return GateOutcome(
             False,
             f"certification {last.id} lapsed: valid until {last.valid_until}, "
@@ -121,7 +120,7 @@ def certification_gate(context: Context, params: Mapping[str, Any]) -> GateOutco
         )
     future = [c for c in context.book.certifications if c.valid_from > day]
     if future:
-        first = min(future, key=lambda c: c.valid_from)
+        first = min(future, key=lambda c: (c.valid_from, c.id))
         return GateOutcome(False, f"certification {first.id} is valid only from {first.valid_from}")
     return GateOutcome(False, "the book holds no certification")
 
@@ -144,7 +143,14 @@ def median_tool_usage_gate(context: Context, params: Mapping[str, Any]) -> GateO
         return GateOutcome(False, "no client counts (none managed, none sold in the window)")
     usage = [context.book.client(c).tool_usage for c in clients]
     # statistics.median of ints is exact: an int, or a float ending in .5.
-    median = Decimal(str(statistics.median(usage)))
+    ordered = sorted(usage)
+    middle = len(ordered) // 2
+    # Exact and written like the counts: 6, or 6.5 between two clients.
+    median = (
+        Decimal(ordered[middle])
+        if len(ordered) % 2
+        else Decimal(ordered[middle - 1] + ordered[middle]) / 2
+    )
     listing = ", ".join(f"{c} {u}" for c, u in zip(clients, usage, strict=True))
     verdict = ">=" if median >= minimum else "<"
     return GateOutcome(
@@ -161,6 +167,8 @@ def fact_at_least_gate(context: Context, params: Mapping[str, Any]) -> GateOutco
     raw = context.book.facts[fact]
     try:
         value = Decimal(raw) if not isinstance(raw, bool) else Decimal(int(raw))
+        if not value.is_finite():
+            return GateOutcome(False, f"{fact} is {raw!r}, not a finite number")
     except (ArithmeticError, ValueError, TypeError):
         return GateOutcome(False, f"{fact} is {raw!r}, not a number")
     verdict = ">=" if value >= minimum else "<"

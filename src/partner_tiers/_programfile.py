@@ -53,6 +53,8 @@ _lenient_converter = make_converter(omit=_OMIT)
 _lenient_converter.forbid_extra_keys = False
 _native = make_converter(omit=_OMIT, native=True)
 
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 02-29 allowed
+
 _REQUIRED_PARAMS = {
     "median_tool_usage": ("minimum",),
     "fact_at_least": ("fact", "minimum"),
@@ -212,6 +214,11 @@ def check_program(program: Program, registry: Registry | None = None) -> list[Pr
             for param in _REQUIRED_PARAMS.get(gate.kind, ()):
                 if param not in gate.params:
                     problems.append(Problem(f"{where}.params.{param}", "is required but missing"))
+            window = gate.params.get("window_months", 12)
+            if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 1200:
+                problems.append(
+                    Problem(f"{where}.params.window_months", "must be from 1 to 1200", window)
+                )
             for param in ("minimum",):
                 if param in gate.params and not isinstance(gate.params[param], (int, Decimal)):
                     problems.append(
@@ -267,6 +274,8 @@ def check_program(program: Program, registry: Registry | None = None) -> list[Pr
     for index, rule in enumerate(program.expiry):
         if rule.months < 1:
             problems.append(Problem(f"expiry[{index}].months", "must be at least 1", rule.months))
+        elif rule.months > 1200:
+            problems.append(Problem(f"expiry[{index}].months", "must be at most 1200", rule.months))
     if not program.rounding:
         problems.append(Problem("rounding", "must hold at least one rounding rule"))
     _sorted_rows(program.rounding, "rounding", problems, open_start=True)
@@ -287,15 +296,21 @@ def _check_policy(policy: ReviewPolicy) -> list[Problem]:
         if (
             match is None
             or not 1 <= int(match.group(1)) <= 12
-            or not 1 <= int(match.group(2)) <= 31
+            or not 1 <= int(match.group(2)) <= _MONTH_DAYS[int(match.group(1)) - 1]
         ):
             problems.append(Problem("policy.review_dates", "must be MM-DD, e.g. 01-01", text))
     if policy.notice_days < 0:
         problems.append(Problem("policy.notice_days", "must not be negative", policy.notice_days))
+    elif policy.notice_days > 3650:
+        problems.append(Problem("policy.notice_days", "must be at most 3650", policy.notice_days))
     deadline = policy.first_tier_deadline_months
     if deadline is not None and deadline < 1:
         problems.append(
             Problem("policy.first_tier_deadline_months", "must be at least 1", deadline)
+        )
+    elif deadline is not None and deadline > 1200:
+        problems.append(
+            Problem("policy.first_tier_deadline_months", "must be at most 1200", deadline)
         )
     return problems
 
