@@ -2322,3 +2322,70 @@ def test_a_part_of_the_wrong_shape_shows_the_value_found() -> None:
 )
 def test_thresholds_of_zero_and_below_one_are_valid(edit: Edit) -> None:
     assert mini_problems(edit) == []
+
+
+# --- point batches name the field they refuse ------------------------------------------------
+
+_BATCH_FIELDS: dict[str, Any] = {
+    "id": "sold:x",
+    "track": "sold",
+    "motion": "sourced",
+    "client": "c-1",
+    "points": "10",
+    "earned_on": dt.date(2024, 1, 1),
+    "expires_on": dt.date(2025, 1, 1),
+    "origin": "x",
+}
+_NOT_A_FLOAT = "must be a Decimal, an int or a decimal string, not a float"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"track": "x"}, "PointBatch.track: must be one of sold, managed (got 'x')"),
+        ({"motion": "x"}, "PointBatch.motion: must be one of sourced, assisted, none (got 'x')"),
+        ({"market": "x"}, "PointBatch.market: must be one of growth, standard (got 'x')"),
+        ({"earned_on": "2024-01-01"}, "PointBatch.earned_on: must be a date (got '2024-01-01')"),
+        ({"expires_on": "2025-01-01"}, "PointBatch.expires_on: must be a date (got '2025-01-01')"),
+        ({"mrr_usd": 0.5}, f"PointBatch.mrr_usd: {_NOT_A_FLOAT} (got 0.5)"),
+        ({"points": 0.5}, f"PointBatch.points: {_NOT_A_FLOAT} (got 0.5)"),
+    ],
+)
+def test_a_malformed_point_batch_names_its_field(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(pt.InvalidRecordError) as info:
+        pt.PointBatch(**{**_BATCH_FIELDS, **changes})
+    assert str(info.value) == message
+
+
+def test_two_batches_with_one_id_and_other_content_are_refused_by_name() -> None:
+    batch = pt.PointBatch(**_BATCH_FIELDS)
+    with pytest.raises(pt.LedgerError) as info:
+        pt.PointsLedger([batch, attrs.evolve(batch, points=Decimal(11))])
+    assert str(info.value) == (
+        "PointsLedger.batches: batch id 'sold:x' is already in the ledger with other content"
+    )
+    assert len(pt.PointsLedger([batch, batch])) == 1
+
+
+def test_a_program_without_rate_rows_or_currency_table_names_what_is_missing() -> None:
+    book = pt.loads_book(NORTHWIND_TEXT)
+    program = pt.load_program("hubspot-2025")
+    with pytest.raises(pt.PricingError) as no_rows:
+        pt.build_ledger(book, attrs.evolve(program, rates=()))
+    assert str(no_rows.value) == (
+        "deal d-1: no rate row of hubspot-2025@2025-07-15 covers 2023-09-14 (it has no rate rows)"
+    )
+    late_table = attrs.evolve(program, currencies=program.currencies[1:])
+    with pytest.raises(pt.PricingError) as no_table:
+        pt.build_ledger(book, late_table)
+    assert str(no_table.value) == (
+        "deal d-1: no currency table of hubspot-2025@2025-07-15 covers 2023-09-14"
+    )
+    strict = attrs.evolve(program, price_before_first_row=False)
+    early = attrs.evolve(book.deals[0], closed_on=dt.date(2022, 7, 17))
+    with pytest.raises(pt.PricingError) as before:
+        pt.build_ledger(attrs.evolve(book, deals=(early,)), strict)
+    assert str(before.value) == (
+        "deal d-1: no rate row of hubspot-2025@2025-07-15 covers 2022-07-17 "
+        "(the first row starts on 2022-07-18)"
+    )

@@ -69,30 +69,27 @@ FUZZ = settings.get_profile(
 Json = Any
 Path_ = tuple[str | int, ...]
 
-# Dates and numbers stay within what a book or program may sensibly hold. Wider ranges
-# reach known escapes: dates near 0001-01-01 or 9999-12-31 overflow the engine's date
-# arithmetic, and exponents like 1e999999 overflow the decimal context (known escapes
-# E1, E2 in docs/testing.md).
+# Dates and numbers reach the ends of their types: the calendar's first and last days,
+# exponents far beyond any amount. (Until known escapes E1 and E2 in docs/testing.md were
+# fixed, these had to be kept out; they are now refused as library errors.)
 EVALUATION_DAYS = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2032, 12, 31))
-PERTURBED_DATES = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
+PERTURBED_DATES = st.one_of(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+    st.dates(),
+)
 IMPOSSIBLE_DATES = st.sampled_from(
     ["2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "0000-01-01", "2024-1-1", "", "today"]
 )
 SANE_NUMBERS = st.one_of(
     st.integers(min_value=-(10**9), max_value=10**9),
     st.decimals(min_value=-(10**9), max_value=10**9, places=4, allow_nan=False),
+    st.decimals(allow_nan=False, allow_infinity=False),
 )
 TEXT = st.text(max_size=12)
-# Keys never hold control characters or line breaks: an unknown key is echoed raw into
-# the one-line error (known escape C3: "\x85" or "\r" in a key splits the line).
-KEYS = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=12)
-# Floats stay within 1e-3..1e9 in magnitude: 1e-300 as a currency amount overflows the
-# decimal context while pricing (known escape E2).
-FLOATS = st.one_of(
-    st.sampled_from([float("nan"), float("inf"), float("-inf"), 0.0, -0.0]),
-    st.floats(min_value=1e-3, max_value=1e9),
-    st.floats(min_value=-1e9, max_value=-1e-3),
-)
+# Keys hold any character, control characters and line breaks included: an unknown key
+# is echoed into the error line (known escape C3, fixed for line breaks).
+KEYS = st.text(st.characters(codec="utf-8"), max_size=12)
+FLOATS = st.floats(allow_nan=True, allow_infinity=True)
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
@@ -278,15 +275,10 @@ def test_spliced_book_bytes_raise_only_library_errors(noise: bytes, at: int) -> 
 
 # --- programs ---------------------------------------------------------------------------
 
-# Known escape E3: gate parameters (window_months, minimum) and policy/expiry numbers
-# that the loader accepts but the engine cannot use. Their values are kept as they are.
-PROGRAM_FROZEN_KEYS = (
-    "params",
-    "window_months",
-    "notice_days",
-    "first_tier_deadline_months",
-    "months",
-)
+# Gate parameters and policy numbers are mutated like everything else (known escape E3,
+# numbers the loader accepted and the engine could not use, is fixed). Mutations of the
+# keys named here are still skipped: none at the moment.
+PROGRAM_FROZEN_KEYS: tuple[str, ...] = ()
 
 
 def toml_safe(value: Json) -> Json:

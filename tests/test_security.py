@@ -17,6 +17,7 @@ import yaml
 
 import partner_tiers as pt
 from partner_tiers import _bookfile, _programfile
+from partner_tiers._cli import main
 
 PACKAGE = Path(pt.__file__).resolve().parent
 NORTHWIND = PACKAGE / "data" / "northwind.json"
@@ -348,3 +349,21 @@ def test_moderately_nested_facts_are_still_data() -> None:
     data["facts"] = {"deep": nested}
     book = pt.book_from_dict(data)
     assert "deep" in book.facts
+
+
+@pytest.mark.parametrize("text", PYTHON_TAGS)
+def test_the_command_line_refuses_a_python_tag_in_one_line(
+    text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "evil.yaml"
+    path.write_text(text, "utf-8")
+    # (`validate` still prints PyYAML's message over several lines: known escape C2.)
+    for argv in (["evaluate", str(NORTHWIND), "--as-of", "2025-09-30", "--program", str(path)],):
+        with pytest.raises(SystemExit) as done:
+            main(argv)
+        out, err = capsys.readouterr()
+        assert done.value.code == 2
+        assert out == ""
+        assert len(err.splitlines()) == 1, err
+        assert "is not valid YAML" in err
+        assert "Traceback" not in err

@@ -1748,3 +1748,187 @@ def test_the_shortfall_to_keep_a_tier_reads_its_retain_thresholds() -> None:
         "managed": Decimal(10),
     }
     assert tier.shortfall({}) == dict(tier.reach)
+
+
+# --- pricing, worked by hand --------------------------------------------------------------------
+#
+# A program with HubSpot's two rate rows (3 / 3 / 1 and, from 2024-02-27, 5 / 3 / 1 with
+# grandfathered upsells) and an unattributed rate of 1, unlike any other, so that every
+# rate a deal can get is told apart.
+
+
+def two_row_program(*, price_before_first_row: bool = False) -> pt.Program:
+    data = pt.program_to_dict(PROGRAM)
+    data["name"] = "two-rows"
+    data["price_before_first_row"] = price_before_first_row
+    data["rates"] = [
+        {"effective_from": "2022-07-18", "sourced": "3", "assisted": "3", "unattributed": "1",
+         "managed": "1"},
+        {"effective_from": "2024-02-27", "sourced": "5", "assisted": "3", "unattributed": "1",
+         "managed": "1", "grandfather_upsells": True},
+    ]  # fmt: skip
+    return pt.program_from_dict(data)
+
+
+TWO_ROWS = two_row_program()
+
+
+def _priced(*deals: pt.Deal, subscriptions: Sequence[pt.Subscription] = ()) -> dict[str, Decimal]:
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(_C1, "Client", "US", pt.Relationship.SOLD)],
+        deals=deals,
+        subscriptions=subscriptions,
+    )
+    return {batch.id: batch.rate for batch in pt.build_ledger(book, TWO_ROWS)}
+
+
+UPSELL = _deal("d-up", "upsell", "sourced", dt.date(2024, 4, 1), "100")
+
+
+_LINE_OPENERS = [
+    # A positive adjustment first sold the line, even of 0.50 USD: the upsell keeps 3.
+    pytest.param(("adjustment", "none", dt.date(2023, 6, 1), "0.50"), 3, id="adjustment"),
+    # A negative adjustment sells nothing: the line's first sale is the upsell itself.
+    pytest.param(("adjustment", "none", dt.date(2023, 6, 1), "-5"), 5, id="negative-adjustment"),
+    pytest.param(("new", "sourced", dt.date(2023, 6, 1), "100"), 3, id="new"),
+    pytest.param(("new", "sourced", dt.date(2024, 3, 1), "100"), 5, id="new-after-row"),
+]
+
+
+@pytest.mark.parametrize(("first", "rate"), _LINE_OPENERS)
+def test_an_upsell_keeps_the_rate_of_its_lines_first_sale(
+    first: tuple[str, str, dt.date, str], rate: int
+) -> None:
+    kind, motion, day, amount = first
+    assert _priced(_deal("d-0", kind, motion, day, amount), UPSELL)["sold:d-up"] == rate
+
+
+def test_a_subscription_started_later_does_not_move_the_first_sale() -> None:
+    started_later = pt.Subscription(
+        pt.SubscriptionId("s-1"), _C1, "sales-hub", "pro", pt.Money("100", "USD"),
+        dt.date(2024, 3, 1), dt.date(2025, 3, 1),
+    )  # fmt: skip
+    rates = _priced(
+        _deal("d-0", "new", "sourced", dt.date(2023, 1, 1), "100"),
+        UPSELL,
+        subscriptions=[started_later],
+    )
+    assert rates["sold:d-up"] == 3
+    started_earlier = attrs.evolve(started_later, started_on=dt.date(2023, 1, 1))
+    assert _priced(UPSELL, subscriptions=[started_earlier])["sold:d-up"] == 3
+
+
+def test_a_grandfathered_upsell_keeps_the_rate_of_its_motion() -> None:
+    assisted = attrs.evolve(UPSELL, motion=pt.SalesMotion.ASSISTED)
+    first = _deal("d-0", "new", "sourced", dt.date(2023, 6, 1), "100")
+    assert _priced(first, assisted)["sold:d-up"] == 3
+    adjustment = _deal("d-adj", "adjustment", "none", dt.date(2024, 4, 1), "100")
+    assert _priced(first, adjustment)["sold:d-adj"] == 1  # unattributed, of the 2022 row
+    assert (
+        _priced(_deal("d-adj", "adjustment", "none", dt.date(2024, 4, 1), "100"))["sold:d-adj"] == 1
+    )
+
+
+def test_on_one_day_a_sale_is_booked_before_the_reduction_of_it() -> None:
+    # The downgrade's id sorts first, and the sale is under 1 USD: still the sale first.
+    day = dt.date(2024, 4, 1)
+    rates = _priced(
+        _deal("d-b", "new", "sourced", day, "0.50"),
+        _deal("d-a", "downgrade", "sourced", day, "-0.50"),
+    )
+    assert set(rates) == {"sold:d-b", "sold:d-a:offsets:sold:d-b"}
+
+
+def test_a_growth_market_sale_says_so_in_its_rule() -> None:
+    client = pt.ClientId("c-in")
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(client, "Client", "IN", pt.Relationship.SOLD)],
+        deals=[pt.Deal(pt.DealId("d-1"), client, "l", pt.DealKind.NEW, SOURCED,
+                       dt.date(2024, 4, 1), pt.Money("100", "USD"))],
+    )  # fmt: skip
+    [batch] = pt.build_ledger(book, TWO_ROWS)
+    assert batch.rule == (
+        "100 USD at 100 USD per 100 USD x 5 points per 100 USD x 2 (growth market IN) = 10.00 "
+        "(sourced rate of the rows from 2024-02-27)"
+    )
+
+
+def _managed(
+    program: pt.Program,
+    since: dt.date,
+    until: dt.date | None,
+    *,
+    started: dt.date,
+    ended: dt.date | None = None,
+    country: str = "IN",
+) -> list[pt.PointBatch]:
+    client = pt.ClientId("c-m")
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(client, "Client", country, pt.Relationship.MANAGED)],
+        subscriptions=[pt.Subscription(pt.SubscriptionId("s-m"), client, "l", "e",
+                                       pt.Money("1000", "USD"), started, started, ended_on=ended)],
+        managed_services=[pt.ManagedService(client, since, until)],
+    )  # fmt: skip
+    return list(pt.build_ledger(book, program))
+
+
+def test_a_managed_batch_says_where_it_comes_from() -> None:
+    [open_batch] = _managed(TWO_ROWS, dt.date(2024, 3, 1), None, started=dt.date(2024, 3, 1))
+    assert (open_batch.program, open_batch.rate, open_batch.points) == (
+        "two-rows@1",
+        Decimal(2),
+        Decimal("20.00"),
+    )
+    assert open_batch.origin == "managed service of c-m since 2024-03-01, s-m from 2024-03-01"
+    [ended] = _managed(
+        TWO_ROWS, dt.date(2024, 3, 1), dt.date(2024, 5, 1), started=dt.date(2024, 3, 1)
+    )
+    assert ended.origin == (
+        "managed service of c-m since 2024-03-01, s-m from 2024-03-01 to 2024-05-01"
+    )
+    assert ended.expires_on == dt.date(2024, 5, 1)
+
+
+def test_managed_points_start_with_the_first_rate_row_unless_the_program_prices_before() -> None:
+    since = dt.date(2021, 1, 1)
+    [strict] = _managed(TWO_ROWS, since, None, started=since)
+    assert strict.earned_on == dt.date(2022, 7, 18)
+    [priced] = _managed(two_row_program(price_before_first_row=True), since, None, started=since)
+    assert priced.earned_on == since
+
+
+def test_a_managed_period_that_ends_where_it_starts_earns_nothing() -> None:
+    # The subscription ends on the day the service starts.
+    assert _managed(TWO_ROWS, dt.date(2024, 6, 1), None, started=dt.date(2024, 1, 1),
+                    ended=dt.date(2024, 6, 1)) == []  # fmt: skip
+
+
+def test_a_managed_period_ending_on_a_rule_change_is_one_batch() -> None:
+    # hubspot-2025's currency table changes on 2025-07-15: a period ending that day
+    # lies wholly under the old table.
+    [batch] = _managed(HUBSPOT_2025, dt.date(2025, 1, 1), dt.date(2025, 7, 15),
+                       started=dt.date(2025, 1, 1), country="US")  # fmt: skip
+    assert (batch.earned_on, batch.expires_on) == (dt.date(2025, 1, 1), dt.date(2025, 7, 15))
+
+
+def test_a_track_missing_from_the_values_counts_as_zero() -> None:
+    free = pt.Tier("free", "Free", reach={"x": Decimal(0)})
+    half = pt.Tier("half", "Half", reach={"x": Decimal("0.5")}, retain={"x": Decimal("0.25")})
+    assert free.met({}) is True
+    assert free.met({}, keep=True) is True
+    assert half.met({}) is False
+    assert half.met({}, keep=True) is False
+    assert half.met({"x": Decimal("0.25")}, keep=True) is True
+    assert half.met({"x": Decimal("0.25")}) is False
+
+
+def test_each_sales_motion_has_its_own_rate() -> None:
+    [_, row] = TWO_ROWS.rates
+    assert [row.sold_rate(motion) for motion in pt.SalesMotion] == [
+        Decimal(5),  # sourced
+        Decimal(3),  # assisted
+        Decimal(1),  # none: unattributed
+    ]
