@@ -2093,6 +2093,42 @@ PARSE_CASES = [
     pytest.param(
         "[" * 5000, "json", None, "(document): is nested too deeply", id="json-nested-too-deeply"
     ),
+    # Known escape E5: Python's TOML and YAML parsers recursed past the interpreter's limit.
+    pytest.param(
+        "x = " + "[" * 600 + "]" * 600,
+        "toml",
+        None,
+        "(document): is nested too deeply",
+        id="toml-nested-too-deeply",
+    ),
+    pytest.param(
+        "[" * 100_000, "yaml", None, "(document): is nested too deeply", id="yaml-nested-too-deeply"
+    ),
+    # Known escape C2: PyYAML's text spans four lines; what is wrong fits on one.
+    pytest.param(
+        "name: x\ntitle: [1\nversion: 2\n",
+        "yaml",
+        3,
+        "line 3: (document): is not valid YAML: while parsing a flow sequence, "
+        "expected ',' or ']', but got ':' (column 8)",
+        id="yaml-one-line",
+    ),
+    pytest.param(
+        "!!python/object/apply:os.system ['true']\n",
+        "yaml",
+        1,
+        "line 1: (document): is not valid YAML: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object/apply:os.system' (column 1)",
+        id="yaml-python-tag",
+    ),
+    pytest.param(
+        "name: \x07\n",
+        "yaml",
+        None,
+        "(document): is not valid YAML: unacceptable character #x0007: special characters "
+        'are not allowed in "<unicode string>", position 6',
+        id="yaml-control-character",
+    ),
 ]
 
 

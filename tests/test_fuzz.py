@@ -48,6 +48,7 @@ PROGRAM_TOML = {
     name: (PACKAGE / "programs" / f"{name}.toml").read_text("utf-8") for name in PROGRAM_NAMES
 }
 PROGRAM_JSON = {name: pt.dumps_program(pt.load_program(name), "json") for name in PROGRAM_NAMES}
+PROGRAM_YAML = {name: pt.dumps_program(pt.load_program(name), "yaml") for name in PROGRAM_NAMES}
 HUBSPOT_2025 = pt.load_program("hubspot-2025")
 
 settings.register_profile(
@@ -338,6 +339,28 @@ def test_spliced_toml_text_raises_only_library_errors(
     at = min(at, len(text))
     spliced = text[:at] + insert + text[at + cut :]
     assert_well_formed(library_error(lambda: pt.loads_program(spliced, "toml")))
+
+
+@FUZZ
+@given(
+    st.sampled_from(PROGRAM_NAMES),
+    st.integers(min_value=0, max_value=20_000),
+    st.integers(min_value=0, max_value=200),
+    st.text(alphabet=st.sampled_from(list("[]{}:-!&*|>'\"\n\t #01.")), max_size=8),
+    st.integers(min_value=0, max_value=3000),
+)
+def test_spliced_yaml_text_raises_only_library_errors(
+    name: str, at: int, cut: int, insert: str, depth: int
+) -> None:
+    # YAML as `programs show --format yaml` writes it, with flow collections nested up to
+    # 3000 deep spliced in (known escape E5: PyYAML recursed past Python's limit).
+    text = PROGRAM_YAML[name]
+    at = min(at, len(text))
+    spliced = text[:at] + insert + "[" * depth + text[at + cut :]
+    error = library_error(lambda: pt.loads_program(spliced, "yaml"))
+    assert_well_formed(error)
+    if isinstance(error, pt.FileFormatError):
+        assert all("\n" not in str(problem) for problem in error.problems)
 
 
 # --- the command line -------------------------------------------------------------------

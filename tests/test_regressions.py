@@ -319,3 +319,28 @@ def test_program_impact_refuses_two_books_of_one_partner() -> None:
     with pytest.raises(pt.InvalidRecordError) as caught:
         pt.program_impact([EXAMPLE, EXAMPLE], HUBSPOT_2025, HUBSPOT_2025, dt.date(2025, 9, 30))
     assert caught.value.field == "books[1].partner.id"
+
+
+def test_movements_count_mrr_that_earns_no_points() -> None:
+    # Known escape W1 (docs/testing.md): hubspot-2018 prices sales at 0.00 points (its
+    # tracks are MRR in USD), and movements classified a batch by the sign of its points.
+    ledger = pt.build_ledger(pt.load_book(NORTHWIND), pt.load_program("hubspot-2018"))
+    september = ledger.movements(dt.date(2023, 9, 1), dt.date(2023, 10, 1))
+    # d-1 (1200 USD) was sold and s-fab-mkt (1600 USD) came under management on 2023-09-14.
+    assert (september.new.sold_mrr_usd, september.new.managed_mrr_usd) == (
+        Decimal("1200.00"),
+        Decimal("1600.00"),
+    )
+    assert september.lost.sold_mrr_usd == september.lost.managed_mrr_usd == 0
+    # d-1 expires on 2024-09-14: its MRR is lost then, its 0.00 points with it.
+    expiry = ledger.movements(dt.date(2024, 9, 1), dt.date(2024, 10, 1))
+    assert expiry.lost.sold_mrr_usd == Decimal("1200.00")
+    assert expiry.new.sold_mrr_usd == 0
+
+
+def test_a_reduction_is_lost_in_every_metric_it_lowers() -> None:
+    sale = _batch(mrr_usd="100")
+    reduction = _batch(id="sold:r:cut", points="-4", mrr_usd="-40", offsets="sold:r")
+    moved = pt.PointsLedger([sale, reduction]).movements(dt.date(2024, 1, 1), dt.date(2024, 2, 1))
+    assert [moved.new.sold, moved.new.sourced, moved.new.sold_mrr_usd] == [10, 10, 100]
+    assert [moved.lost.sold, moved.lost.sourced, moved.lost.sold_mrr_usd] == [4, 4, 40]

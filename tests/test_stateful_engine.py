@@ -151,29 +151,31 @@ def points_only(totals: dict[str, Decimal]) -> dict[str, Decimal]:
 def oracle_movements(
     book: pt.Book, start: dt.date, end: dt.date
 ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-    """(new, lost) in [start, end): sold points earned and expired in the range; managed
-    points as a level, summed over its daily rises and falls.
-
-    The MRR columns of movements are left out: the ledger classifies a batch by the sign
-    of its points, so MRR that earns 0.00 points is counted wrongly (docs/testing.md,
-    "Known escapes", W1).
-    """
+    """(new, lost) in [start, end) of every metric: sold points and MRR earned and expired
+    in the range (each motion on its own); managed points and MRR as levels, summed over
+    their daily rises and falls."""
     zero = Decimal(0)
-    new = dict.fromkeys(("sold", "managed"), zero)
-    lost = dict.fromkeys(("sold", "managed"), zero)
+    metrics = ("sold", "sourced", "assisted", "managed", "sold_mrr_usd", "managed_mrr_usd")
+    new = dict.fromkeys(metrics, zero)
+    lost = dict.fromkeys(metrics, zero)
     for deal in book.deals:
-        points, _ = sale_points(book, deal)
-        if start <= deal.closed_on < end:
-            new["sold"] += points
-        if start <= twelve_months_after(deal.closed_on) < end:
-            lost["sold"] += points
+        points, usd = sale_points(book, deal)
+        for when, moved in (
+            (deal.closed_on, new),
+            (twelve_months_after(deal.closed_on), lost),
+        ):
+            if start <= when < end:
+                moved["sold"] += points
+                moved[str(deal.motion)] += points
+                moved["sold_mrr_usd"] += usd
     day = start
     before = oracle_totals(book, day - dt.timedelta(days=1))
     while day < end:
         after = oracle_totals(book, day)
-        change = after["managed"] - before["managed"]
-        new["managed"] += max(change, zero)
-        lost["managed"] += max(-change, zero)
+        for name in ("managed", "managed_mrr_usd"):
+            change = after[name] - before[name]
+            new[name] += max(change, zero)
+            lost[name] += max(-change, zero)
         before, day = after, day + dt.timedelta(days=1)
     return new, lost
 

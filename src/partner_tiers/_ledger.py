@@ -230,14 +230,15 @@ class _PrefixIndex:
 
 @frozen
 class Movements:
-    """Points gained and lost over a date range.
+    """Points and MRR gained and lost over a date range.
 
-    Sold points: ``new`` sums the positive batches earned in the range; ``lost`` sums what
-    expired in the range (net of reductions expiring with it) and the reductions made in
-    it. Both are non-negative for ledgers from `build_ledger`, where a reduction
-    always expires with the batch it offsets; a hand-made reduction that outlives its
-    batch can make ``lost`` negative. Managed points are a level: ``new`` and ``lost`` sum
-    its rises and falls.
+    Each metric counts on its own. Sold: ``new`` sums what the batches earned in the
+    range added to it, ``lost`` what they took from it (reductions) and what expired in
+    the range (net of reductions expiring with it), so a sale priced at 0.00 points
+    still adds its MRR. Both are non-negative for ledgers from `build_ledger`, where a
+    reduction always expires with the batch it offsets; a hand-made reduction that
+    outlives its batch can make ``lost`` negative. Managed points and MRR are levels:
+    ``new`` and ``lost`` sum their rises and falls.
 
     Attributes:
         new: points gained.
@@ -377,43 +378,39 @@ class PointsLedger:
         )
 
     def movements(self, start: dt.date, end: dt.date) -> Movements:
-        """Points gained and lost in [start, end); see `Movements`."""
-        sold_new = [ZERO] * _METRICS
-        sold_lost = [ZERO] * _METRICS
+        """Points and MRR gained and lost in [start, end); see `Movements`."""
+        new = [ZERO] * _METRICS
+        lost = [ZERO] * _METRICS
         for batch in self.batches:
             if batch.track is not Track.SOLD:
                 continue
             vector = _vector(batch)
             if start <= batch.earned_on < end:
-                target, sign = (sold_new, 1) if batch.points > 0 else (sold_lost, -1)
-                for i in range(_METRICS):
-                    target[i] += sign * vector[i]
+                _split(vector, new, lost)
             if batch.expires_on is not None and start <= batch.expires_on < end:
                 for i in range(_METRICS):
-                    sold_lost[i] += vector[i]
-        managed_new = ZERO
-        managed_lost = ZERO
-        managed_usd_new = ZERO
-        managed_usd_lost = ZERO
+                    lost[i] += vector[i]
         for change in self._index.level_changes(start, end):
-            if change[3] > 0:
-                managed_new += change[3]
-                managed_usd_new += change[5]
-            elif change[3] < 0:
-                managed_lost -= change[3]
-                managed_usd_lost -= change[5]
-        return Movements(
-            new=_totals(sold_new, managed_new, managed_usd_new),
-            lost=_totals(sold_lost, managed_lost, managed_usd_lost),
-        )
+            _split((ZERO, ZERO, ZERO, change[3], ZERO, change[5]), new, lost)
+        return Movements(new=_totals(new), lost=_totals(lost))
 
 
-def _totals(sold: list[Decimal], managed: Decimal, managed_usd: Decimal) -> LedgerTotals:
+def _split(vector: tuple[Decimal, ...], new: list[Decimal], lost: list[Decimal]) -> None:
+    """Add each metric's rise to ``new`` and its fall to ``lost``, each metric on its own:
+    a sale priced at 0.00 points still adds its MRR."""
+    for i, value in enumerate(vector):
+        if value > 0:
+            new[i] += value
+        elif value < 0:
+            lost[i] -= value
+
+
+def _totals(vector: list[Decimal]) -> LedgerTotals:
     return LedgerTotals(
-        sold=sold[0],
-        sourced=sold[1],
-        assisted=sold[2],
-        managed=managed,
-        sold_mrr_usd=sold[4],
-        managed_mrr_usd=managed_usd,
+        sold=vector[0],
+        sourced=vector[1],
+        assisted=vector[2],
+        managed=vector[3],
+        sold_mrr_usd=vector[4],
+        managed_mrr_usd=vector[5],
     )

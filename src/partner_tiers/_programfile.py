@@ -425,20 +425,32 @@ def _decimal_yaml_loader() -> Any:
 
 
 def _parse(text: str, format: Format, source: str) -> object:
-    if format == "toml":
-        try:
-            return tomllib.loads(text, parse_float=Decimal)
-        except tomllib.TOMLDecodeError as error:
-            message = str(error)
-            match = re.search(r"line (\d+)", message)
-            line = int(match.group(1)) if match else None
-            if line is None and "end of document" in message:
-                line = text.count("\n") + (0 if text.endswith("\n") else 1)
-            raise ProgramValidationError(
-                source, [Problem("", f"is not valid TOML: {message}", line=line)]
-            ) from None
-    if format == "json":
-        return parse_json(text, source, ProgramValidationError)
+    try:
+        if format == "toml":
+            return _parse_toml(text, source)
+        if format == "json":
+            return parse_json(text, source, ProgramValidationError)
+        return _parse_yaml(text, source)
+    except RecursionError:
+        # Python's TOML and YAML parsers recurse once per level of nesting.
+        raise ProgramValidationError(source, [Problem("", "is nested too deeply")]) from None
+
+
+def _parse_toml(text: str, source: str) -> object:
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = re.search(r"line (\d+)", message)
+        line = int(match.group(1)) if match else None
+        if line is None and "end of document" in message:
+            line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        raise ProgramValidationError(
+            source, [Problem("", f"is not valid TOML: {message}", line=line)]
+        ) from None
+
+
+def _parse_yaml(text: str, source: str) -> object:
     try:
         import yaml
     except ImportError:
@@ -447,11 +459,25 @@ def _parse(text: str, format: Format, source: str) -> object:
         ) from None
     try:
         return yaml.load(text, Loader=_decimal_yaml_loader())
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+    except yaml.MarkedYAMLError as error:
+        # PyYAML's own text spans lines (a copy of the source and a caret); the parts
+        # that say what is wrong fit on one.
+        mark = error.problem_mark or error.context_mark
+        parts = [part for part in (error.context, error.problem) if part]
+        where = f" (column {mark.column + 1})" if mark is not None else ""
         raise ProgramValidationError(
-            source, [Problem("", f"is not valid YAML: {error}", line=line)]
+            source,
+            [
+                Problem(
+                    "",
+                    f"is not valid YAML: {', '.join(parts) or 'unreadable'}{where}",
+                    line=mark.line + 1 if mark is not None else None,
+                )
+            ],
+        ) from None
+    except yaml.YAMLError as error:
+        raise ProgramValidationError(
+            source, [Problem("", f"is not valid YAML: {' '.join(str(error).split())}")]
         ) from None
 
 
