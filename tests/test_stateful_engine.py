@@ -1094,11 +1094,26 @@ def test_a_review_on_feb_29_falls_on_feb_28_in_common_years() -> None:
     ]
 
 
-def test_review_dates_that_are_not_month_days_are_skipped() -> None:
-    # Programs refuse them (check_program); a policy built in Python skips them.
-    policy = pt.ReviewPolicy(review_dates=("-1", "07-01", "x"))
-    assert policy.month_days() == [(7, 1)]
-    assert policy.next_review(dt.date(2024, 1, 1)) == dt.date(2024, 7, 1)
+@pytest.mark.parametrize("text", ["-1", "x", "7-01", "13-01", "00-10", "04-31", "02-30", "01-00"])
+def test_review_dates_that_are_not_month_days_are_refused_when_used(text: str) -> None:
+    # Program files are refused when loaded (check_program); a policy built in Python
+    # names the date when it is first used.
+    policy = pt.ReviewPolicy(review_dates=("07-01", text))
+    with pytest.raises(pt.ProgramError) as info:
+        policy.next_review(dt.date(2024, 1, 1))
+    assert str(info.value) == (
+        f"policy.review_dates: must be MM-DD month-days, e.g. 01-01 (got {text!r})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [("01-01", (1, 1)), ("02-29", (2, 29)), ("12-31", (12, 31)), ("04-30", (4, 30))],
+)
+def test_review_dates_at_the_ends_of_months_are_month_days(
+    text: str, pair: tuple[int, int]
+) -> None:
+    assert pt.ReviewPolicy(review_dates=(text,)).month_days() == [pair]
 
 
 def test_highest_met_asks_each_tier_once_from_the_top() -> None:

@@ -18,6 +18,7 @@ from partner_tiers._book import Book
 from partner_tiers._errors import FileFormatError, InvalidRecordError, Problem
 from partner_tiers._records import ManagedService
 from partner_tiers._structure import decode_text, make_converter, parse_json, problems_from
+from partner_tiers._values import check_path
 
 __all__ = [
     "MAX_BOOK_BYTES",
@@ -74,7 +75,7 @@ def load_book(path: str | os.PathLike[str]) -> Book:
             content breaks the format; the message names the file, the JSON path
             (``deals[3].mrr_change.currency``) and the value.
     """
-    source = os.fspath(path)
+    source = check_path("path", path)
     file = Path(source)
     try:
         size = file.stat().st_size

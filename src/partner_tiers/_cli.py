@@ -255,7 +255,13 @@ def programs_diff(a: str, b: str, as_json: bool) -> None:
 @click.option("--program", "program_name", default=DEFAULT_PROGRAM, show_default=True)
 @click.option("--as-of", callback=_date, required=True, metavar="DATE")
 @click.option("--html", "html_path", required=True, type=click.Path(dir_okay=False))
-@click.option("--months", default=12, show_default=True, help="Months of progress to chart.")
+@click.option(
+    "--months",
+    default=12,
+    show_default=True,
+    type=click.IntRange(1, 1200),
+    help="Months of progress to chart.",
+)
 def report(book_path: str, program_name: str, as_of: dt.date, html_path: str, months: int) -> None:
     """Write a self-contained HTML dashboard of BOOK (written atomically)."""
     from partner_tiers._files import write_atomically
@@ -354,6 +360,19 @@ def whatif(
         click.echo(str(result))
 
 
+def _bad_parameter(error: click.BadParameter) -> str:
+    """Click's message for a bad option value, led by the option's name (click's own
+    types, such as ranges, leave it out)."""
+    message = error.message
+    if not message:  # a missing parameter: only the formatted message says which
+        return " ".join(error.format_message().split())
+    if error.param is not None:
+        name = error.param.opts[0] if error.param.opts else error.param.human_readable_name
+        if not message.startswith(f"{name}:"):
+            message = f"{name}: {message}"
+    return " ".join(message.split())
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; bad input exits with 2 and one line on stderr."""
     try:
@@ -363,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.Abort:
         _fail("aborted")
     except click.BadParameter as error:
-        _fail(" ".join((error.message or error.format_message()).split()))
+        _fail(_bad_parameter(error))
     except click.ClickException as error:
         _fail(" ".join(error.format_message().split()))
     except PartnerTiersError as error:

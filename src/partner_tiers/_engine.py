@@ -20,17 +20,17 @@ from dateutil.relativedelta import relativedelta
 
 from partner_tiers._book import Book
 from partner_tiers._context import Context
-from partner_tiers._errors import ProgramError
+from partner_tiers._errors import InvalidRecordError, ProgramError
 from partner_tiers._explain import Explanation, Reason
 from partner_tiers._gates import GateResult
 from partner_tiers._ladder import Tier
 from partner_tiers._ledger import LedgerTotals, PointBatch, PointsLedger, Track
 from partner_tiers._policy import Promotion
-from partner_tiers._pricing import build_ledger, expiry_date
+from partner_tiers._pricing import build_ledger, check_arguments, expiry_date
 from partner_tiers._program import Program
 from partner_tiers._records import SalesMotion
 from partner_tiers._tracks import builtin_value
-from partner_tiers._values import frozen_map
+from partner_tiers._values import check_day, frozen_map
 
 __all__ = ["TierChange", "TierStatus", "evaluate"]
 
@@ -501,17 +501,6 @@ def _project_tier(program: Program, held: int, values: Mapping[str, Decimal], ca
     return min(tier, cap)
 
 
-def _check_date(as_of: object) -> dt.date:
-    from partner_tiers._errors import InvalidRecordError
-    from partner_tiers._values import EARLIEST, LATEST
-
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-        raise InvalidRecordError("as_of", as_of, "must be a date")
-    if not EARLIEST <= as_of <= LATEST:
-        raise InvalidRecordError("as_of", as_of, f"must be from {EARLIEST} to {LATEST}")
-    return as_of
-
-
 def evaluate(
     book: Book, program: Program, as_of: dt.date, *, ledger: PointsLedger | None = None
 ) -> TierStatus:
@@ -525,9 +514,10 @@ def evaluate(
 
     Raises:
         PricingError: when the program cannot price a deal of the book.
-        InvalidRecordError: when as_of is not a date.
+        InvalidRecordError: when an argument is of the wrong type, or as_of out of range.
     """
-    as_of = _check_date(as_of)
+    check_arguments(book, program, ledger)
+    as_of = check_day("as_of", as_of)
     ledger = ledger if ledger is not None else build_ledger(book, program)
     [(_day, state)] = _replay(book, program, ledger, [as_of])
     return _status(book, program, ledger, as_of, state)
@@ -537,7 +527,10 @@ def statuses(
     book: Book, program: Program, days: Iterable[dt.date], *, ledger: PointsLedger | None = None
 ) -> list[TierStatus]:
     """The status on each of the days, from one replay (days are sorted first)."""
-    ordered = sorted({_check_date(day) for day in days})
+    check_arguments(book, program, ledger)
+    if not isinstance(days, Iterable) or isinstance(days, (str, dt.date)):
+        raise InvalidRecordError("days", days, "must be an iterable of dates")
+    ordered = sorted({check_day("days", day) for day in days})
     if not ordered:
         return []
     ledger = ledger if ledger is not None else build_ledger(book, program)

@@ -57,7 +57,7 @@ class InvalidRecordError(PartnerTiersError, ValueError):
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__(f"{field}: {reason} (got {value!r})")
+        super().__init__(f"{field}: {reason} (got {_show(value)})")
 
 
 class BookIntegrityError(InvalidRecordError):
@@ -85,10 +85,13 @@ class BookIntegrityError(InvalidRecordError):
 
 
 def _show(value: object) -> str:
-    """Text values quoted, numbers and dates as they are written in files."""
-    if isinstance(value, (str, bytes)):
+    """Text quoted; numbers, dates and money as they are written in files (``5.00``,
+    ``2024-01-31``, ``-5.00 EUR``); anything else, datetimes among them, as its repr."""
+    from partner_tiers._values import Money
+
+    if isinstance(value, (str, bytes, bool, dt.datetime)):
         return repr(value)
-    if isinstance(value, (int, Decimal, dt.date)) and not isinstance(value, bool):
+    if isinstance(value, (int, Decimal, dt.date, Money)):
         return str(value)
     return repr(value)
 

@@ -19,7 +19,7 @@ from attrs import Attribute, field, frozen
 
 from partner_tiers._errors import LedgerError
 from partner_tiers._records import SalesMotion
-from partner_tiers._values import ClientId, check_date, enum_member, to_decimal
+from partner_tiers._values import ClientId, check_date, check_day, enum_member, to_decimal
 
 __all__ = [
     "LedgerTotals",
@@ -322,6 +322,7 @@ class PointsLedger:
         market: Market | None = None,
     ) -> LedgerTotals:
         """Totals of the batches active on ``as_of``, optionally of one client or market."""
+        check_day("as_of", as_of)
         if market is not None:
             market = Market(market)
         if client is None and market is None:
@@ -340,22 +341,28 @@ class PointsLedger:
 
     def totals_by_client(self, as_of: dt.date) -> Mapping[ClientId, LedgerTotals]:
         """Totals as of the date for every client with a batch."""
+        check_day("as_of", as_of)
         return {client: self.totals(as_of, client=client) for client in self.clients()}
 
     def totals_by_market(self, as_of: dt.date) -> Mapping[Market, LedgerTotals]:
         """Totals as of the date for growth and standard markets."""
+        check_day("as_of", as_of)
         return {market: self.totals(as_of, market=market) for market in Market}
 
     def active(self, as_of: dt.date) -> tuple[PointBatch, ...]:
         """The batches that count on the date."""
+        check_day("as_of", as_of)
         return tuple(b for b in self.batches if b.active_on(as_of))
 
     def expired(self, as_of: dt.date) -> tuple[PointBatch, ...]:
         """The batches that had expired by the date."""
+        check_day("as_of", as_of)
         return tuple(b for b in self.batches if b.expired_on(as_of))
 
     def expiring(self, start: dt.date, end: dt.date) -> tuple[PointBatch, ...]:
         """The batches whose expiry date falls in [start, end)."""
+        check_day("start", start)
+        check_day("end", end)
         return tuple(
             b for b in self.batches if b.expires_on is not None and start <= b.expires_on < end
         )
@@ -366,6 +373,8 @@ class PointsLedger:
         """USD-equivalent MRR sold in (start, end], reductions included, optionally of one
         sales motion. With ``end - 12 months`` as start this is the dashboard's
         rolling-12-month (sourced) MRR, whatever the program's expiry window."""
+        check_day("start", start)
+        check_day("end", end)
         return sum(
             (
                 b.mrr_usd
@@ -379,6 +388,8 @@ class PointsLedger:
 
     def movements(self, start: dt.date, end: dt.date) -> Movements:
         """Points and MRR gained and lost in [start, end); see `Movements`."""
+        check_day("start", start)
+        check_day("end", end)
         new = [ZERO] * _METRICS
         lost = [ZERO] * _METRICS
         for batch in self.batches:

@@ -8,9 +8,13 @@ import re
 
 from attrs import field, frozen
 
+from partner_tiers._errors import InvalidRecordError, ProgramError
+from partner_tiers._values import check_day, enum_member
+
 __all__ = ["Promotion", "ReviewPolicy"]
 
 _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
+DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 02-29 allowed
 
 
 class Promotion(enum.StrEnum):
@@ -21,8 +25,15 @@ class Promotion(enum.StrEnum):
 
 
 def _month_days(value: object) -> tuple[str, ...]:
-    items = tuple(value) if isinstance(value, (list, tuple)) else ()
-    return tuple(sorted(str(item) for item in items))
+    if not isinstance(value, (list, tuple)):
+        raise InvalidRecordError(
+            "ReviewPolicy.review_dates", value, "must be a list of MM-DD month-days"
+        )
+    return tuple(sorted(str(item) for item in value))
+
+
+def _promotion(value: object) -> Promotion:
+    return enum_member(Promotion, "ReviewPolicy.promotion", value)
 
 
 @frozen
@@ -44,23 +55,33 @@ class ReviewPolicy:
     """
 
     review_dates: tuple[str, ...] = field(default=("01-01", "07-01"), converter=_month_days)
-    promotion: Promotion = field(default=Promotion.IMMEDIATE, converter=Promotion)
+    promotion: Promotion = field(default=Promotion.IMMEDIATE, converter=_promotion)
     notice_days: int = 0
     soft_landing: bool = True
     first_tier_deadline_months: int | None = None
 
     def month_days(self) -> list[tuple[int, int]]:
-        """The review dates as (month, day) pairs."""
+        """The review dates as (month, day) pairs.
+
+        Raises:
+            ProgramError: for a review date that is no month-day of the calendar (a
+                program file's are checked when it is loaded; see `check_program`).
+        """
         pairs = []
         for text in self.review_dates:
             match = _MONTH_DAY.fullmatch(text)
-            if match is None:
-                continue
-            pairs.append((int(match.group(1)), int(match.group(2))))
+            month, day = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+            if not (1 <= month <= 12 and 1 <= day <= DAYS_IN_MONTH[month - 1]):
+                raise ProgramError(
+                    f"policy.review_dates: must be MM-DD month-days, e.g. 01-01 (got {text!r})"
+                )
+            pairs.append((month, day))
         return pairs
 
     def reviews(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """Review dates in (start, end], in order."""
+        check_day("start", start)
+        check_day("end", end)
         found = []
         for year in range(start.year, end.year + 1):
             for month, day in self.month_days():
@@ -73,5 +94,13 @@ class ReviewPolicy:
         return sorted(found)
 
     def next_review(self, after: dt.date) -> dt.date:
-        """The first review date strictly after the day."""
-        return self.reviews(after, dt.date(after.year + 1, 12, 31))[0]
+        """The first review date strictly after the day.
+
+        Raises:
+            ProgramError: when the policy has no review dates.
+        """
+        check_day("after", after)
+        found = self.reviews(after, dt.date(after.year + 1, 12, 31))
+        if not found:
+            raise ProgramError("policy.review_dates: must hold at least one MM-DD date (got [])")
+        return found[0]

@@ -28,7 +28,7 @@ from partner_tiers._ledger import Market, PointBatch, PointsLedger, Track
 from partner_tiers._program import Program
 from partner_tiers._rates import CurrencyTable, RateRow
 from partner_tiers._records import Client, Deal, DealKind, ManagedService, Subscription
-from partner_tiers._values import Money
+from partner_tiers._values import Money, check_instance
 
 __all__ = ["build_ledger", "expiry_date"]
 
@@ -313,6 +313,14 @@ def _managed_batches(
         )
 
 
+def check_arguments(book: object, program: object, ledger: object = None) -> None:
+    """Refuse a book, program or ledger of the wrong type, naming the argument."""
+    check_instance("book", book, Book)
+    check_instance("program", program, Program)
+    if ledger is not None:
+        check_instance("ledger", ledger, PointsLedger)
+
+
 def build_ledger(book: Book, program: Program) -> PointsLedger:
     """The points ledger of a book under a program.
 
@@ -322,6 +330,7 @@ def build_ledger(book: Book, program: Program) -> PointsLedger:
         PricingError: when no rate row, currency table or currency entry covers a deal
             or a managed period; the message names the deal, the currency and the date.
     """
+    check_arguments(book, program)
     batches = list(_sold_batches(book, program))
     by_client: dict[str, list[Subscription]] = {}
     for subscription in book.subscriptions:

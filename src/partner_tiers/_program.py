@@ -13,6 +13,7 @@ from typing import Any
 from attrs import field, frozen
 
 from partner_tiers._dated import in_force
+from partner_tiers._errors import InvalidRecordError
 from partner_tiers._gates import GateSpec
 from partner_tiers._ladder import Tier
 from partner_tiers._policy import ReviewPolicy
@@ -96,17 +97,27 @@ class Program:
         return program_to_dict(self)
 
     def tier(self, tier_id: str) -> Tier:
-        """The tier with this id."""
-        for tier in self.tiers:
-            if tier.id == tier_id:
-                return tier
-        raise KeyError(tier_id)
+        """The tier with this id.
+
+        Raises:
+            InvalidRecordError: when the program has no such tier (the message lists
+                its tiers).
+        """
+        return self.tiers[self.tier_index(tier_id)]
 
     def tier_index(self, tier_id: str | None) -> int:
-        """The tier's position in the ladder; -1 for untiered (None)."""
+        """The tier's position in the ladder; -1 for untiered (None).
+
+        Raises:
+            InvalidRecordError: when the program has no such tier.
+        """
         if tier_id is None:
             return -1
-        return [tier.id for tier in self.tiers].index(tier_id)
+        for index, tier in enumerate(self.tiers):
+            if tier.id == tier_id:
+                return index
+        choices = ", ".join(tier.id for tier in self.tiers)
+        raise InvalidRecordError("tier_id", tier_id, f"must be one of {choices}")
 
     def rate_row(self, day: dt.date) -> RateRow | None:
         """The rate row in force on the day (the first row before it, if allowed)."""

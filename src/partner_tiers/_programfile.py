@@ -24,12 +24,18 @@ from typing import Any, Literal
 import tomli_w
 
 from partner_tiers._codes import COUNTRY_CODES, CURRENCY_CODES
-from partner_tiers._errors import Problem, ProgramValidationError, UnknownProgramError
+from partner_tiers._errors import (
+    InvalidRecordError,
+    Problem,
+    ProgramValidationError,
+    UnknownProgramError,
+)
 from partner_tiers._gates import BUILTIN_GATES
-from partner_tiers._policy import ReviewPolicy
+from partner_tiers._policy import DAYS_IN_MONTH, ReviewPolicy
 from partner_tiers._program import Program
 from partner_tiers._registry import Registry
 from partner_tiers._structure import decode_text, make_converter, parse_json, problems_from
+from partner_tiers._values import check_path
 
 __all__ = [
     "MAX_PROGRAM_BYTES",
@@ -43,6 +49,7 @@ __all__ = [
 ]
 
 Format = Literal["toml", "json", "yaml"]
+_FORMATS: tuple[Format, ...] = ("toml", "json", "yaml")
 
 MAX_PROGRAM_BYTES = 4 * 1024 * 1024
 """Program files larger than this are refused before parsing (4 MiB)."""
@@ -53,7 +60,6 @@ _lenient_converter = make_converter(omit=_OMIT)
 _lenient_converter.forbid_extra_keys = False
 _native = make_converter(omit=_OMIT, native=True)
 
-_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 02-29 allowed
 
 _REQUIRED_PARAMS = {
     "median_tool_usage": ("minimum",),
@@ -296,7 +302,7 @@ def _check_policy(policy: ReviewPolicy) -> list[Problem]:
         if (
             match is None
             or not 1 <= int(match.group(1)) <= 12
-            or not 1 <= int(match.group(2)) <= _MONTH_DAYS[int(match.group(1)) - 1]
+            or not 1 <= int(match.group(2)) <= DAYS_IN_MONTH[int(match.group(1)) - 1]
         ):
             problems.append(Problem("policy.review_dates", "must be MM-DD, e.g. 01-01", text))
     if policy.notice_days < 0:
@@ -332,7 +338,11 @@ def _toml_lines(text: str) -> dict[str, int]:
             continue
         table = re.fullmatch(r"\[\s*([\w.]+)\s*\]", stripped)
         if table:
+            # [tiers.reach] after [[tiers]] is the reach of the latest tier: tiers[i].reach.
             section = table.group(1)
+            head, dot, rest = section.partition(".")
+            if dot and head in counts:
+                section = f"{head}[{counts[head] - 1}].{rest}"
             lines.setdefault(section, number)
             continue
         key = re.match(r"([\w-]+)\s*=", stripped)
@@ -425,6 +435,8 @@ def _decimal_yaml_loader() -> Any:
 
 
 def _parse(text: str, format: Format, source: str) -> object:
+    if format not in _FORMATS:
+        raise InvalidRecordError("format", format, f"must be one of {', '.join(_FORMATS)}")
     try:
         if format == "toml":
             return _parse_toml(text, source)
@@ -517,7 +529,7 @@ def load_program(
         UnknownProgramError: when the name is not shipped and no file is there.
         ProgramValidationError: when the file breaks the format or its rules.
     """
-    text_name = os.fspath(name_or_path)
+    text_name = check_path("name_or_path", name_or_path)
     if isinstance(name_or_path, str) and text_name in list_programs():
         if registry is None:
             return _shipped(text_name)

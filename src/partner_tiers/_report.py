@@ -12,8 +12,9 @@ from dateutil.relativedelta import relativedelta
 from partner_tiers._book import Book
 from partner_tiers._engine import evaluate
 from partner_tiers._html import gates_table, table_html, tracks_table
-from partner_tiers._pricing import build_ledger
+from partner_tiers._pricing import build_ledger, check_arguments
 from partner_tiers._program import Program
+from partner_tiers._values import check_count, check_day
 from partner_tiers._views import Progress, alerts, clients_table, points_breakdown, progress
 
 __all__ = ["progress_svg", "report_html"]
@@ -92,6 +93,10 @@ def report_html(
     book: Book, program: Program, as_of: dt.date, *, months: int = 12, within_days: int = 90
 ) -> str:
     """The dashboard of a book on a date as one HTML page (progress over ``months``)."""
+    check_arguments(book, program)
+    as_of = check_day("as_of", as_of)
+    check_count("months", months, 1, 1200)
+    check_count("within_days", within_days, 0, 36500)
     ledger = build_ledger(book, program)
     status = evaluate(book, program, as_of, ledger=ledger)
     start = as_of - relativedelta(months=months)

@@ -26,7 +26,7 @@ from partner_tiers._engine import TierStatus, _change_days, evaluate, statuses
 from partner_tiers._errors import InvalidRecordError, PricingError
 from partner_tiers._html import table_html
 from partner_tiers._ledger import Market
-from partner_tiers._pricing import build_ledger
+from partner_tiers._pricing import build_ledger, check_arguments
 from partner_tiers._program import Program
 from partner_tiers._records import (
     Client,
@@ -37,7 +37,16 @@ from partner_tiers._records import (
     SalesMotion,
     Subscription,
 )
-from partner_tiers._values import ClientId, DealId, Money, SubscriptionId
+from partner_tiers._values import (
+    MAX_MONTHS,
+    ClientId,
+    DealId,
+    Money,
+    SubscriptionId,
+    check_count,
+    check_day,
+    check_instance,
+)
 from partner_tiers._views import without_client
 
 __all__ = [
@@ -139,7 +148,14 @@ def what_if(
         deals, clients, subscriptions, managed_services: records to add.
         end_services: ids of clients to remove with every record about them.
         certifications_lapse_on: every certification ends the day before this date.
+
+    Raises:
+        InvalidRecordError: for an argument of the wrong type or a date out of range.
     """
+    check_arguments(book, program)
+    as_of = check_day("as_of", as_of)
+    if certifications_lapse_on is not None:
+        check_day("certifications_lapse_on", certifications_lapse_on)
     changed = book
     notes: list[str] = []
     for client_id in end_services:
@@ -387,6 +403,8 @@ def needed_to_reach(
     Each answer is verified: evaluating the book with the MRR added qualifies, and one
     cent less does not.
     """
+    check_arguments(book, program)
+    by = check_day("by", by)
     _check_choices("motions", motions, _MOTIONS)
     _check_choices("markets", markets, _MARKETS)
     status = evaluate(book, program, by)
@@ -423,6 +441,8 @@ def needed_to_keep(
 ) -> list[Needed]:
     """The least extra MRR, added on the next review date, that keeps the tier held on
     ``as_of`` at that review (no demotion decided there)."""
+    check_arguments(book, program)
+    as_of = check_day("as_of", as_of)
     _check_choices("motions", motions, _MOTIONS)
     _check_choices("markets", markets, _MARKETS)
     status = evaluate(book, program, as_of)
@@ -459,6 +479,9 @@ def cliff_date(
     happens (no deal after ``as_of``; managed service goes on); None within the horizon."""
     from dateutil.relativedelta import relativedelta
 
+    check_arguments(book, program)
+    as_of = check_day("as_of", as_of)
+    check_count("horizon_months", horizon_months, 1, MAX_MONTHS)
     frozen_book = evolve(book, deals=tuple(d for d in book.deals if d.closed_on <= as_of))
     ledger = build_ledger(frozen_book, program)
     now = evaluate(frozen_book, program, as_of, ledger=ledger)
@@ -567,9 +590,13 @@ def program_impact(
     Args:
         progress: called with the number of books done after each book, for feedback.
     """
+    check_instance("a", a, Program)
+    check_instance("b", b, Program)
+    as_of = check_day("as_of", as_of)
     counts: Counter[tuple[str | None, str | None]] = Counter()
     moves: dict[str, tuple[str | None, str | None]] = {}
     for done, book in enumerate(books, start=1):
+        check_instance(f"books[{done - 1}]", book, Book)
         if book.partner.id in moves:
             raise InvalidRecordError(
                 f"books[{done - 1}].partner.id", book.partner.id, "duplicates another book's"

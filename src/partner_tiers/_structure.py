@@ -320,6 +320,8 @@ def decode_text(raw: str | bytes, source: str, error: type[FileFormatError], lim
     Raises:
         error: naming the file and what is wrong with it.
     """
+    if not isinstance(raw, (str, bytes)):
+        raise error(source, [Problem("", f"must be str or bytes, not {type(raw).__name__}")])
     if len(raw) > limit:
         raise error(source, [Problem("", f"is larger than {limit} bytes", len(raw))])
     if isinstance(raw, bytes):

@@ -13,7 +13,9 @@ from partner_tiers._book import Book
 from partner_tiers._engine import TierStatus, statuses
 from partner_tiers._errors import InvalidRecordError
 from partner_tiers._ledger import PointsLedger
+from partner_tiers._pricing import check_arguments
 from partner_tiers._program import Program
+from partner_tiers._values import MAX_MONTHS, check_count, check_day
 
 __all__ = ["Timeline", "timeline"]
 
@@ -80,12 +82,14 @@ def timeline(
     they fall on the step), computed in one pass over the ledger.
 
     Raises:
-        InvalidRecordError: when end is before start or months is not positive.
+        InvalidRecordError: when an argument is of the wrong type, end is before start,
+            or months is not from 1 to 3600.
     """
+    check_arguments(book, program, ledger)
+    start, end = check_day("start", start), check_day("end", end)
     if end < start:
         raise InvalidRecordError("end", end, f"is before start {start}")
-    if months < 1:
-        raise InvalidRecordError("months", months, "must be at least 1")
+    check_count("months", months, 1, MAX_MONTHS)
     days = []
     step = 0
     while (day := start + relativedelta(months=step * months)) <= end:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, NewType, TypeVar
@@ -24,8 +25,12 @@ __all__ = [
     "Money",
     "PartnerId",
     "SubscriptionId",
+    "check_count",
     "check_country",
     "check_date",
+    "check_day",
+    "check_instance",
+    "check_path",
     "to_decimal",
 ]
 
@@ -107,8 +112,9 @@ def to_decimal(value: object, *, field_name: str = "amount") -> Decimal:
         InvalidRecordError: for a float, a bool, a non-numeric string, NaN or infinity.
     """
     if isinstance(value, (bool, float)):
+        kind = type(value).__name__
         raise InvalidRecordError(
-            field_name, value, "must be a Decimal, an int or a decimal string, not a float"
+            field_name, value, f"must be a Decimal, an int or a decimal string, not a {kind}"
         )
     if isinstance(value, Decimal):
         number = value
@@ -133,15 +139,70 @@ EARLIEST = dt.date(1900, 1, 1)
 """The first date a record may carry: earlier dates are absurd for partner programs."""
 LATEST = dt.date(2199, 12, 31)
 """The last date a record may carry; leaves room for expiry and review arithmetic."""
+MAX_MONTHS = 3600
+"""The most months an argument may span: the 300 years from EARLIEST to LATEST."""
+
+
+def check_day(where: str, value: object) -> dt.date:
+    """The value, if it is a `datetime.date` (not a datetime) from 1900-01-01 to
+    2199-12-31.
+
+    Raises:
+        InvalidRecordError: naming ``where`` (a field or an argument) and the value.
+    """
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise InvalidRecordError(where, value, "must be a date")
+    if not EARLIEST <= value <= LATEST:
+        raise InvalidRecordError(where, value, f"must be from {EARLIEST} to {LATEST}")
+    return value
 
 
 def check_date(record: str, name: str, value: object) -> None:
     """Refuse anything but a `datetime.date` (a datetime is refused too) from 1900-01-01
-    to 2199-12-31."""
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidRecordError(f"{record}.{name}", value, "must be a date")
-    if not EARLIEST <= value <= LATEST:
-        raise InvalidRecordError(f"{record}.{name}", value, f"must be from {EARLIEST} to {LATEST}")
+    to 2199-12-31, naming the field ``record.name``."""
+    check_day(f"{record}.{name}", value)
+
+
+_T = TypeVar("_T")
+
+
+def check_instance(where: str, value: object, kind: type[_T]) -> _T:
+    """The value, if it is an instance of ``kind``.
+
+    Raises:
+        InvalidRecordError: naming ``where``, the value and the type expected.
+    """
+    if not isinstance(value, kind):
+        raise InvalidRecordError(where, value, f"must be a {kind.__name__}")
+    return value
+
+
+def check_path(where: str, value: object) -> str:
+    """The path as a string, if the value is a `str` or an `os.PathLike` of one.
+
+    Raises:
+        InvalidRecordError: naming ``where`` and the value.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, os.PathLike):
+        path = os.fspath(value)
+        if isinstance(path, str):
+            return path
+    raise InvalidRecordError(where, value, "must be a path (a str or an os.PathLike)")
+
+
+def check_count(where: str, value: object, low: int, high: int) -> int:
+    """The value, if it is an int (not a bool) from ``low`` to ``high``.
+
+    Raises:
+        InvalidRecordError: naming ``where`` and the value.
+    """
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidRecordError(where, value, "must be a whole number")
+    if not low <= value <= high:
+        raise InvalidRecordError(where, value, f"must be from {low} to {high}")
+    return value
 
 
 def check_country(record: str, name: str, value: object) -> None:

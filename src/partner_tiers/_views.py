@@ -21,10 +21,11 @@ from partner_tiers._errors import InvalidRecordError
 from partner_tiers._gates import counting_clients
 from partner_tiers._html import table_html
 from partner_tiers._ledger import Market, PointBatch, PointsLedger, Track
-from partner_tiers._pricing import build_ledger
+from partner_tiers._pricing import build_ledger, check_arguments
 from partner_tiers._program import Program
 from partner_tiers._records import RenewalOwner, SalesMotion
 from partner_tiers._timeline import timeline
+from partner_tiers._values import MAX_MONTHS, check_count, check_day, check_instance
 
 __all__ = [
     "AccountPerformance",
@@ -152,8 +153,9 @@ class Alerts(_Table):
 
 def alerts(book: Book, *, as_of: dt.date, within_days: int = 90) -> Alerts:
     """Renewal decisions due in [as_of, as_of + within_days]."""
-    if within_days < 0:
-        raise InvalidRecordError("within_days", within_days, "must not be negative")
+    check_instance("book", book, Book)
+    as_of = check_day("as_of", as_of)
+    check_count("within_days", within_days, 0, 36500)
     horizon = as_of + dt.timedelta(days=within_days)
     found = [
         Alert(
@@ -234,6 +236,10 @@ def _usd(program: Program | None, currency: str, amount: Decimal, day: dt.date) 
 
 def clients_table(book: Book, *, as_of: dt.date, program: Program | None = None) -> ClientsTable:
     """Per client: products, relationship, usage, engagement band and MRR."""
+    check_instance("book", book, Book)
+    as_of = check_day("as_of", as_of)
+    if program is not None:
+        check_instance("program", program, Program)
     rows = []
     for client in book.clients:
         active = [s for s in book.subscriptions_of(client.id) if s.active_on(as_of)]
@@ -328,6 +334,7 @@ class ClientDetails:
 
 def client_details(book: Book, client_id: str) -> ClientDetails:
     """The details panel of one client."""
+    check_instance("book", book, Book)
     client = book.client(client_id)
     subs = book.subscriptions_of(client.id)
     subscriptions = tuple(
@@ -441,6 +448,8 @@ def points_breakdown(
 ) -> PointsBreakdown:
     """Points per client, filtered by deal type (sourced, assisted, managed, none) and
     market type (growth, standard), with each client's active and expired batches."""
+    check_arguments(book, program, ledger)
+    as_of = check_day("as_of", as_of)
     kept_types = tuple(deal_types)
     kept_markets = tuple(markets)
     for kind in kept_types:
@@ -487,6 +496,9 @@ def rolling_mrr(
 ) -> Decimal:
     """Rolling sold MRR in USD over the ``months`` up to ``as_of`` (default: the
     dashboard's rolling-12-month sourced MRR); ``motion=None`` counts every motion."""
+    check_arguments(book, program, ledger)
+    as_of = check_day("as_of", as_of)
+    check_count("months", months, 1, MAX_MONTHS)
     from dateutil.relativedelta import relativedelta
 
     if motion is not None and motion not in {m.value for m in SalesMotion}:
@@ -579,6 +591,10 @@ def account_performance(
     The window for "sold in the last months" is the program's median-tool-usage gate's
     (12 months when the program has no such gate), unless ``window_months`` is given.
     """
+    check_arguments(book, program)
+    as_of = check_day("as_of", as_of)
+    if window_months is not None:
+        check_count("window_months", window_months, 1, MAX_MONTHS)
     import statistics
 
     if window_months is None:
@@ -652,6 +668,7 @@ class EndServices:
 
 def without_client(book: Book, client_id: str) -> Book:
     """The book with the client and every record about it removed."""
+    check_instance("book", book, Book)
     book.client(client_id)  # raises when unknown
     return evolve(
         book,
@@ -664,6 +681,8 @@ def without_client(book: Book, client_id: str) -> Book:
 
 def end_services(book: Book, program: Program, client_id: str, *, as_of: dt.date) -> EndServices:
     """The book without a client, and what that does to points and tier."""
+    check_arguments(book, program)
+    as_of = check_day("as_of", as_of)
     after_book = without_client(book, client_id)
     return EndServices(
         client_id, after_book, evaluate(book, program, as_of), evaluate(after_book, program, as_of)
