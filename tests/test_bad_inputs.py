@@ -2587,10 +2587,11 @@ def test_two_batches_with_one_id_and_other_content_are_refused_by_name() -> None
 def test_a_program_without_rate_rows_or_currency_table_names_what_is_missing() -> None:
     book = pt.loads_book(NORTHWIND_TEXT)
     program = pt.load_program("hubspot-2025")
-    with pytest.raises(pt.PricingError) as no_rows:
+    # A program without rate rows is refused before pricing, as its file would be.
+    with pytest.raises(pt.ProgramValidationError) as no_rows:
         pt.build_ledger(book, attrs.evolve(program, rates=()))
     assert str(no_rows.value) == (
-        "deal d-1: no rate row of hubspot-2025@2025-07-15 covers 2023-09-14 (it has no rate rows)"
+        "program hubspot-2025@2025-07-15: rates: must hold at least one rate row"
     )
     late_table = attrs.evolve(program, currencies=program.currencies[1:])
     with pytest.raises(pt.PricingError) as no_table:
@@ -2620,3 +2621,65 @@ def test_a_problem_in_a_sub_table_of_a_tier_gives_the_line_of_its_key() -> None:
         pt.loads_program("\n".join(lines) + "\n")
     negative = [p for p in info.value.problems if p.message == "must not be negative"]
     assert [(p.path, p.line) for p in negative] == [("tiers[1].reach.total", key + 1)]
+
+
+# --- programs built in Python are checked before use -------------------------------------
+
+
+def _hand_built(**changes: Any) -> pt.Program:
+    return attrs.evolve(pt.load_program("hubspot-2025"), **changes)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        pytest.param({"tiers": ()}, "tiers: must hold at least one tier", id="no-tiers"),
+        pytest.param({"name": " "}, "name: must not be empty (got ' ')", id="blank-name"),
+        pytest.param(
+            {"policy": pt.ReviewPolicy(notice_days=-1)},
+            "policy.notice_days: must not be negative (got -1)",
+            id="negative-notice",
+        ),
+    ],
+)
+def test_a_program_built_in_python_is_checked_like_its_file(
+    changes: dict[str, Any], message: str
+) -> None:
+    program = _hand_built(**changes)
+    for use in (
+        lambda: pt.evaluate(_BOOK, program, _DAY),
+        lambda: pt.build_ledger(_BOOK, program),
+        lambda: pt.timeline(_BOOK, program, dt.date(2025, 1, 1), _DAY),
+        program.check,
+    ):
+        with pytest.raises(pt.ProgramValidationError) as info:
+            use()
+        assert message in [str(problem) for problem in info.value.problems]
+        assert str(info.value).startswith(f"program {program.label}: ")
+
+
+def test_a_program_field_of_the_wrong_type_is_named_not_a_type_error() -> None:
+    program = _hand_built(tiers="gold")
+    with pytest.raises(pt.ProgramError) as info:
+        pt.evaluate(_BOOK, program, _DAY)
+    assert str(info.value).startswith(
+        "program hubspot-2025@2025-07-15: a field holds a value of the wrong type ("
+    )
+
+
+def test_a_program_is_checked_once_per_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: list[pt.Program] = []
+
+    def counting(program: pt.Program, registry: Any = None) -> list[pt.Problem]:
+        checked.append(program)
+        return real(program, registry)
+
+    real = _programfile.check_program
+    monkeypatch.setattr(_programfile, "check_program", counting)
+    program = _hand_built(title="Hand-built")
+    for _ in range(3):
+        assert pt.evaluate(_BOOK, program, _DAY).tier == pt.evaluate(_BOOK, _program(), _DAY).tier
+    assert checked.count(program) == 1
+    # A changed copy is another program: checked again.
+    pt.evaluate(_BOOK, attrs.evolve(program, title="Changed"), _DAY)
+    assert len([p for p in checked if p.title == "Changed"]) == 1

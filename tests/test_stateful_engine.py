@@ -1718,12 +1718,14 @@ def test_a_gate_kind_no_registry_knows_is_named() -> None:
     program = attrs.evolve(pt.program_from_dict(data, registry=always), registry=pt.Registry())
     with pytest.raises(pt.ProgramError) as info:
         pt.evaluate(_two_clients_book("1050"), program, dt.date(2024, 6, 1))
-    assert str(info.value) == "gates.x.kind: no rule registered for 'custom_kind'"
-    # Without points no promotion is tried: the gates are first run for the status.
+    assert str(info.value) == (
+        "program stateful@1: gates[1].kind: is no built-in or registered gate (got 'custom_kind')"
+    )
+    # The program is refused before anything is evaluated, points or none.
     nothing = attrs.evolve(_two_clients_book("1050"), deals=(), managed_services=())
     with pytest.raises(pt.ProgramError) as again:
         pt.evaluate(nothing, program, dt.date(2024, 6, 1))
-    assert str(again.value) == "gates.x.kind: no rule registered for 'custom_kind'"
+    assert str(again.value) == str(info.value)
 
 
 def test_custom_rules_see_the_program_and_their_parameters() -> None:

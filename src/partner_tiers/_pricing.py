@@ -314,9 +314,10 @@ def _managed_batches(
 
 
 def check_arguments(book: object, program: object, ledger: object = None) -> None:
-    """Refuse a book, program or ledger of the wrong type, naming the argument."""
+    """Refuse a book, program or ledger of the wrong type, naming the argument, and a
+    program that does not hold together (`Program.check`)."""
     check_instance("book", book, Book)
-    check_instance("program", program, Program)
+    check_instance("program", program, Program).check()
     if ledger is not None:
         check_instance("ledger", ledger, PointsLedger)
 

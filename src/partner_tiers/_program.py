@@ -8,12 +8,13 @@ under ``hubspot-2025`` uses the 2022 row. Programs are read from TOML, JSON or Y
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from attrs import field, frozen
 
 from partner_tiers._dated import in_force
-from partner_tiers._errors import InvalidRecordError
+from partner_tiers._errors import InvalidRecordError, Problem, ProgramError, ProgramValidationError
 from partner_tiers._gates import GateSpec
 from partner_tiers._ladder import Tier
 from partner_tiers._policy import ReviewPolicy
@@ -95,6 +96,34 @@ class Program:
         from partner_tiers._programfile import program_to_dict
 
         return program_to_dict(self)
+
+    def check(self) -> None:
+        """Refuse a program that does not hold together, as the loader refuses its file.
+
+        Programs read from files are checked when loaded; one built in Python is
+        checked here, once per program object, and `evaluate` and `build_ledger` call
+        this before using a program.
+
+        Raises:
+            ProgramValidationError: with every problem `check_program` finds.
+            ProgramError: when a field holds a value of the wrong type.
+        """
+        problems = self._problems
+        if problems:
+            raise ProgramValidationError(f"program {self.label}", problems)
+
+    @functools.cached_property
+    def _problems(self) -> tuple[Problem, ...]:
+        from partner_tiers._programfile import check_program
+
+        try:
+            return tuple(check_program(self))
+        except (AttributeError, TypeError, ValueError, LookupError) as error:
+            # check_program reads a program of the right types; one built by hand may
+            # hold anything.
+            raise ProgramError(
+                f"program {self.label}: a field holds a value of the wrong type ({error})"
+            ) from None
 
     def tier(self, tier_id: str) -> Tier:
         """The tier with this id.
