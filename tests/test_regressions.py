@@ -344,3 +344,111 @@ def test_a_reduction_is_lost_in_every_metric_it_lowers() -> None:
     moved = pt.PointsLedger([sale, reduction]).movements(dt.date(2024, 1, 1), dt.date(2024, 2, 1))
     assert [moved.new.sold, moved.new.sourced, moved.new.sold_mrr_usd] == [10, 10, 100]
     assert [moved.lost.sold, moved.lost.sourced, moved.lost.sold_mrr_usd] == [4, 4, 40]
+
+
+# --- escapes found by fuzzing (docs/testing.md, "Escapes found") ----------------------------
+
+
+def test_dates_at_the_ends_of_the_calendar_are_refused_by_name() -> None:
+    # E1: 9999-12-31 as a date overflowed the engine's date arithmetic.
+    book = pt.load_book(NORTHWIND)
+    with pytest.raises(pt.InvalidRecordError) as late:
+        pt.evaluate(book, pt.load_program("hubspot-2025"), dt.date(9999, 12, 31))
+    assert str(late.value) == "as_of: must be from 1900-01-01 to 2199-12-31 (got 9999-12-31)"
+    data = json.loads(NORTHWIND.read_text(encoding="utf-8"))
+    data["deals"][0]["closed_on"] = "0001-01-01"
+    with pytest.raises(pt.FileFormatError) as early:
+        pt.book_from_dict(data)
+    [problem] = early.value.problems
+    assert (problem.path, problem.value) == ("deals[0].closed_on", dt.date(1, 1, 1))
+
+
+@pytest.mark.parametrize("amount", ["1e999999", "1e15", "-1e15", "0.0000000000001"])
+def test_amounts_beyond_the_decimal_context_are_refused_by_name(amount: str) -> None:
+    # E2: 1e999999 overflowed the decimal context while pricing.
+    with pytest.raises(pt.InvalidRecordError) as info:
+        pt.Money(amount, "USD")
+    assert str(info.value) == (
+        f"Money.amount: is out of range (|x| < 1e15, 12 places) (got {amount!r})"
+    )
+    assert pt.Money("999999999999999.999999999999", "USD").amount == Decimal(
+        "999999999999999.999999999999"
+    )
+
+
+def test_a_fact_that_is_not_a_number_fails_its_gate() -> None:
+    # E4: "NaN" as a fact raised decimal.InvalidOperation under a fact_at_least gate.
+    book = attrs.evolve(pt.load_book(NORTHWIND), facts={"retention": "NaN"})
+    status = pt.evaluate(book, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
+    [retention] = [gate for gate in status.gates if gate.name == "retention"]
+    assert (retention.passed, retention.reason) == (
+        False,
+        "retention is 'NaN', not a finite number",
+    )
+
+
+def test_certifications_with_the_same_dates_are_chosen_by_id_in_any_order() -> None:
+    # W2: the gate named whichever certification came first in the book.
+    book = pt.load_book(NORTHWIND)
+    valid = book.certifications[1]
+    twin = attrs.evolve(valid, id=pt.CertificationId("cert-0"))
+    program = pt.load_program("hubspot-2025")
+    reasons = {
+        pt.evaluate(attrs.evolve(book, certifications=order), program, dt.date(2025, 9, 30))
+        .gates[0]
+        .reason
+        for order in ((valid, twin), (twin, valid))
+    }
+    assert len(reasons) == 1
+
+
+def test_program_numbers_the_engine_cannot_use_are_refused_when_loaded() -> None:
+    # E3: such numbers were accepted and overflowed date arithmetic inside evaluate.
+    data = pt.load_program("hubspot-2025").to_dict()
+    data["gates"][1]["params"]["window_months"] = 10**9
+    data["policy"]["notice_days"] = 10**12
+    data["policy"]["first_tier_deadline_months"] = 10**9
+    data["expiry"][0]["months"] = 10**9
+    with pytest.raises(pt.ProgramValidationError) as info:
+        pt.program_from_dict(data)
+    assert [str(problem) for problem in info.value.problems] == [
+        "gates[1].params.window_months: must be from 1 to 1200 (got 1000000000)",
+        "policy.notice_days: must be at most 3650 (got 1000000000000)",
+        "policy.first_tier_deadline_months: must be at most 1200 (got 1000000000)",
+        "expiry[0].months: must be at most 1200 (got 1000000000)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (["evaluate"], "partner-tiers: error: Missing argument 'BOOK'."),
+        (["evaluate", str(NORTHWIND)], "partner-tiers: error: Missing option '--as-of'."),
+    ],
+)
+def test_a_missing_argument_is_named(
+    argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # C1: the line ended after "error: " (click leaves .message empty for these).
+    from partner_tiers._cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    assert capsys.readouterr().err == line + "\n"
+
+
+def test_the_command_line_shows_control_characters_of_a_key_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # C3: a key holding an escape sequence was echoed raw; a terminal would obey it.
+    from partner_tiers._cli import main
+
+    data = json.loads(NORTHWIND.read_text(encoding="utf-8"))
+    data["partner"]["x\x1b[31mred\tü"] = 1
+    path = tmp_path / "book.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["evaluate", str(path), "--as-of", "2025-09-30"])
+    err = capsys.readouterr().err
+    assert err == f"partner-tiers: error: {path}: partner.x\\x1b[31mred\\tü: unknown key\n"

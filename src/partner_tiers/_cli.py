@@ -62,8 +62,11 @@ def _one_line(error: BaseException) -> str:
 
 
 def _fail(message: str) -> NoReturn:
-    # One line, whatever the input held: line breaks in a key or value become spaces.
-    click.echo(f"partner-tiers: error: {' '.join(message.splitlines())}", err=True)
+    # One line, whatever the input held: line breaks in a key or value become spaces, and
+    # other control characters are shown escaped (a terminal would obey ESC sequences).
+    line = " ".join(message.splitlines())
+    shown = "".join(char if char.isprintable() else ascii(char)[1:-1] for char in line)
+    click.echo(f"partner-tiers: error: {shown}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
