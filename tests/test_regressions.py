@@ -452,3 +452,33 @@ def test_the_command_line_shows_control_characters_of_a_key_escaped(
         main(["evaluate", str(path), "--as-of", "2025-09-30"])
     err = capsys.readouterr().err
     assert err == f"partner-tiers: error: {path}: partner.x\\x1b[31mred\\tü: unknown key\n"
+
+
+def test_a_downgrade_reduces_sold_mrr_under_a_program_that_prices_it_at_zero_points() -> None:
+    # W7, found by mutation testing (a surviving mutant in _reductions): a batch priced
+    # at 0.00 points (hubspot-2018 counts MRR, not points) was never offset, so downgrades
+    # left its MRR track untouched.
+    book = pt.load_book(NORTHWIND)
+    d1 = book.deals[0]  # new, assisted, 900.00 EUR on 2023-09-14: 1200.00 USD (75 EUR/100)
+    down = pt.Deal(
+        pt.DealId("d-down"),
+        d1.client,
+        d1.product_line,
+        pt.DealKind.DOWNGRADE,
+        d1.motion,
+        dt.date(2023, 12, 1),
+        pt.Money("-600", "EUR"),
+    )
+    ledger = pt.build_ledger(
+        attrs.evolve(book, deals=(*book.deals, down)), pt.load_program("hubspot-2018")
+    )
+    offset = ledger.batch("sold:d-down:offsets:sold:d-1")
+    assert (offset.points, offset.mrr_usd, offset.expires_on) == (
+        0,
+        Decimal("-800.00"),
+        d1.closed_on.replace(year=2024),
+    )
+    # 1200.00 USD sold, 800.00 USD of it taken back: 400.00 USD left.
+    assert ledger.totals(dt.date(2024, 1, 1)).sold_mrr_usd == Decimal("400.00")
+    december = ledger.movements(dt.date(2023, 12, 1), dt.date(2024, 1, 1))
+    assert december.lost.sold_mrr_usd == Decimal("800.00")

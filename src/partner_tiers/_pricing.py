@@ -170,13 +170,15 @@ def _reductions(deal: Deal, program: Program, open_batches: list[_Open]) -> Iter
     (``open_batches`` holds that client's batches of that product line only)."""
     day = deal.closed_on
     remaining = -deal.mrr_change.amount
+    # What is left of a batch is its MRR: a sale priced at 0.00 points (an MRR-track
+    # program) is still reduced, in MRR.
     candidates = [
-        item for item in open_batches if item.batch.active_on(day) and item.points_left > 0
+        item for item in open_batches if item.batch.active_on(day) and item.amount_left > 0
     ]
     candidates.sort(key=lambda item: (item.batch.earned_on, item.batch.id), reverse=True)
     for item in candidates:
         if remaining <= 0:
-            break
+            return
         with localcontext() as context:
             context.prec = _PRECISION
             if item.amount.currency == deal.mrr_change.currency:
