@@ -474,7 +474,7 @@ def test_a_downgrade_reduces_sold_mrr_under_a_program_that_prices_it_at_zero_poi
     )
     offset = ledger.batch("sold:d-down:offsets:sold:d-1")
     assert (offset.points, offset.mrr_usd, offset.expires_on) == (
-        0,
+        Decimal(0),
         Decimal("-800.00"),
         d1.closed_on.replace(year=2024),
     )

@@ -1951,3 +1951,45 @@ def test_each_sales_motion_has_its_own_rate() -> None:
         Decimal(3),  # assisted
         Decimal(1),  # none: unattributed
     ]
+
+
+# --- the projection to the next review, track by track ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("track", "motion", "threshold"),
+    [
+        # 1000 USD sourced at 5 points per 100 USD = 50.00; assisted at 3 = 30.00.
+        ("sold", pt.SalesMotion.SOURCED, "50"),
+        ("sourced", pt.SalesMotion.SOURCED, "50"),
+        ("assisted", pt.SalesMotion.ASSISTED, "30"),
+        ("total", pt.SalesMotion.ASSISTED, "30"),
+        ("sold_mrr_usd", pt.SalesMotion.ASSISTED, "1000"),
+    ],
+)
+def test_what_expires_before_the_review_is_taken_off_each_track_of_the_projection(
+    track: str, motion: pt.SalesMotion, threshold: str
+) -> None:
+    data = pt.program_to_dict(PROGRAM)
+    data["tracks"] = [{"id": track}]
+    data["tiers"] = [{"id": "gold", "name": "Gold", "reach": {track: threshold}}]
+    data["gates"] = []
+    program = pt.program_from_dict(data)
+    sale = pt.Deal(pt.DealId("d-1"), _C1, "l", pt.DealKind.NEW, motion, dt.date(2023, 3, 1),
+                   pt.Money("1000", "USD"))  # fmt: skip
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(_C1, "Client", "US", pt.Relationship.SOLD)],
+        deals=[sale],
+    )
+    # On 2024-02-01 the sale still counts; it expires on 2024-03-01, before the review on
+    # 2024-07-01: everything it earned is lost by then, and Gold with it.
+    status = pt.evaluate(book, program, dt.date(2024, 2, 1))
+    assert (status.tier, status.next_review) == ("gold", dt.date(2024, 7, 1))
+    assert status.expiring_before_review == {track: Decimal(threshold)}
+    assert status.projected_tier is None
+    # A day after the expiry nothing is left to lose, and nothing to project away.
+    after = pt.evaluate(book, program, dt.date(2024, 3, 1))
+    assert (after.tier, after.expiring_before_review, after.projected_tier) == (
+        "gold", {track: Decimal(0)}, None,
+    )  # fmt: skip

@@ -98,13 +98,12 @@ class TierStatus:
     projected_tier: str | None
     history: tuple[TierChange, ...]
     pending_demotion: TierChange | None = None
-    _book: Book = field(default=None, eq=False, repr=False, alias="_book")
     _program: Program = field(default=None, eq=False, repr=False, alias="_program")
     _ledger: PointsLedger = field(default=None, eq=False, repr=False, alias="_ledger")
 
     def explain(self) -> Explanation:
         """Every number of the status traced to the rule and the ledger batches behind it."""
-        return _explain(self, self._book, self._program, self._ledger)
+        return _explain(self, self._program, self._ledger)
 
     @property
     def reasons(self) -> list[str]:
@@ -411,9 +410,7 @@ def _projection(
         sold_mrr_usd=values_now.sold_mrr_usd - lost["sold_mrr_usd"],
         managed_mrr_usd=values_now.managed_mrr_usd,
     )
-    lost["total"] = lost["sold"]
-    lost["managed"] = ZERO
-    lost["managed_mrr_usd"] = ZERO
+    lost["total"] = lost["sold"]  # managed points are a level: nothing of them expires
     return lost, projected
 
 
@@ -482,7 +479,6 @@ def _status(
         projected_tier=_name(program, projected),
         history=state.history,
         pending_demotion=pending,
-        _book=book,
         _program=program,
         _ledger=ledger,
     )
@@ -548,7 +544,7 @@ def _batch_line(batch: PointBatch) -> str:
     return f"{batch.id}: {batch.rule}; counts from {batch.earned_on} {until}"
 
 
-def _explain(status: TierStatus, book: Book, program: Program, ledger: PointsLedger) -> Explanation:
+def _explain(status: TierStatus, program: Program, ledger: PointsLedger) -> Explanation:
     reasons: list[Reason] = [
         Reason("program", f"{status.program} as of {status.as_of}: {program.title}"),
     ]
@@ -613,11 +609,11 @@ def _explain(status: TierStatus, book: Book, program: Program, ledger: PointsLed
     return Explanation(tuple(reasons))
 
 
-def _comparison(tier: Tier, values: Mapping[str, Decimal], keep: bool) -> str:
+def _comparison(tier: Tier, values: Mapping[str, Decimal], *, keep: bool = False) -> str:
     thresholds = tier.retain_thresholds() if keep else tier.reach
     parts = []
     for track, threshold in thresholds.items():
-        value = values.get(track, ZERO)
+        value = values[track]  # every track of the program has a value
         if value >= threshold:
             parts.append(f"{track} {value} >= {threshold}")
         else:
@@ -635,7 +631,7 @@ def _tier_reasons(status: TierStatus, program: Program) -> list[Reason]:
         reasons.append(
             Reason(
                 "qualified",
-                f"points reach {reached.name}: {_comparison(reached, values, False)}",
+                f"points reach {reached.name}: {_comparison(reached, values)}",
                 reached.id,
             )
         )
@@ -644,7 +640,7 @@ def _tier_reasons(status: TierStatus, program: Program) -> list[Reason]:
         reasons.append(
             Reason(
                 "qualified",
-                f"points do not reach {above.name}: {_comparison(above, values, False)}",
+                f"points do not reach {above.name}: {_comparison(above, values)}",
                 above.id,
             )
         )
@@ -666,7 +662,8 @@ def _tier_reasons(status: TierStatus, program: Program) -> list[Reason]:
         )
     if held is not None:
         tier = program.tier(held)
-        reasons.append(Reason("keep", f"keep {tier.name}: {_comparison(tier, values, True)}", held))
+        keep = _comparison(tier, values, keep=True)
+        reasons.append(Reason("keep", f"keep {tier.name}: {keep}", held))
     if status.next_tier is not None:
         needs = ", ".join(
             f"{track} {missing}" for track, missing in status.to_next_tier.items() if missing > 0

@@ -141,9 +141,8 @@ def median_tool_usage_gate(context: Context, params: Mapping[str, Any]) -> GateO
     clients = counting_clients(context, window)
     if not clients:
         return GateOutcome(False, "no client counts (none managed, none sold in the window)")
-    usage = [context.book.client(c).tool_usage for c in clients]
-    # statistics.median of ints is exact: an int, or a float ending in .5.
-    ordered = sorted(usage)
+    usage = {c: context.book.client(c).tool_usage for c in clients}
+    ordered = sorted(usage.values())
     middle = len(ordered) // 2
     # Exact and written like the counts: 6, or 6.5 between two clients.
     median = (
@@ -151,7 +150,7 @@ def median_tool_usage_gate(context: Context, params: Mapping[str, Any]) -> GateO
         if len(ordered) % 2
         else Decimal(ordered[middle - 1] + ordered[middle]) / 2
     )
-    listing = ", ".join(f"{c} {u}" for c, u in zip(clients, usage, strict=True))
+    listing = ", ".join(f"{c} {u}" for c, u in usage.items())
     verdict = ">=" if median >= minimum else "<"
     return GateOutcome(
         median >= minimum, f"median tool usage {median} {verdict} {minimum} over {listing}"
@@ -166,7 +165,7 @@ def fact_at_least_gate(context: Context, params: Mapping[str, Any]) -> GateOutco
         return GateOutcome(False, f"the book states no {fact}")
     raw = context.book.facts[fact]
     try:
-        value = Decimal(raw) if not isinstance(raw, bool) else Decimal(int(raw))
+        value = Decimal(raw)  # a bool counts as 0 or 1, as in Python
         if not value.is_finite():
             return GateOutcome(False, f"{fact} is {raw!r}, not a finite number")
     except (ArithmeticError, ValueError, TypeError):
