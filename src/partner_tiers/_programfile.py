@@ -79,7 +79,7 @@ def list_programs() -> list[str]:
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
+    close = difflib.get_close_matches(word, choices)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
@@ -220,11 +220,16 @@ def check_program(program: Program, registry: Registry | None = None) -> list[Pr
             for param in _REQUIRED_PARAMS.get(gate.kind, ()):
                 if param not in gate.params:
                     problems.append(Problem(f"{where}.params.{param}", "is required but missing"))
-            window = gate.params.get("window_months", 12)
-            if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 1200:
-                problems.append(
-                    Problem(f"{where}.params.window_months", "must be from 1 to 1200", window)
-                )
+            if "window_months" in gate.params:
+                window = gate.params["window_months"]
+                if (
+                    isinstance(window, bool)
+                    or not isinstance(window, int)
+                    or not 1 <= window <= 1200
+                ):
+                    problems.append(
+                        Problem(f"{where}.params.window_months", "must be from 1 to 1200", window)
+                    )
             for param in ("minimum",):
                 if param in gate.params and not isinstance(gate.params[param], (int, Decimal)):
                     problems.append(
@@ -347,7 +352,7 @@ def _toml_lines(text: str) -> dict[str, int]:
             continue
         key = re.match(r"([\w-]+)\s*=", stripped)
         if key:
-            path = f"{section}.{key.group(1)}" if section else key.group(1)
+            path = f"{section}.{key.group(1)}" if section != "" else key.group(1)
             lines.setdefault(path, number)
     return lines
 
@@ -391,11 +396,11 @@ def program_from_dict(
     # A JSON or YAML file may name its schema for editors; it is not part of the program.
     data = {key: value for key, value in data.items() if key != "$schema"}
     problems: list[Problem] = []
-    program: Program | None = None
+    program: Program | None
     try:
         program = _strict.structure(data, Program)
     except Exception as error:  # noqa: BLE001 - cattrs' error groups, turned into problems
-        problems += problems_from(error, data)
+        problems = problems_from(error, data)
         try:  # unknown keys aside, the rest may still be checked
             program = _lenient_converter.structure(data, Program)
         except Exception:  # noqa: BLE001 - already reported through the strict pass
@@ -404,7 +409,7 @@ def program_from_dict(
         from attrs import evolve
 
         program = evolve(program, registry=registry)
-        problems += check_program(program, registry)
+        problems += check_program(program)
     if problems or program is None:
         raise ProgramValidationError(source, _with_lines(problems, toml_text))
     return program
