@@ -2310,6 +2310,22 @@ PARSE_CASES = [
         'are not allowed in "<unicode string>", position 6',
         id="yaml-control-character",
     ),
+    # Found by fuzzing YAML: unquoted null, number, boolean and date keys are no text, and
+    # reached the path renderer, which raised TypeError.
+    pytest.param(
+        "null: 1\nname: x\n",
+        "yaml",
+        None,
+        "(document): has a null key; quote it",
+        id="yaml-null-key",
+    ),
+    pytest.param(
+        "name: x\ntiers:\n  - id: g\n    reach: {1: 2}\n",
+        "yaml",
+        None,
+        "tiers[0].reach: has a key that is not text; quote it (got 1)",
+        id="yaml-number-key",
+    ),
 ]
 
 

@@ -15,7 +15,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -475,7 +475,7 @@ def _parse_yaml(text: str, source: str) -> object:
             source, [Problem("", "YAML needs the 'yaml' extra: pip install 'partner-tiers[yaml]'")]
         ) from None
     try:
-        return yaml.load(text, Loader=_decimal_yaml_loader())
+        data = yaml.load(text, Loader=_decimal_yaml_loader())
     except yaml.MarkedYAMLError as error:
         # PyYAML's own text spans lines (a copy of the source and a caret); the parts
         # that say what is wrong fit on one.
@@ -496,6 +496,30 @@ def _parse_yaml(text: str, source: str) -> object:
         raise ProgramValidationError(
             source, [Problem("", f"is not valid YAML: {' '.join(str(error).split())}")]
         ) from None
+    # YAML reads an unquoted null, number, boolean or date key as such.
+    problems = [
+        Problem(
+            where, f"has a {'null key' if key is None else 'key that is not text'}; quote it", key
+        )
+        for where, key in _non_text_keys(data, "")
+    ]
+    if problems:
+        raise ProgramValidationError(source, problems)
+    return data
+
+
+def _non_text_keys(data: object, path: str) -> Iterator[tuple[str, object]]:
+    """(path, key) of every mapping key that is not a string: TOML and JSON keys always
+    are, YAML's may be null, numbers, booleans or dates."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if not isinstance(key, str):
+                yield path, key
+            else:
+                yield from _non_text_keys(value, f"{path}.{key}" if path else key)
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _non_text_keys(item, f"{path}[{index}]")
 
 
 def loads_program(
