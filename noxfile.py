@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import tomllib
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
@@ -49,8 +53,30 @@ def fuzz(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def mutation(session: nox.Session) -> None:
-    """mutmut over the ledger, rules, engine and configuration modules, then its results
-    (mutmut exits 0 even with survivors: read them)."""
+    """mutmut over the ledger, rules, engine and configuration modules; fails on any
+    survivor that is not a reviewed equivalent (mutmut itself exits 0 with survivors)."""
     session.install("-e", ".[tests]", "mutmut>=3")
     session.run("mutmut", "run", "--max-children", "2")
-    session.run("mutmut", "results")
+    session.run("mutmut", "export-cicd-stats")
+    output = session.run("mutmut", "results", silent=True) or ""
+    survivors = sorted(
+        line.strip().rpartition(": ")[0]
+        for line in output.splitlines()
+        if line.strip().endswith((": survived", ": no tests", ": suspicious"))
+    )
+    reviewed = tomllib.loads(Path("tests/mutation-equivalents.toml").read_text("utf-8"))
+    equivalent = reviewed["equivalent"]
+    stats = json.loads(Path("mutants/mutmut-cicd-stats.json").read_text("utf-8"))
+    killed = stats["killed"] + stats["timeout"]
+    session.log(
+        f"{killed} of {stats['total']} mutants killed ({100 * killed / stats['total']:.1f} %); "
+        f"{len(survivors)} survived, {sum(s in equivalent for s in survivors)} of them "
+        "reviewed as equivalent (tests/mutation-equivalents.toml)"
+    )
+    unreviewed = [name for name in survivors if name not in equivalent]
+    if unreviewed:
+        session.error(
+            "survivors to kill with a test or to review as equivalent: "
+            + " ".join(unreviewed)
+            + " (see `mutmut show NAME`)"
+        )

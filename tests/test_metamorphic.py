@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import partner_tiers as pt
@@ -328,3 +328,51 @@ def test_the_shift_needs_a_constant_program() -> None:
     assert moved.totals(dt.date(2027, 3, 1)).sourced == Decimal("50.00")
     constant = pt.build_ledger(book, CONSTANT).totals(dt.date(2023, 3, 1))
     assert constant == pt.build_ledger(shifted(book, 4), CONSTANT).totals(dt.date(2027, 3, 1))
+
+
+# --- the projection is the review, when nothing else happens ---------------------------------
+
+
+def _quiet_until(book: pt.Book, as_of: dt.date, review: dt.date) -> pt.Book:
+    """The book without anything that starts, ends or is sold in (as_of, review]: what
+    is left only expires (sold points) or stays (managed points, certifications)."""
+
+    def quiet(*days: dt.date | None) -> bool:
+        return not any(day is not None and as_of < day <= review for day in days)
+
+    return attrs.evolve(
+        book,
+        deals=tuple(d for d in book.deals if d.closed_on <= as_of),
+        subscriptions=tuple(s for s in book.subscriptions if quiet(s.started_on, s.ended_on)),
+        managed_services=tuple(m for m in book.managed_services if quiet(m.since, m.until)),
+        certifications=tuple(
+            c
+            for c in book.certifications
+            if quiet(c.valid_from, c.valid_until + dt.timedelta(days=1))
+        ),
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(pts.programs(max_tiers=4), pts.books(max_clients=4, max_records=6), pts.dates())
+def test_the_projected_tier_is_the_tier_the_review_decides_when_nothing_else_happens(
+    program: pt.Program, book: pt.Book, as_of: dt.date
+) -> None:
+    # No notice period (a demotion then lands after the review), no gate that moves with
+    # time by itself (the tool-usage window slides), no rule that changes before the review.
+    program = attrs.evolve(
+        program,
+        policy=attrs.evolve(program.policy, notice_days=0),
+        gates=tuple(g for g in program.gates if g.kind == "certification"),
+    )
+    as_of = max(as_of, book.partner.joined_on)
+    review = program.policy.next_review(as_of)
+    assume(not any(as_of < row.effective_from <= review for row in program.rates))
+    book = _quiet_until(book, as_of, review)
+    try:
+        status = pt.evaluate(book, program, as_of)
+    except pt.PricingError:
+        assume(False)  # a deal before the program's first rate row
+        return
+    assert status.next_review == review
+    assert pt.evaluate(book, program, review).tier == status.projected_tier

@@ -1993,3 +1993,118 @@ def test_what_expires_before_the_review_is_taken_off_each_track_of_the_projectio
     assert (after.tier, after.expiring_before_review, after.projected_tier) == (
         "gold", {track: Decimal(0)}, None,
     )  # fmt: skip
+
+
+# --- the review's demotion rule, in the replay and in the projection -------------------------
+#
+# One track, three tiers (reach / retain): gold 10 / 8, platinum 50 / 40, diamond 100 / 80.
+# Deal A (2023-03-01) expires on 2024-03-01, before the review of 2024-07-01; deal B
+# (2024-01-15) outlives it. On 2024-02-01 the partner holds the tier of A + B; at the
+# review only B counts.
+
+REVIEW = dt.date(2024, 7, 1)
+
+
+def _ladder_program(*, soft_landing: bool) -> pt.Program:
+    data = pt.program_to_dict(PROGRAM)
+    data["tracks"] = [{"id": "total"}]
+    data["tiers"] = [
+        {"id": tier, "name": tier.title(), "reach": {"total": reach}, "retain": {"total": keep}}
+        for tier, reach, keep in (("gold", "10", "8"), ("platinum", "50", "40"),
+                                  ("diamond", "100", "80"))
+    ]  # fmt: skip
+    data["gates"] = []
+    data["policy"] = {"review_dates": ["01-01", "07-01"], "soft_landing": soft_landing}
+    return pt.program_from_dict(data)
+
+
+def _book_of(a_points: int, b_points: int) -> pt.Book:
+    # Sourced at 5 points per 100 USD: 20 USD a point.
+    deals = [
+        pt.Deal(pt.DealId(f"d-{name}"), _C1, f"line-{name}", pt.DealKind.NEW,
+                pt.SalesMotion.SOURCED, day, pt.Money(points * 20, "USD"))
+        for name, day, points in (("a", dt.date(2023, 3, 1), a_points),
+                                  ("b", dt.date(2024, 1, 15), b_points))
+    ]  # fmt: skip
+    return pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(_C1, "Client", "US", pt.Relationship.SOLD)],
+        deals=deals,
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "soft", "held", "after"),
+    [
+        # Gold's retain (8) met at the review by B alone: kept, though its reach (10) is not.
+        pytest.param(2, 8, True, "gold", "gold", id="first-tier-kept-on-retain"),
+        # Below gold's retain: the first tier is lost too.
+        pytest.param(5, 5, True, "gold", None, id="first-tier-lost"),
+        # Diamond held; 45 at the review meets platinum's retain (40), not its reach (50):
+        # the tier kept is platinum, with or without a soft landing.
+        pytest.param(55, 45, False, "diamond", "platinum", id="kept-on-lower-retain"),
+        pytest.param(55, 45, True, "diamond", "platinum", id="kept-on-lower-retain-soft"),
+        # 5 at the review reaches nothing: a soft landing still goes one tier down only.
+        pytest.param(95, 5, True, "diamond", "platinum", id="soft-landing-one-down"),
+        pytest.param(95, 5, False, "diamond", None, id="hard-landing-to-nothing"),
+        # 30 at the review: gold by reach; a soft landing stops at platinum.
+        pytest.param(70, 30, False, "diamond", "gold", id="hard-landing-two-down"),
+        pytest.param(70, 30, True, "diamond", "platinum", id="soft-landing-not-two-down"),
+    ],
+)
+def test_the_review_decides_what_the_projection_foresaw(
+    a: int, b: int, soft: bool, held: str, after: str | None
+) -> None:
+    program = _ladder_program(soft_landing=soft)
+    book = _book_of(a, b)
+    before = pt.evaluate(book, program, dt.date(2024, 2, 1))
+    assert (before.tier, before.next_review) == (held, REVIEW)
+    assert before.expiring_before_review == {"total": Decimal(a)}
+    assert before.projected_tier == after
+    at_review = pt.evaluate(book, program, REVIEW)
+    assert at_review.tier == after
+    if after != held:
+        [change] = [c for c in at_review.history if c.on == REVIEW]
+        assert (change.from_tier, change.to_tier) == (held, after)
+        assert change.reason.startswith(
+            f"below the {held.title()} retain minimum at the review of {REVIEW} "
+            f"(total {b}.00 < {_RETAIN[held]})"
+        )
+        assert change.reason.endswith("; soft landing: one tier down") == soft
+    else:
+        assert not [c for c in at_review.history if c.on == REVIEW]
+
+
+_RETAIN = {"gold": 8, "platinum": 40, "diamond": 80}
+
+
+def test_a_ladder_whose_tiers_count_different_tracks_never_demotes_upwards() -> None:
+    # Gold counts total and managed, platinum only total: platinum's reach can be met
+    # while gold's retain is not. Held gold, no managed points at the review, and a gate
+    # that blocks platinum: the review demotes to nothing, never "down" to platinum.
+    data = pt.program_to_dict(PROGRAM)
+    data["tracks"] = [{"id": "total"}, {"id": "managed"}]
+    data["tiers"] = [
+        {"id": "gold", "name": "Gold", "reach": {"total": "10", "managed": "1"}},
+        {"id": "platinum", "name": "Platinum", "reach": {"total": "20"}},
+    ]
+    data["gates"] = [{"id": "never", "kind": "fact_true", "params": {"fact": "x"},
+                      "tiers": ["platinum"]}]  # fmt: skip
+    data["policy"] = {"review_dates": ["07-01"], "soft_landing": False}
+    program = pt.program_from_dict(data)
+    service = pt.ManagedService(_C1, dt.date(2023, 2, 1), dt.date(2024, 6, 1))
+    subscription = pt.Subscription(pt.SubscriptionId("s-1"), _C1, "l", "pro",
+                                   pt.Money("100", "USD"), dt.date(2023, 1, 1),
+                                   dt.date(2025, 1, 1))  # fmt: skip
+    book = attrs.evolve(
+        _book_of(1, 30),
+        clients=[pt.Client(_C1, "Client", "US", pt.Relationship.SOLD_AND_MANAGED)],
+        subscriptions=[subscription],
+        managed_services=[service],
+    )
+    before = pt.evaluate(book, program, dt.date(2024, 6, 30))
+    assert (before.tier, before.values["managed"]) == ("gold", Decimal(0))
+    assert before.projected_tier is None
+    status = pt.evaluate(book, program, REVIEW)
+    assert status.tier is None
+    assert [(c.from_tier, c.to_tier) for c in status.history if c.on == REVIEW] == [("gold", None)]

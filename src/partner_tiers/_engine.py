@@ -168,6 +168,19 @@ def _points_index(
     return -1
 
 
+def _after_review(program: Program, held: int, values: Mapping[str, Decimal]) -> int:
+    """The tier a review leaves a partner in who holds tier ``held`` (-1: none), before
+    any promotion: kept while its retain minimums are met; else the highest tier below
+    whose reach (or retain) is met, or with a soft landing one tier down."""
+    tiers = program.tiers
+    if held < 0 or tiers[held].met(values, keep=True):
+        return held
+    # Reach thresholds rise up the ladder, so the tier kept is below the held one; the
+    # min() keeps it so for ladders whose tiers count different tracks.
+    target = min(_points_index(tiers, values, keep_up_to=held), held - 1)
+    return max(target, held - 1) if program.policy.soft_landing else target
+
+
 def evaluate_gates(
     program: Program, book: Book, ledger: PointsLedger, day: dt.date, totals: LedgerTotals
 ) -> tuple[tuple[GateResult, ...], int]:
@@ -335,11 +348,8 @@ def _replay(
                     )
                 )
                 held, pending = allowed, None
-        if is_review and held >= 0 and pending is None and not tiers[held].met(values, keep=True):
-            kept = _points_index(tiers, values, keep_up_to=held)
-            target = min(kept, held - 1)
-            if policy.soft_landing:
-                target = max(target, held - 1)
+        target = _after_review(program, held, values) if is_review and pending is None else held
+        if target != held:
             short = ", ".join(
                 f"{track} {values.get(track, ZERO)} < {tiers[held].retain_for(track)}"
                 for track, missing in tiers[held].shortfall(values, keep=True).items()
@@ -485,15 +495,11 @@ def _status(
 
 
 def _project_tier(program: Program, held: int, values: Mapping[str, Decimal], cap: int) -> int:
-    tiers = program.tiers
-    reached = _points_index(tiers, values)
-    tier = held
-    if reached > tier:
-        tier = reached
-    elif tier >= 0 and not tiers[tier].met(values, keep=True):
-        kept = _points_index(tiers, values, keep_up_to=tier)
-        target = min(kept, tier - 1)
-        tier = max(target, tier - 1) if program.policy.soft_landing else target
+    """The tier the next review would decide, as the replay does: a promotion to the tier
+    the points reach if the gates (as they are now) allow one, else the review's demotion
+    rule; capped by the gates."""
+    allowed = min(_points_index(program.tiers, values), cap)
+    tier = allowed if allowed > held else _after_review(program, held, values)
     return min(tier, cap)
 
 
