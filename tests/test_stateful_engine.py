@@ -2108,3 +2108,111 @@ def test_a_ladder_whose_tiers_count_different_tracks_never_demotes_upwards() -> 
     status = pt.evaluate(book, program, REVIEW)
     assert status.tier is None
     assert [(c.from_tier, c.to_tier) for c in status.history if c.on == REVIEW] == [("gold", None)]
+
+
+def test_a_client_sold_at_a_month_end_stops_counting_the_day_after_the_clipped_date() -> None:
+    # Sold on 2024-03-31 with a one-month window: 2024-03-31 + 1 month is clipped to
+    # 2024-04-30, on which the client still counts (sold in (2024-03-30, 2024-04-30]);
+    # it stops counting on 2024-05-01, the day after. With it gone, the median tool usage
+    # rises to 8 and the promotion the points allowed all along happens that very day.
+    data = pt.program_to_dict(PROGRAM)
+    data["gates"] = [{"id": "tools", "kind": "median_tool_usage",
+                      "params": {"minimum": 5, "window_months": 1}}]  # fmt: skip
+    program = pt.program_from_dict(data)
+    managed, sold = pt.ClientId("c-managed"), pt.ClientId("c-sold")
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[
+            pt.Client(managed, "Managed", "US", pt.Relationship.MANAGED,
+                      tools_used=tuple(f"tool-{n}" for n in range(8))),
+            pt.Client(sold, "Sold", "US", pt.Relationship.SOLD, tools_used=("tool-0",)),
+        ],
+        subscriptions=[pt.Subscription(pt.SubscriptionId("s-1"), managed, "l", "pro",
+                                       pt.Money("100", "USD"), START, dt.date(2026, 1, 1))],
+        managed_services=[pt.ManagedService(managed, START)],
+        deals=[pt.Deal(pt.DealId("d-1"), sold, "l", pt.DealKind.NEW, pt.SalesMotion.SOURCED,
+                       dt.date(2024, 3, 31), pt.Money("1000", "USD"))],
+    )  # fmt: skip
+    on_the_clipped_day = pt.evaluate(book, program, dt.date(2024, 4, 30))
+    assert (on_the_clipped_day.tier, on_the_clipped_day.gates[0].passed) == (None, False)
+    the_day_after = pt.evaluate(book, program, dt.date(2024, 5, 1))
+    assert (the_day_after.tier, the_day_after.gates[0].passed) == ("gold", True)
+    assert [(c.on, c.to_tier) for c in the_day_after.history] == [(dt.date(2024, 5, 1), "gold")]
+
+
+def _one_client_book(joined: dt.date, *deals: tuple[str, dt.date, int]) -> pt.Book:
+    """A partner with one sold client and sourced deals of the given points (20 USD a
+    point at 5 points per 100 USD), each on its own product line."""
+    return pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", joined),
+        clients=[pt.Client(_C1, "Client", "US", pt.Relationship.SOLD)],
+        deals=[
+            pt.Deal(pt.DealId(name), _C1, f"line-{name}", pt.DealKind.NEW,
+                    pt.SalesMotion.SOURCED, day, pt.Money(points * 20, "USD"))
+            for name, day, points in deals
+        ],
+    )  # fmt: skip
+
+
+def test_a_partner_who_joins_on_a_review_day_is_reviewed_that_day() -> None:
+    data = pt.program_to_dict(_ladder_program(soft_landing=True))
+    data.setdefault("policy", {})["promotion"] = "at_review"
+    program = pt.program_from_dict(data)
+    day = dt.date(2024, 7, 1)  # a review date
+    status = pt.evaluate(_one_client_book(day, ("d-1", day, 10)), program, day)
+    assert status.tier == "gold"
+    assert [(c.on, c.from_tier, c.to_tier, c.reason) for c in status.history] == [
+        (day, None, "gold", "reached Gold at the review")
+    ]
+
+
+def test_each_promotion_says_from_which_tier() -> None:
+    program = _ladder_program(soft_landing=True)
+    book = _one_client_book(
+        START, ("d-1", dt.date(2024, 2, 1), 10), ("d-2", dt.date(2024, 3, 1), 40)
+    )
+    status = pt.evaluate(book, program, dt.date(2024, 3, 1))
+    assert [(c.on, c.from_tier, c.to_tier) for c in status.history] == [
+        (dt.date(2024, 2, 1), None, "gold"),
+        (dt.date(2024, 3, 1), "gold", "platinum"),
+    ]
+
+
+def test_a_demotion_names_only_the_tracks_below_their_retain_minimum() -> None:
+    # Gold: reach total 10 and sourced 10, retain 8 and 8. At the review total is 9,
+    # between retain and reach (not named), and sourced 0, below its retain (named).
+    data = pt.program_to_dict(PROGRAM)
+    data["tracks"] = [{"id": "total"}, {"id": "sourced"}]
+    data["tiers"] = [{"id": "gold", "name": "Gold", "reach": {"total": "10", "sourced": "10"},
+                      "retain": {"total": "8", "sourced": "8"}}]  # fmt: skip
+    data["gates"] = []
+    program = pt.program_from_dict(data)
+    # 20 sourced points from 2023-03-01 (expire 2024-03-01) make gold; 9 assisted points
+    # (300 USD at 3 per 100 USD) from 2024-01-15 remain at the review of 2024-07-01.
+    book = attrs.evolve(
+        _one_client_book(START, ("d-1", dt.date(2023, 3, 1), 20)),
+        deals=(
+            *_one_client_book(START, ("d-1", dt.date(2023, 3, 1), 20)).deals,
+            pt.Deal(pt.DealId("d-2"), _C1, "line-2", pt.DealKind.NEW, pt.SalesMotion.ASSISTED,
+                    dt.date(2024, 1, 15), pt.Money("300", "USD")),
+        ),
+    )  # fmt: skip
+    status = pt.evaluate(book, program, REVIEW)
+    [change] = [c for c in status.history if c.on == REVIEW]
+    assert change.reason == (
+        f"below the Gold retain minimum at the review of {REVIEW} (sourced 0.00 < 8)"
+        "; soft landing: one tier down"
+    )
+
+
+def test_a_provider_who_reaches_a_tier_is_a_partner_again_even_after_losing_it() -> None:
+    data = pt.program_to_dict(_ladder_program(soft_landing=True))
+    data.setdefault("policy", {})["first_tier_deadline_months"] = 3
+    program = pt.program_from_dict(data)
+    # Joined 2023-01-01: no tier by the review of 2023-07-01, so Provider. Gold from
+    # 2023-09-01 (10 points, expiring 2024-09-01); lost at the review of 2025-01-01.
+    book = _one_client_book(START, ("d-1", dt.date(2023, 9, 1), 10))
+    assert pt.evaluate(book, program, dt.date(2023, 8, 1)).level == "provider"
+    assert pt.evaluate(book, program, dt.date(2023, 9, 1)).level == "partner"
+    later = pt.evaluate(book, program, dt.date(2025, 1, 1))
+    assert (later.tier, later.level) == (None, "partner")

@@ -351,7 +351,7 @@ def _replay(
         target = _after_review(program, held, values) if is_review and pending is None else held
         if target != held:
             short = ", ".join(
-                f"{track} {values.get(track, ZERO)} < {tiers[held].retain_for(track)}"
+                f"{track} {values[track]} < {tiers[held].retain_for(track)}"
                 for track, missing in tiers[held].shortfall(values, keep=True).items()
                 if missing > 0
             )
