@@ -2216,3 +2216,19 @@ def test_a_provider_who_reaches_a_tier_is_a_partner_again_even_after_losing_it()
     assert pt.evaluate(book, program, dt.date(2023, 9, 1)).level == "partner"
     later = pt.evaluate(book, program, dt.date(2025, 1, 1))
     assert (later.tier, later.level) == (None, "partner")
+
+
+def test_a_demotion_with_notice_is_pending_from_the_tier_held() -> None:
+    data = pt.program_to_dict(_ladder_program(soft_landing=True))
+    data.setdefault("policy", {})["notice_days"] = 30
+    program = pt.program_from_dict(data)
+    book = _book_of(55, 45)  # diamond on 2024-02-01; 45 at the review of 2024-07-01
+    status = pt.evaluate(book, program, dt.date(2024, 7, 15))
+    assert status.tier == "diamond"
+    pending = status.pending_demotion
+    assert pending is not None
+    assert (pending.on, pending.from_tier, pending.to_tier) == (
+        dt.date(2024, 7, 31), "diamond", "platinum",
+    )  # fmt: skip
+    assert pending.reason.endswith(f"; notice given on {REVIEW}")
+    assert pt.evaluate(book, program, dt.date(2024, 7, 31)).tier == "platinum"

@@ -456,7 +456,7 @@ def _status(
     next_index = held + 1 if held + 1 < len(tiers) else None
     to_next = tiers[next_index].shortfall(values) if next_index is not None else {}
     retain = dict(tiers[held].retain_thresholds()) if held >= 0 else {}
-    to_keep = {track: values.get(track, ZERO) - minimum for track, minimum in retain.items()}
+    to_keep = {track: values[track] - minimum for track, minimum in retain.items()}
     review = program.policy.next_review(as_of)
     lost, projected_totals = _projection(ledger, as_of, review, totals)
     projected_values = track_values(program, book, ledger, as_of, projected_totals)
@@ -475,7 +475,7 @@ def _status(
         program=program.label,
         tier=_name(program, held),
         qualified_tier=_name(program, qualified),
-        level="provider" if state.provider and held < 0 else "partner",
+        level="provider" if state.provider else "partner",  # a Provider holds no tier
         values=values,
         points=totals.as_dict(),
         next_tier=_name(program, next_index) if next_index is not None else None,
