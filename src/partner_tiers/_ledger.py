@@ -67,9 +67,9 @@ def _date(_instance: object, attribute: Attribute[Any], value: object) -> None:
     check_date("PointBatch", attribute.name, value)
 
 
-def _optional_date(instance: object, attribute: Attribute[Any], value: object) -> None:
+def _optional_date(_instance: object, attribute: Attribute[Any], value: object) -> None:
     if value is not None:
-        _date(instance, attribute, value)
+        check_date("PointBatch", attribute.name, value)
 
 
 def _usd(value: object) -> Decimal:

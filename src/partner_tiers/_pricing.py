@@ -54,7 +54,6 @@ class _Open:
     """A positive sold batch that later reductions may still offset."""
 
     batch: PointBatch
-    product_line: str
     amount: Money
     amount_left: Decimal
     points_left: Decimal
@@ -111,9 +110,7 @@ def _deal_order(deal: Deal) -> tuple[dt.date, int, str]:
     return (deal.closed_on, 1 if deal.mrr_change.amount < 0 else 0, deal.id)
 
 
-def _price_sale(
-    deal: Deal, client: Client, program: Program, first_sale: dt.date
-) -> tuple[PointBatch, str]:
+def _price_sale(deal: Deal, client: Client, program: Program, first_sale: dt.date) -> PointBatch:
     what = f"deal {deal.id}"
     day = deal.closed_on
     row = _row(program, day, what)
@@ -162,7 +159,7 @@ def _price_sale(
         market=market,
         mrr_usd=usd,
     )
-    return batch, deal.product_line
+    return batch
 
 
 def _reductions(deal: Deal, program: Program, open_batches: list[_Open]) -> Iterator[PointBatch]:
@@ -230,12 +227,11 @@ def _sold_batches(book: Book, program: Program) -> Iterator[PointBatch]:
     for deal in sorted(book.deals, key=_deal_order):
         if deal.mrr_change.amount > 0:
             client = book.client(deal.client)
-            first = first_sales.get((deal.client, deal.product_line), deal.closed_on)
-            batch, line = _price_sale(deal, client, program, first)
-            open_batches.setdefault((deal.client, line), []).append(
+            line = (deal.client, deal.product_line)  # every sale is in first_sales
+            batch = _price_sale(deal, client, program, first_sales[line])
+            open_batches.setdefault(line, []).append(
                 _Open(
                     batch,
-                    line,
                     deal.mrr_change,
                     deal.mrr_change.amount,
                     batch.points,
