@@ -2339,6 +2339,8 @@ def test_unreadable_program_text_reports_its_line(
     assert problem.line == line
     assert str(problem) == expected
     assert info.value.source == "p"
+    if expected.partition(": ")[0].endswith("(document)"):
+        assert problem.path == ""  # the document as a whole: an empty path, not None
 
 
 def test_a_yaml_syntax_error_names_its_line() -> None:
@@ -2699,3 +2701,72 @@ def test_a_program_is_checked_once_per_object(monkeypatch: pytest.MonkeyPatch) -
     # A changed copy is another program: checked again.
     pt.evaluate(_BOOK, attrs.evolve(program, title="Changed"), _DAY)
     assert len([p for p in checked if p.title == "Changed"]) == 1
+
+
+# --- every date argument of the ledger and the policy is named when refused ----------------
+
+_LEDGER = pt.build_ledger(_BOOK, pt.load_program("hubspot-2025"))
+_POLICY = pt.ReviewPolicy()
+_BAD_DAY: Any = "2025-09-30"  # typed Any: the point is a value of the wrong type
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        pytest.param(lambda: _LEDGER.totals(_BAD_DAY), "as_of", id="totals"),
+        pytest.param(lambda: _LEDGER.totals_by_client(_BAD_DAY), "as_of", id="by-client"),
+        pytest.param(lambda: _LEDGER.totals_by_market(_BAD_DAY), "as_of", id="by-market"),
+        pytest.param(lambda: _LEDGER.active(_BAD_DAY), "as_of", id="active"),
+        pytest.param(lambda: _LEDGER.expired(_BAD_DAY), "as_of", id="expired"),
+        pytest.param(lambda: _LEDGER.expiring(_BAD_DAY, _DAY), "start", id="expiring-start"),
+        pytest.param(lambda: _LEDGER.expiring(_DAY, _BAD_DAY), "end", id="expiring-end"),
+        pytest.param(lambda: _LEDGER.sold_mrr_usd(_BAD_DAY, _DAY), "start", id="mrr-start"),
+        pytest.param(lambda: _LEDGER.sold_mrr_usd(_DAY, _BAD_DAY), "end", id="mrr-end"),
+        pytest.param(lambda: _LEDGER.movements(_BAD_DAY, _DAY), "start", id="movements-start"),
+        pytest.param(lambda: _LEDGER.movements(_DAY, _BAD_DAY), "end", id="movements-end"),
+        pytest.param(lambda: _POLICY.reviews(_BAD_DAY, _DAY), "start", id="reviews-start"),
+        pytest.param(lambda: _POLICY.reviews(_DAY, _BAD_DAY), "end", id="reviews-end"),
+        pytest.param(lambda: _POLICY.next_review(_BAD_DAY), "after", id="next-review"),
+    ],
+)
+def test_a_date_argument_of_a_query_is_named_when_refused(
+    call: Callable[[], object], field: str
+) -> None:
+    with pytest.raises(pt.InvalidRecordError) as info:
+        call()
+    assert str(info.value) == f"{field}: must be a date (got '2025-09-30')"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        pytest.param(
+            lambda: api.statuses(_BOOK, _program(), "2025-09-30"),
+            "days: must be an iterable of dates (got '2025-09-30')",
+            id="statuses-one-string",
+        ),
+        pytest.param(
+            lambda: api.statuses(_BOOK, _program(), [_DAY], ledger={}),
+            "ledger: must be a PointsLedger (got {})",
+            id="statuses-dict-as-ledger",
+        ),
+    ],
+)
+def test_the_days_and_ledger_of_statuses_are_checked(
+    call: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(pt.InvalidRecordError) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_a_problem_in_a_table_nested_in_a_tier_gives_the_line_of_its_header() -> None:
+    text = pt.load_program("hubspot-2025").to_toml()
+    lines = text.splitlines()
+    first = lines.index("[tiers.reach]")
+    end = next(i for i in range(first + 1, len(lines)) if lines[i].startswith("["))
+    lines[end:end] = ["", "[tiers.reach.extra]", "a = 1"]
+    with pytest.raises(pt.ProgramValidationError) as info:
+        pt.loads_program("\n".join(lines) + "\n")
+    [problem] = [p for p in info.value.problems if p.path.startswith("tiers[0].reach.extra")]
+    assert problem.line == end + 2  # the [tiers.reach.extra] header, 1-based

@@ -1882,13 +1882,15 @@ def _managed(
     started: dt.date,
     ended: dt.date | None = None,
     country: str = "IN",
+    currency: str = "USD",
 ) -> list[pt.PointBatch]:
     client = pt.ClientId("c-m")
     book = pt.Book(
         pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
         clients=[pt.Client(client, "Client", country, pt.Relationship.MANAGED)],
         subscriptions=[pt.Subscription(pt.SubscriptionId("s-m"), client, "l", "e",
-                                       pt.Money("1000", "USD"), started, started, ended_on=ended)],
+                                       pt.Money("1000", currency), started, started,
+                                       ended_on=ended)],
         managed_services=[pt.ManagedService(client, since, until)],
     )  # fmt: skip
     return list(pt.build_ledger(book, program))
@@ -1928,9 +1930,12 @@ def test_a_managed_period_that_ends_where_it_starts_earns_nothing() -> None:
 def test_a_managed_period_ending_on_a_rule_change_is_one_batch() -> None:
     # hubspot-2025's currency table changes on 2025-07-15: a period ending that day
     # lies wholly under the old table.
-    [batch] = _managed(HUBSPOT_2025, dt.date(2025, 1, 1), dt.date(2025, 7, 15),
-                       started=dt.date(2025, 1, 1), country="US")  # fmt: skip
-    assert (batch.earned_on, batch.expires_on) == (dt.date(2025, 1, 1), dt.date(2025, 7, 15))
+    # In EUR, whose amount per 100 USD changes that day, no second batch starts on it.
+    for currency in ("USD", "EUR"):
+        [batch] = _managed(HUBSPOT_2025, dt.date(2025, 1, 1), dt.date(2025, 7, 15),
+                           started=dt.date(2025, 1, 1), country="US",
+                           currency=currency)  # fmt: skip
+        assert (batch.earned_on, batch.expires_on) == (dt.date(2025, 1, 1), dt.date(2025, 7, 15))
 
 
 def test_a_track_missing_from_the_values_counts_as_zero() -> None:
@@ -2232,3 +2237,69 @@ def test_a_demotion_with_notice_is_pending_from_the_tier_held() -> None:
     )  # fmt: skip
     assert pending.reason.endswith(f"; notice given on {REVIEW}")
     assert pt.evaluate(book, program, dt.date(2024, 7, 31)).tier == "platinum"
+
+
+# --- movements of fractions, several sales, and the projection of every metric --------------
+
+
+def test_movements_add_up_every_sale_and_fractions_of_a_point() -> None:
+    # Two sales in March: 10 USD sourced (0.50 points) and 100 USD assisted (3.00).
+    book = _one_client_book(START)
+    book = attrs.evolve(
+        book,
+        deals=[
+            pt.Deal(pt.DealId("d-1"), _C1, "l-1", pt.DealKind.NEW, pt.SalesMotion.SOURCED,
+                    dt.date(2024, 3, 5), pt.Money("10", "USD")),
+            pt.Deal(pt.DealId("d-2"), _C1, "l-2", pt.DealKind.NEW, pt.SalesMotion.ASSISTED,
+                    dt.date(2024, 3, 20), pt.Money("100", "USD")),
+            pt.Deal(pt.DealId("d-3"), _C1, "l-1", pt.DealKind.DOWNGRADE, pt.SalesMotion.SOURCED,
+                    dt.date(2024, 3, 25), pt.Money("-5", "USD")),
+        ],
+    )  # fmt: skip
+    moved = pt.build_ledger(book, PROGRAM).movements(dt.date(2024, 3, 1), dt.date(2024, 4, 1))
+    assert (moved.new.sold, moved.new.sourced, moved.new.assisted) == (
+        Decimal("3.50"), Decimal("0.50"), Decimal("3.00"),
+    )  # fmt: skip
+    assert moved.new.sold_mrr_usd == Decimal("110.00")
+    # The downgrade takes back half of d-1: 0.25 points, 5 USD.
+    assert (moved.lost.sold, moved.lost.sourced, moved.lost.sold_mrr_usd) == (
+        Decimal("0.25"), Decimal("0.25"), Decimal("5.00"),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("track", ["assisted", "sold_mrr_usd", "managed_mrr_usd", "managed"])
+def test_the_projection_keeps_what_does_not_expire_of_every_metric(track: str) -> None:
+    # An assisted sale that expires before the review (A), one that does not (B), and a
+    # managed service that goes on. Gold needs exactly what is left at the review.
+    kept = {"assisted": "30", "sold_mrr_usd": "1000", "managed_mrr_usd": "100", "managed": "1"}
+    data = pt.program_to_dict(PROGRAM)
+    data["tracks"] = [{"id": track}]
+    data["tiers"] = [{"id": "gold", "name": "Gold", "reach": {track: kept[track]}}]
+    data["gates"] = []
+    program = pt.program_from_dict(data)
+    sales = [
+        pt.Deal(pt.DealId(name), _C1, f"l-{name}", pt.DealKind.NEW, pt.SalesMotion.ASSISTED,
+                day, pt.Money("1000", "USD"))
+        for name, day in (("a", dt.date(2023, 3, 1)), ("b", dt.date(2024, 1, 15)))
+    ]  # fmt: skip
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(_C1, "Client", "US", pt.Relationship.SOLD_AND_MANAGED)],
+        deals=sales,
+        subscriptions=[pt.Subscription(pt.SubscriptionId("s-1"), _C1, "l-a", "pro",
+                                       pt.Money("100", "USD"), START, dt.date(2026, 1, 1))],
+        managed_services=[pt.ManagedService(_C1, START)],
+    )  # fmt: skip
+    status = pt.evaluate(book, program, dt.date(2024, 2, 1))
+    assert (status.tier, status.next_review) == ("gold", REVIEW)
+    assert status.projected_tier == "gold"
+
+
+def test_a_landed_demotion_says_from_which_tier() -> None:
+    data = pt.program_to_dict(_ladder_program(soft_landing=True))
+    data.setdefault("policy", {})["notice_days"] = 30
+    program = pt.program_from_dict(data)
+    status = pt.evaluate(_book_of(55, 45), program, dt.date(2024, 7, 31))
+    assert [(c.on, c.from_tier, c.to_tier) for c in status.history][-1] == (
+        dt.date(2024, 7, 31), "diamond", "platinum",
+    )  # fmt: skip
