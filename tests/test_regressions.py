@@ -482,3 +482,24 @@ def test_a_downgrade_reduces_sold_mrr_under_a_program_that_prices_it_at_zero_poi
     assert ledger.totals(dt.date(2024, 1, 1)).sold_mrr_usd == Decimal("400.00")
     december = ledger.movements(dt.date(2023, 12, 1), dt.date(2024, 1, 1))
     assert december.lost.sold_mrr_usd == Decimal("800.00")
+
+
+def test_validate_lists_one_line_per_problem_whatever_a_key_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found by fuzzing: "\x1e" (a record separator) is a line break to str.splitlines,
+    # so a key holding it split a problem of `validate` over two lines.
+    from partner_tiers._cli import main
+
+    data = pt.load_program("hubspot-2018").to_dict()
+    data["tiers"][0] = {"\x1e": None, "\x1b[2J": 1}
+    path = tmp_path / "program.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        main(["validate", str(path)])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert all(line.startswith(f"{path}: tiers[0]") for line in lines), lines
+    assert "\x1b" not in err
+    assert f"{path}: tiers[0].\\x1e: unknown key" in lines

@@ -2303,3 +2303,13 @@ def test_a_landed_demotion_says_from_which_tier() -> None:
     assert [(c.on, c.from_tier, c.to_tier) for c in status.history][-1] == (
         dt.date(2024, 7, 31), "diamond", "platinum",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["01-01", None, 101, {"01-01": True}])
+def test_review_dates_must_be_a_list(value: object) -> None:
+    with pytest.raises(pt.InvalidRecordError) as info:
+        pt.ReviewPolicy(review_dates=value)
+    assert (info.value.field, info.value.reason) == (
+        "ReviewPolicy.review_dates", "must be a list of MM-DD month-days",
+    )  # fmt: skip
+    assert info.value.value == value

@@ -61,12 +61,17 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split())
 
 
+def _printable(line: str) -> str:
+    """The line with every character that is not printable -- line breaks, ESC and other
+    controls a key or value may hold -- shown escaped: one line, and nothing a terminal
+    would obey."""
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in line)
+
+
 def _fail(message: str) -> NoReturn:
-    # One line, whatever the input held: line breaks in a key or value become spaces, and
-    # other control characters are shown escaped (a terminal would obey ESC sequences).
+    # One line, whatever the input held: line breaks between problems become spaces.
     line = " ".join(message.splitlines())
-    shown = "".join(char if char.isprintable() else ascii(char)[1:-1] for char in line)
-    click.echo(f"partner-tiers: error: {shown}", err=True)
+    click.echo(f"partner-tiers: error: {_printable(line)}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -178,7 +183,7 @@ def validate(path: str) -> None:
         program = load_program(Path(path))
     except FileFormatError as error:
         for line in error.lines():
-            click.echo(line, err=True)
+            click.echo(_printable(line), err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(f"{path}: valid ({program.label}, {len(program.tiers)} tiers)")
 

@@ -70,12 +70,14 @@ class ReviewPolicy:
         pairs = []
         for text in self.review_dates:
             match = _MONTH_DAY.fullmatch(text)
-            month, day = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
-            if not (1 <= month <= 12 and 1 <= day <= DAYS_IN_MONTH[month - 1]):
+            pair = (int(match.group(1)), int(match.group(2))) if match else None
+            if pair is None or not (
+                1 <= pair[0] <= 12 and 1 <= pair[1] <= DAYS_IN_MONTH[pair[0] - 1]
+            ):
                 raise ProgramError(
                     f"policy.review_dates: must be MM-DD month-days, e.g. 01-01 (got {text!r})"
                 )
-            pairs.append((month, day))
+            pairs.append(pair)
         return pairs
 
     def reviews(self, start: dt.date, end: dt.date) -> list[dt.date]:
