@@ -2313,3 +2313,31 @@ def test_review_dates_must_be_a_list(value: object) -> None:
         "ReviewPolicy.review_dates", "must be a list of MM-DD month-days",
     )  # fmt: skip
     assert info.value.value == value
+
+
+def test_the_first_rise_of_the_managed_level_is_a_movement() -> None:
+    # The ledger's first event is a managed service starting: its rise is measured
+    # from nothing, not from any later level.
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(_C1, "Client", "US", pt.Relationship.MANAGED)],
+        subscriptions=[pt.Subscription(pt.SubscriptionId("s-1"), _C1, "l", "pro",
+                                       pt.Money("300", "USD"), START, dt.date(2026, 1, 1))],
+        managed_services=[pt.ManagedService(_C1, dt.date(2024, 3, 1))],
+    )  # fmt: skip
+    moved = pt.build_ledger(book, PROGRAM).movements(dt.date(2024, 3, 1), dt.date(2024, 4, 1))
+    # 300 USD at 1 point per 100 USD: 3.00 points, 300.00 USD managed.
+    assert (moved.new.managed, moved.new.managed_mrr_usd) == (Decimal("3.00"), Decimal("300.00"))
+    assert moved.lost.managed == moved.lost.managed_mrr_usd == 0
+
+
+def test_a_promotion_at_the_review_is_projected() -> None:
+    # Promotion at reviews only: 10 points on 2024-02-01 reach Gold, which the review of
+    # 2024-07-01 will grant, so Gold is projected while none is held.
+    data = pt.program_to_dict(_ladder_program(soft_landing=True))
+    data.setdefault("policy", {})["promotion"] = "at_review"
+    program = pt.program_from_dict(data)
+    book = _one_client_book(START, ("d-1", dt.date(2024, 2, 1), 10))
+    status = pt.evaluate(book, program, dt.date(2024, 3, 1))
+    assert (status.tier, status.qualified_tier, status.projected_tier) == (None, "gold", "gold")
+    assert pt.evaluate(book, program, REVIEW).tier == "gold"

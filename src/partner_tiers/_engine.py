@@ -20,9 +20,9 @@ from dateutil.relativedelta import relativedelta
 
 from partner_tiers._book import Book
 from partner_tiers._context import Context
-from partner_tiers._errors import InvalidRecordError, ProgramError
+from partner_tiers._errors import InvalidRecordError
 from partner_tiers._explain import Explanation, Reason
-from partner_tiers._gates import GateResult
+from partner_tiers._gates import BUILTIN_GATES, GateResult, GateRule, GateSpec
 from partner_tiers._ladder import Tier
 from partner_tiers._ledger import LedgerTotals, PointBatch, PointsLedger, Track
 from partner_tiers._policy import Promotion
@@ -181,6 +181,11 @@ def _after_review(program: Program, held: int, values: Mapping[str, Decimal]) ->
     return max(target, held - 1) if program.policy.soft_landing else target
 
 
+def _gate_rule(program: Program, gate: GateSpec) -> GateRule:
+    # Program.check refused kinds that are neither built in nor registered.
+    return BUILTIN_GATES.get(gate.kind) or program.registry.gates[gate.kind]
+
+
 def evaluate_gates(
     program: Program, book: Book, ledger: PointsLedger, day: dt.date, totals: LedgerTotals
 ) -> tuple[tuple[GateResult, ...], int]:
@@ -190,10 +195,7 @@ def evaluate_gates(
     results = []
     cap = len(program.tiers) - 1
     for gate in program.gates:
-        rule = program.registry.gate(gate.kind)
-        if rule is None:
-            raise ProgramError(f"gates.{gate.id}.kind: no rule registered for {gate.kind!r}")
-        outcome = rule(context, gate.params)
+        outcome = _gate_rule(program, gate)(context, gate.params)
         guarded = [tier_ids.index(t) for t in gate.tiers] if gate.tiers else [0]
         lowest = min(guarded)
         if outcome.passed:
@@ -228,10 +230,7 @@ def _promotion(
     for lowest, gate in guarded:
         if lowest > allowed:
             continue  # its cap, lowest - 1, is not below allowed
-        rule = program.registry.gate(gate.kind)
-        if rule is None:
-            raise ProgramError(f"gates.{gate.id}.kind: no rule registered for {gate.kind!r}")
-        if not rule(context, gate.params).passed:
+        if not _gate_rule(program, gate)(context, gate.params).passed:
             allowed = lowest - 1
             if allowed <= held:
                 break

@@ -62,11 +62,10 @@ class _Open:
 
 def _row(program: Program, day: dt.date, what: str) -> RateRow:
     row = program.rate_row(day)
-    if row is None:
-        first = program.rates[0].effective_from if program.rates else None
+    if row is None:  # before the first row (Program.check refuses a program without rows)
         raise PricingError(
-            f"{what}: no rate row of {program.label} covers {day}"
-            + (f" (the first row starts on {first})" if first else " (it has no rate rows)")
+            f"{what}: no rate row of {program.label} covers {day} "
+            f"(the first row starts on {program.rates[0].effective_from})"
         )
     return row
 
