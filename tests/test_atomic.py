@@ -28,6 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import partner_tiers as pt
+from cli_run import run_cli
 from partner_tiers._cli import main
 from partner_tiers.testing import strategies as pts
 
@@ -45,17 +46,6 @@ NAMES = (
     "Straße Müller GmbH",
     'Ñandú "quoted" S.A.',
 )
-
-
-def run_cli(argv: Sequence[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    else:
-        code = 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def temporary_files(folder: Path) -> list[Path]:

@@ -24,8 +24,8 @@ import tomli_w
 import yaml
 
 import partner_tiers as pt
+from cli_run import run_cli
 from partner_tiers import _bookfile, _programfile
-from partner_tiers._cli import main
 
 PACKAGE = Path(pt.__file__).resolve().parent
 NORTHWIND = PACKAGE / "data" / "northwind.json"
@@ -38,22 +38,6 @@ Edit = Callable[[Data], None]
 
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def run_cli(argv: Sequence[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the command line in-process: (exit code, stdout, stderr).
-
-    An exception other than SystemExit escapes from here and fails the test: that is
-    what would be a traceback for a user.
-    """
-    try:
-        main(list(argv))
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    else:
-        code = 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_one_line_error(code: int, err: str, *words: str) -> str:

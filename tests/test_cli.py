@@ -38,23 +38,12 @@ import pytest
 import yaml
 
 import partner_tiers as pt
-from partner_tiers._cli import DEMO_AS_OF, demo_book, main
+from cli_run import run_cli
+from partner_tiers._cli import DEMO_AS_OF, demo_book
 
 NORTHWIND = Path(pt.__file__).resolve().parent / "data" / "northwind.json"
 BOOK = str(NORTHWIND)
 AS_OF = "2025-09-30"
-
-
-def run_cli(argv: Sequence[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the command line in-process: (exit code, stdout, stderr)."""
-    try:
-        main(list(argv))
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    else:
-        code = 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def ok(argv: Sequence[str], capsys: pytest.CaptureFixture[str]) -> str:
