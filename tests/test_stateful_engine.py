@@ -112,7 +112,9 @@ def sale_points(book: pt.Book, deal: pt.Deal) -> tuple[Decimal, Decimal]:
     money = deal.mrr_change
     per_100 = PER_100_USD[money.currency]
     client = book.client(deal.client)
-    points = cents(money.amount / per_100 * RATES[deal.motion] * multiplier(client))
+    # Multiply before dividing: 2028 JPY at 3 x 2 is exactly 0.845, which a division
+    # first (2028 / 14400 to 28 digits) would leave at 0.84499... and round down.
+    points = cents(money.amount * RATES[deal.motion] * multiplier(client) / per_100)
     return points, cents(money.amount * 100 / per_100)
 
 
@@ -137,7 +139,7 @@ def oracle_totals(book: pt.Book, day: dt.date) -> dict[str, Decimal]:
                 money = subscription.mrr
                 per_100 = PER_100_USD[money.currency]
                 totals["managed"] += cents(
-                    money.amount / per_100 * MANAGED_RATE * multiplier(client) / service.partners
+                    money.amount * MANAGED_RATE * multiplier(client) / per_100 / service.partners
                 )
                 totals["managed_mrr_usd"] += cents(money.amount * 100 / per_100 / service.partners)
     totals["total"] = totals["sold"] + totals["managed"]
