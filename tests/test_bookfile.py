@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 
 import partner_tiers as pt
-from partner_tiers import _bookfile
+from partner_tiers._io import bookfile as _bookfile
 from partner_tiers.testing import strategies as pts
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

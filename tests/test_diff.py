@@ -1,4 +1,4 @@
-"""What changed between two programs, rule by rule (``partner_tiers._diff``).
+"""What changed between two programs, rule by rule (``partner_tiers._views.diff``).
 
 The worked example is HubSpot's change of 2025-07-15 (domain.md section 2): total-points
 thresholds raised about 5%, the sold-points minimum replaced by a sourced-points minimum,
@@ -13,7 +13,7 @@ import pytest
 from attrs import evolve
 
 import partner_tiers as pt
-from partner_tiers._diff import Change, ProgramDiff, diff_programs
+from partner_tiers._views.diff import Change, ProgramDiff, diff_programs
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import partner_tiers as pt
-from partner_tiers._pricing import expiry_date
+from partner_tiers._engine.pricing import expiry_date
 from partner_tiers.testing import strategies as pts
 
 D = dt.date

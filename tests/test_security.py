@@ -16,8 +16,9 @@ import pytest
 import yaml
 
 import partner_tiers as pt
-from partner_tiers import _bookfile, _programfile
 from partner_tiers._cli import main
+from partner_tiers._io import bookfile as _bookfile
+from partner_tiers._io import programfile as _programfile
 
 PACKAGE = Path(pt.__file__).resolve().parent
 NORTHWIND = PACKAGE / "data" / "northwind.json"

@@ -575,7 +575,7 @@ def test_statuses_use_the_ledger_they_are_given() -> None:
 
 
 def test_the_ladder_agrees_with_the_oracle_thresholds() -> None:
-    from partner_tiers._ladder import highest_met
+    from partner_tiers._rules.ladder import highest_met
 
     tiers = PROGRAM.tiers
     for total, sourced, managed in [
@@ -1119,7 +1119,7 @@ def test_review_dates_at_the_ends_of_months_are_month_days(
 
 
 def test_highest_met_asks_each_tier_once_from_the_top() -> None:
-    from partner_tiers._ladder import highest_met
+    from partner_tiers._rules.ladder import highest_met
 
     asked: list[int] = []
 

@@ -5,19 +5,10 @@ and decide tiers with an explanation for every number. The public API is what th
 exports; everything in underscored modules is private.
 """
 
-from partner_tiers._book import Book
-from partner_tiers._bookfile import (
-    book_from_dict,
-    book_to_dict,
-    demo_book,
-    dump_book,
-    dumps_book,
-    load_book,
-    loads_book,
-)
-from partner_tiers._context import Context
-from partner_tiers._diff import Change, ProgramDiff, diff_programs
-from partner_tiers._engine import TierChange, TierStatus, evaluate, statuses
+from partner_tiers._engine.evaluate import TierChange, TierStatus, evaluate, statuses
+from partner_tiers._engine.explain import Explanation, Reason
+from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.timeline import Timeline, timeline
 from partner_tiers._errors import (
     BookIntegrityError,
     FileFormatError,
@@ -30,14 +21,16 @@ from partner_tiers._errors import (
     ProgramValidationError,
     UnknownProgramError,
 )
-from partner_tiers._explain import Explanation, Reason
-from partner_tiers._gates import GateOutcome, GateResult, GateRule, GateSpec
-from partner_tiers._ladder import Tier
-from partner_tiers._ledger import LedgerTotals, Market, Movements, PointBatch, PointsLedger, Track
-from partner_tiers._policy import Promotion, ReviewPolicy
-from partner_tiers._pricing import build_ledger
-from partner_tiers._program import Program
-from partner_tiers._programfile import (
+from partner_tiers._io.bookfile import (
+    book_from_dict,
+    book_to_dict,
+    demo_book,
+    dump_book,
+    dumps_book,
+    load_book,
+    loads_book,
+)
+from partner_tiers._io.programfile import (
     check_program,
     dumps_program,
     list_programs,
@@ -46,16 +39,17 @@ from partner_tiers._programfile import (
     program_from_dict,
     program_to_dict,
 )
-from partner_tiers._rates import (
-    CurrencyTable,
-    ExpiryRule,
-    GrowthMarkets,
-    RateRow,
-    RoundingMode,
-    RoundingRule,
-    Source,
+from partner_tiers._io.schema import program_schema
+from partner_tiers._ledger.ledger import (
+    LedgerTotals,
+    Market,
+    Movements,
+    PointBatch,
+    PointsLedger,
+    Track,
 )
-from partner_tiers._records import (
+from partner_tiers._model.book import Book
+from partner_tiers._model.records import (
     Certification,
     Client,
     Deal,
@@ -68,22 +62,7 @@ from partner_tiers._records import (
     SalesMotion,
     Subscription,
 )
-from partner_tiers._registry import Registry
-from partner_tiers._report import report_html
-from partner_tiers._scenarios import (
-    ImpactMatrix,
-    Needed,
-    WhatIf,
-    cliff_date,
-    needed_to_keep,
-    needed_to_reach,
-    program_impact,
-    what_if,
-)
-from partner_tiers._schema import program_schema
-from partner_tiers._timeline import Timeline, timeline
-from partner_tiers._tracks import TrackRule, TrackSpec
-from partner_tiers._values import (
+from partner_tiers._model.values import (
     CertificationId,
     ClientId,
     DealId,
@@ -91,7 +70,23 @@ from partner_tiers._values import (
     PartnerId,
     SubscriptionId,
 )
-from partner_tiers._views import (
+from partner_tiers._rules.context import Context
+from partner_tiers._rules.gates import GateOutcome, GateResult, GateRule, GateSpec
+from partner_tiers._rules.ladder import Tier
+from partner_tiers._rules.policy import Promotion, ReviewPolicy
+from partner_tiers._rules.program import Program
+from partner_tiers._rules.rates import (
+    CurrencyTable,
+    ExpiryRule,
+    GrowthMarkets,
+    RateRow,
+    RoundingMode,
+    RoundingRule,
+    Source,
+)
+from partner_tiers._rules.registry import Registry
+from partner_tiers._rules.tracks import TrackRule, TrackSpec
+from partner_tiers._views.dashboard import (
     AccountPerformance,
     Alert,
     Alerts,
@@ -112,6 +107,18 @@ from partner_tiers._views import (
     progress,
     rolling_mrr,
     without_client,
+)
+from partner_tiers._views.diff import Change, ProgramDiff, diff_programs
+from partner_tiers._views.report import report_html
+from partner_tiers._views.scenarios import (
+    ImpactMatrix,
+    Needed,
+    WhatIf,
+    cliff_date,
+    needed_to_keep,
+    needed_to_reach,
+    program_impact,
+    what_if,
 )
 
 __version__ = "0.1.0"

@@ -17,12 +17,12 @@ from typing import Any, NoReturn
 
 import click
 
-from partner_tiers._book import Book
-from partner_tiers._bookfile import demo_book, dumps_book, load_book
-from partner_tiers._engine import TierStatus, evaluate
+from partner_tiers._engine.evaluate import TierStatus, evaluate
 from partner_tiers._errors import FileFormatError, PartnerTiersError
-from partner_tiers._program import Program
-from partner_tiers._programfile import dumps_program, list_programs, load_program
+from partner_tiers._io.bookfile import demo_book, dumps_book, load_book
+from partner_tiers._io.programfile import dumps_program, list_programs, load_program
+from partner_tiers._model.book import Book
+from partner_tiers._rules.program import Program
 
 __all__ = ["DEMO_AS_OF", "demo_book", "main"]
 
@@ -89,7 +89,7 @@ def _bar(value: Decimal, line: Decimal | None, width: int = 30) -> str:
 
 
 def _dashboard(book: Book, status: TierStatus, program: Program) -> str:
-    from partner_tiers._views import alerts, points_breakdown
+    from partner_tiers._views.dashboard import alerts, points_breakdown
 
     lines = [
         f"{book.partner.name} ({book.partner.id}) - {status.program} as of {status.as_of}",
@@ -139,7 +139,7 @@ def demo(as_of: dt.date, program_name: str, write_book: str | None) -> None:
     """Evaluate the built-in demo book and print its dashboard."""
     book = demo_book()
     if write_book is not None:
-        from partner_tiers._files import write_atomically
+        from partner_tiers._io.files import write_atomically
 
         write_atomically(Path(write_book), dumps_book(book))
         click.echo(f"wrote {write_book}")
@@ -220,7 +220,7 @@ def programs_show(name: str, fmt: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def programs_impact(a: str, b: str, books: tuple[str, ...], as_of: dt.date, as_json: bool) -> None:
     """How the partners of BOOK... move between tiers from program A to program B."""
-    from partner_tiers._scenarios import program_impact
+    from partner_tiers._views.scenarios import program_impact
 
     first, second = _program(a), _program(b)
     loaded = (_book(path) for path in books)
@@ -238,7 +238,7 @@ def programs_impact(a: str, b: str, books: tuple[str, ...], as_of: dt.date, as_j
 @programs.command("schema")
 def programs_schema() -> None:
     """Print the JSON Schema of program files."""
-    from partner_tiers._schema import dumps_schema
+    from partner_tiers._io.schema import dumps_schema
 
     click.echo(dumps_schema(), nl=False)
 
@@ -249,7 +249,7 @@ def programs_schema() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def programs_diff(a: str, b: str, as_json: bool) -> None:
     """What changed from program A to program B, rule by rule."""
-    from partner_tiers._diff import diff_programs
+    from partner_tiers._views.diff import diff_programs
 
     difference = diff_programs(_program(a), _program(b))
     if as_json:
@@ -272,8 +272,8 @@ def programs_diff(a: str, b: str, as_json: bool) -> None:
 )
 def report(book_path: str, program_name: str, as_of: dt.date, html_path: str, months: int) -> None:
     """Write a self-contained HTML dashboard of BOOK (written atomically)."""
-    from partner_tiers._files import write_atomically
-    from partner_tiers._report import report_html
+    from partner_tiers._io.files import write_atomically
+    from partner_tiers._views.report import report_html
 
     page = report_html(_book(book_path), _program(program_name), as_of, months=months)
     write_atomically(Path(html_path), page)
@@ -282,8 +282,8 @@ def report(book_path: str, program_name: str, as_of: dt.date, html_path: str, mo
 
 def _deal_option(value: str, as_of: dt.date, index: int) -> tuple[Any, ...]:
     """``MOTION:AMOUNT:CURRENCY[:CLIENT[:PRODUCT_LINE]]`` -> records of a new deal."""
-    from partner_tiers._records import Client, Deal, DealKind, Relationship, SalesMotion
-    from partner_tiers._values import ClientId, DealId, Money
+    from partner_tiers._model.records import Client, Deal, DealKind, Relationship, SalesMotion
+    from partner_tiers._model.values import ClientId, DealId, Money
 
     parts = value.split(":")
     if len(parts) < 3:
@@ -349,7 +349,7 @@ def whatif(
     as_json: bool,
 ) -> None:
     """Compare BOOK's status with hypothetical deals, ended services or a lapse."""
-    from partner_tiers._scenarios import what_if
+    from partner_tiers._views.scenarios import what_if
 
     book = _book(book_path)
     made = [_deal_option(value, as_of, index) for index, value in enumerate(deals, start=1)]

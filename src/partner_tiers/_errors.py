@@ -87,7 +87,7 @@ class BookIntegrityError(InvalidRecordError):
 def _show(value: object) -> str:
     """Text quoted; numbers, dates and money as they are written in files (``5.00``,
     ``2024-01-31``, ``-5.00 EUR``); anything else, datetimes among them, as its repr."""
-    from partner_tiers._values import Money
+    from partner_tiers._model.values import Money
 
     if isinstance(value, (str, bytes, bool, dt.datetime)):
         return repr(value)

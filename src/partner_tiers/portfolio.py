@@ -25,14 +25,14 @@ from typing import Any, TypeVar
 
 from attrs import frozen
 
-from partner_tiers._book import Book
-from partner_tiers._engine import evaluate
+from partner_tiers._engine.evaluate import evaluate
+from partner_tiers._engine.pricing import build_ledger
 from partner_tiers._errors import BookIntegrityError, InvalidRecordError
-from partner_tiers._pricing import build_ledger
-from partner_tiers._program import Program
-from partner_tiers._programfile import load_program
-from partner_tiers._scenarios import ImpactMatrix
-from partner_tiers._values import PartnerId
+from partner_tiers._io.programfile import load_program
+from partner_tiers._model.book import Book
+from partner_tiers._model.values import PartnerId
+from partner_tiers._rules.program import Program
+from partner_tiers._views.scenarios import ImpactMatrix
 
 __all__ = [
     "PartnerResult",

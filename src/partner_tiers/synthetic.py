@@ -36,9 +36,9 @@ import random
 from collections.abc import Iterator, Sequence
 from decimal import ROUND_DOWN, Decimal
 
-from partner_tiers._book import Book
 from partner_tiers._errors import InvalidRecordError
-from partner_tiers._records import (
+from partner_tiers._model.book import Book
+from partner_tiers._model.records import (
     Certification,
     Client,
     Deal,
@@ -49,7 +49,7 @@ from partner_tiers._records import (
     SalesMotion,
     Subscription,
 )
-from partner_tiers._values import (
+from partner_tiers._model.values import (
     CertificationId,
     ClientId,
     DealId,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from partner_tiers._views import Progress
+    from partner_tiers._views.dashboard import Progress
 
 __all__ = ["progress_chart"]
 

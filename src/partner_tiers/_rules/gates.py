@@ -21,9 +21,9 @@ from typing import Any, Protocol
 from attrs import field, frozen
 from dateutil.relativedelta import relativedelta
 
-from partner_tiers._context import Context
 from partner_tiers._errors import ProgramError
-from partner_tiers._values import FrozenMap, frozen_map
+from partner_tiers._model.values import FrozenMap, frozen_map
+from partner_tiers._rules.context import Context
 
 __all__ = ["BUILTIN_GATES", "GateOutcome", "GateResult", "GateRule", "GateSpec"]
 

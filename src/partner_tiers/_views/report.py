@@ -9,13 +9,19 @@ from html import escape
 
 from dateutil.relativedelta import relativedelta
 
-from partner_tiers._book import Book
-from partner_tiers._engine import evaluate
+from partner_tiers._engine.evaluate import evaluate
+from partner_tiers._engine.pricing import build_ledger, check_arguments
 from partner_tiers._html import gates_table, table_html, tracks_table
-from partner_tiers._pricing import build_ledger, check_arguments
-from partner_tiers._program import Program
-from partner_tiers._values import check_count, check_day
-from partner_tiers._views import Progress, alerts, clients_table, points_breakdown, progress
+from partner_tiers._model.book import Book
+from partner_tiers._model.values import check_count, check_day
+from partner_tiers._rules.program import Program
+from partner_tiers._views.dashboard import (
+    Progress,
+    alerts,
+    clients_table,
+    points_breakdown,
+    progress,
+)
 
 __all__ = ["progress_svg", "report_html"]
 

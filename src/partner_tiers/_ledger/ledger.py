@@ -18,8 +18,8 @@ from typing import Any
 from attrs import Attribute, field, frozen
 
 from partner_tiers._errors import LedgerError
-from partner_tiers._records import SalesMotion
-from partner_tiers._values import ClientId, check_date, check_day, enum_member, to_decimal
+from partner_tiers._model.records import SalesMotion
+from partner_tiers._model.values import ClientId, check_date, check_day, enum_member, to_decimal
 
 __all__ = [
     "LedgerTotals",

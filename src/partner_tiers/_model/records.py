@@ -14,7 +14,7 @@ from typing import Any
 from attrs import Attribute, field, frozen
 
 from partner_tiers._errors import InvalidRecordError
-from partner_tiers._values import (
+from partner_tiers._model.values import (
     CertificationId,
     ClientId,
     DealId,

@@ -9,13 +9,13 @@ from typing import Any
 from attrs import frozen
 from dateutil.relativedelta import relativedelta
 
-from partner_tiers._book import Book
-from partner_tiers._engine import TierStatus, statuses
+from partner_tiers._engine.evaluate import TierStatus, statuses
+from partner_tiers._engine.pricing import check_arguments
 from partner_tiers._errors import InvalidRecordError
-from partner_tiers._ledger import PointsLedger
-from partner_tiers._pricing import check_arguments
-from partner_tiers._program import Program
-from partner_tiers._values import MAX_MONTHS, check_count, check_day
+from partner_tiers._ledger.ledger import PointsLedger
+from partner_tiers._model.book import Book
+from partner_tiers._model.values import MAX_MONTHS, check_count, check_day
+from partner_tiers._rules.program import Program
 
 __all__ = ["Timeline", "timeline"]
 

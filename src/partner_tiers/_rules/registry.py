@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from attrs import field, frozen
 
 from partner_tiers._errors import ProgramError
-from partner_tiers._gates import BUILTIN_GATES, GateRule
-from partner_tiers._tracks import BUILTIN_TRACKS, TrackRule
-from partner_tiers._values import FrozenMap
+from partner_tiers._model.values import FrozenMap
+from partner_tiers._rules.gates import BUILTIN_GATES, GateRule
+from partner_tiers._rules.tracks import BUILTIN_TRACKS, TrackRule
 
 __all__ = ["Registry"]
 

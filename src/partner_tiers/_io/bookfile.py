@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from partner_tiers._book import Book
 from partner_tiers._errors import FileFormatError, InvalidRecordError, Problem
-from partner_tiers._records import ManagedService
-from partner_tiers._structure import decode_text, make_converter, parse_json, problems_from
-from partner_tiers._values import check_path
+from partner_tiers._model.book import Book
+from partner_tiers._model.convert import decode_text, make_converter, parse_json, problems_from
+from partner_tiers._model.records import ManagedService
+from partner_tiers._model.values import check_path
 
 __all__ = [
     "MAX_BOOK_BYTES",
@@ -105,6 +105,6 @@ def dumps_book(book: Book) -> str:
 
 def dump_book(book: Book, path: str | os.PathLike[str]) -> None:
     """Write the book to a file atomically: a temporary file beside it, then a rename."""
-    from partner_tiers._files import write_atomically
+    from partner_tiers._io.files import write_atomically
 
     write_atomically(Path(path), dumps_book(book))

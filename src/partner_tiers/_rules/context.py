@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
-from partner_tiers._book import Book
-from partner_tiers._ledger import LedgerTotals, PointsLedger
+from partner_tiers._ledger.ledger import LedgerTotals, PointsLedger
+from partner_tiers._model.book import Book
 
 if TYPE_CHECKING:
-    from partner_tiers._program import Program
+    from partner_tiers._rules.program import Program
 
 __all__ = ["Context"]
 

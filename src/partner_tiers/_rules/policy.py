@@ -9,7 +9,7 @@ import re
 from attrs import field, frozen
 
 from partner_tiers._errors import InvalidRecordError, ProgramError
-from partner_tiers._values import check_day, enum_member
+from partner_tiers._model.values import check_day, enum_member
 
 __all__ = ["Promotion", "ReviewPolicy"]
 

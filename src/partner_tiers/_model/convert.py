@@ -32,7 +32,7 @@ from partner_tiers._errors import (
     InvalidRecordError,
     Problem,
 )
-from partner_tiers._values import to_decimal
+from partner_tiers._model.values import to_decimal
 
 __all__ = ["decode_text", "make_converter", "parse_json", "problems_from"]
 

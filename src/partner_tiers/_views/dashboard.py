@@ -14,18 +14,18 @@ from typing import Any
 import attrs
 from attrs import evolve, frozen
 
-from partner_tiers._book import Book
-from partner_tiers._context import Context
-from partner_tiers._engine import TierStatus, evaluate
+from partner_tiers._engine.evaluate import TierStatus, evaluate
+from partner_tiers._engine.pricing import build_ledger, check_arguments
+from partner_tiers._engine.timeline import timeline
 from partner_tiers._errors import InvalidRecordError
-from partner_tiers._gates import counting_clients
 from partner_tiers._html import table_html
-from partner_tiers._ledger import Market, PointBatch, PointsLedger, Track
-from partner_tiers._pricing import build_ledger, check_arguments
-from partner_tiers._program import Program
-from partner_tiers._records import RenewalOwner, SalesMotion
-from partner_tiers._timeline import timeline
-from partner_tiers._values import MAX_MONTHS, check_count, check_day, check_instance
+from partner_tiers._ledger.ledger import Market, PointBatch, PointsLedger, Track
+from partner_tiers._model.book import Book
+from partner_tiers._model.records import RenewalOwner, SalesMotion
+from partner_tiers._model.values import MAX_MONTHS, check_count, check_day, check_instance
+from partner_tiers._rules.context import Context
+from partner_tiers._rules.gates import counting_clients
+from partner_tiers._rules.program import Program
 
 __all__ = [
     "AccountPerformance",
@@ -530,7 +530,7 @@ class Progress(_Table):
 
     def plot(self, ax: Any = None) -> Any:
         """A matplotlib chart like the dashboard's (needs the ``plot`` extra)."""
-        from partner_tiers._chart import progress_chart
+        from partner_tiers._views.chart import progress_chart
 
         return progress_chart(self, ax=ax)
 

@@ -21,14 +21,13 @@ from typing import Any
 import attrs
 from attrs import evolve, frozen
 
-from partner_tiers._book import Book
-from partner_tiers._engine import TierStatus, _change_days, evaluate, statuses
+from partner_tiers._engine.evaluate import TierStatus, _change_days, evaluate, statuses
+from partner_tiers._engine.pricing import build_ledger, check_arguments
 from partner_tiers._errors import InvalidRecordError, PricingError
 from partner_tiers._html import table_html
-from partner_tiers._ledger import Market
-from partner_tiers._pricing import build_ledger, check_arguments
-from partner_tiers._program import Program
-from partner_tiers._records import (
+from partner_tiers._ledger.ledger import Market
+from partner_tiers._model.book import Book
+from partner_tiers._model.records import (
     Client,
     Deal,
     DealKind,
@@ -37,7 +36,7 @@ from partner_tiers._records import (
     SalesMotion,
     Subscription,
 )
-from partner_tiers._values import (
+from partner_tiers._model.values import (
     MAX_MONTHS,
     ClientId,
     DealId,
@@ -47,7 +46,8 @@ from partner_tiers._values import (
     check_day,
     check_instance,
 )
-from partner_tiers._views import without_client
+from partner_tiers._rules.program import Program
+from partner_tiers._views.dashboard import without_client
 
 __all__ = [
     "ImpactMatrix",

@@ -19,7 +19,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import attrs
 
-from partner_tiers._program import Program
+from partner_tiers._rules.program import Program
 
 __all__ = ["program_schema", "shipped_program_schema"]
 

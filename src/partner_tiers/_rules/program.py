@@ -2,7 +2,7 @@
 
 A program holds its whole effective-dated history of pricing rows, so a 2022 deal priced
 under ``hubspot-2025`` uses the 2022 row. Programs are read from TOML, JSON or YAML files
-(see `partner_tiers._programfile`); the shipped ones are package data.
+(see `partner_tiers._io.programfile`); the shipped ones are package data.
 """
 
 from __future__ import annotations
@@ -13,20 +13,20 @@ from typing import Any
 
 from attrs import field, frozen
 
-from partner_tiers._dated import in_force
 from partner_tiers._errors import InvalidRecordError, Problem, ProgramError, ProgramValidationError
-from partner_tiers._gates import GateSpec
-from partner_tiers._ladder import Tier
-from partner_tiers._policy import ReviewPolicy
-from partner_tiers._rates import (
+from partner_tiers._model.dated import in_force
+from partner_tiers._rules.gates import GateSpec
+from partner_tiers._rules.ladder import Tier
+from partner_tiers._rules.policy import ReviewPolicy
+from partner_tiers._rules.rates import (
     CurrencyTable,
     ExpiryRule,
     GrowthMarkets,
     RateRow,
     RoundingRule,
 )
-from partner_tiers._registry import Registry
-from partner_tiers._tracks import TrackSpec
+from partner_tiers._rules.registry import Registry
+from partner_tiers._rules.tracks import TrackSpec
 
 __all__ = ["Program"]
 
@@ -80,20 +80,20 @@ class Program:
 
     def to_toml(self) -> str:
         """The program as a TOML program file; ``loads_program`` reads it back equal."""
-        from partner_tiers._programfile import dumps_program
+        from partner_tiers._io.programfile import dumps_program
 
         return dumps_program(self, "toml")
 
     def to_json(self) -> str:
         """The program as a JSON program file; ``loads_program(text, "json")`` reads it
         back equal."""
-        from partner_tiers._programfile import dumps_program
+        from partner_tiers._io.programfile import dumps_program
 
         return dumps_program(self, "json")
 
     def to_dict(self) -> dict[str, Any]:
         """The program as plain JSON-ready data (the file format's structure)."""
-        from partner_tiers._programfile import program_to_dict
+        from partner_tiers._io.programfile import program_to_dict
 
         return program_to_dict(self)
 
@@ -114,7 +114,7 @@ class Program:
 
     @functools.cached_property
     def _problems(self) -> tuple[Problem, ...]:
-        from partner_tiers._programfile import check_program
+        from partner_tiers._io.programfile import check_program
 
         try:
             return tuple(check_program(self))

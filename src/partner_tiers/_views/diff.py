@@ -7,8 +7,8 @@ from typing import Any
 
 from attrs import frozen
 
-from partner_tiers._program import Program
-from partner_tiers._programfile import program_to_dict
+from partner_tiers._io.programfile import program_to_dict
+from partner_tiers._rules.program import Program
 
 __all__ = ["Change", "ProgramDiff", "diff_programs"]
 

@@ -14,8 +14,8 @@ from typing import Any, NewType, TypeVar
 
 from attrs import Attribute, field, frozen
 
-from partner_tiers._codes import COUNTRY_CODES, CURRENCY_CODES
 from partner_tiers._errors import InvalidRecordError
+from partner_tiers._model.codes import COUNTRY_CODES, CURRENCY_CODES
 
 __all__ = [
     "CertificationId",

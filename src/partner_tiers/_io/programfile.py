@@ -23,19 +23,19 @@ from typing import Any, Literal
 
 import tomli_w
 
-from partner_tiers._codes import COUNTRY_CODES, CURRENCY_CODES
 from partner_tiers._errors import (
     InvalidRecordError,
     Problem,
     ProgramValidationError,
     UnknownProgramError,
 )
-from partner_tiers._gates import BUILTIN_GATES
-from partner_tiers._policy import DAYS_IN_MONTH, ReviewPolicy
-from partner_tiers._program import Program
-from partner_tiers._registry import Registry
-from partner_tiers._structure import decode_text, make_converter, parse_json, problems_from
-from partner_tiers._values import check_path
+from partner_tiers._model.codes import COUNTRY_CODES, CURRENCY_CODES
+from partner_tiers._model.convert import decode_text, make_converter, parse_json, problems_from
+from partner_tiers._model.values import check_path
+from partner_tiers._rules.gates import BUILTIN_GATES
+from partner_tiers._rules.policy import DAYS_IN_MONTH, ReviewPolicy
+from partner_tiers._rules.program import Program
+from partner_tiers._rules.registry import Registry
 
 __all__ = [
     "MAX_PROGRAM_BYTES",

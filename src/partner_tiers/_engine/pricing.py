@@ -21,14 +21,14 @@ from decimal import Decimal, localcontext
 from attrs import define
 from dateutil.relativedelta import relativedelta
 
-from partner_tiers._book import Book
-from partner_tiers._dated import boundaries
 from partner_tiers._errors import PricingError
-from partner_tiers._ledger import Market, PointBatch, PointsLedger, Track
-from partner_tiers._program import Program
-from partner_tiers._rates import CurrencyTable, RateRow
-from partner_tiers._records import Client, Deal, DealKind, ManagedService, Subscription
-from partner_tiers._values import Money, check_instance
+from partner_tiers._ledger.ledger import Market, PointBatch, PointsLedger, Track
+from partner_tiers._model.book import Book
+from partner_tiers._model.dated import boundaries
+from partner_tiers._model.records import Client, Deal, DealKind, ManagedService, Subscription
+from partner_tiers._model.values import Money, check_instance
+from partner_tiers._rules.program import Program
+from partner_tiers._rules.rates import CurrencyTable, RateRow
 
 __all__ = ["build_ledger", "expiry_date"]
 

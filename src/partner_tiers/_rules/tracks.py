@@ -14,9 +14,9 @@ from typing import Any, Protocol
 
 from attrs import field, frozen
 
-from partner_tiers._context import Context
-from partner_tiers._ledger import LedgerTotals
-from partner_tiers._values import FrozenMap, frozen_map
+from partner_tiers._ledger.ledger import LedgerTotals
+from partner_tiers._model.values import FrozenMap, frozen_map
+from partner_tiers._rules.context import Context
 
 __all__ = ["BUILTIN_TRACKS", "TrackRule", "TrackSpec"]
 

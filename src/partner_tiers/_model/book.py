@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from attrs import field, frozen
 
 from partner_tiers._errors import BookIntegrityError, InvalidRecordError
-from partner_tiers._records import (
+from partner_tiers._model.records import (
     Certification,
     Client,
     Deal,
@@ -19,7 +19,7 @@ from partner_tiers._records import (
     Partner,
     Subscription,
 )
-from partner_tiers._values import CertificationId, ClientId, DealId, FrozenMap, SubscriptionId
+from partner_tiers._model.values import CertificationId, ClientId, DealId, FrozenMap, SubscriptionId
 
 __all__ = ["Book"]
 

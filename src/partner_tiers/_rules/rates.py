@@ -12,8 +12,8 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from attrs import field, frozen
 
-from partner_tiers._records import SalesMotion
-from partner_tiers._values import frozen_map
+from partner_tiers._model.records import SalesMotion
+from partner_tiers._model.values import frozen_map
 
 __all__ = [
     "CurrencyTable",

@@ -18,19 +18,19 @@ from typing import Any
 from attrs import field, frozen
 from dateutil.relativedelta import relativedelta
 
-from partner_tiers._book import Book
-from partner_tiers._context import Context
+from partner_tiers._engine.explain import Explanation, Reason
+from partner_tiers._engine.pricing import build_ledger, check_arguments, expiry_date
 from partner_tiers._errors import InvalidRecordError
-from partner_tiers._explain import Explanation, Reason
-from partner_tiers._gates import BUILTIN_GATES, GateResult, GateRule, GateSpec
-from partner_tiers._ladder import Tier
-from partner_tiers._ledger import LedgerTotals, PointBatch, PointsLedger, Track
-from partner_tiers._policy import Promotion
-from partner_tiers._pricing import build_ledger, check_arguments, expiry_date
-from partner_tiers._program import Program
-from partner_tiers._records import SalesMotion
-from partner_tiers._tracks import builtin_value
-from partner_tiers._values import check_day, frozen_map
+from partner_tiers._ledger.ledger import LedgerTotals, PointBatch, PointsLedger, Track
+from partner_tiers._model.book import Book
+from partner_tiers._model.records import SalesMotion
+from partner_tiers._model.values import check_day, frozen_map
+from partner_tiers._rules.context import Context
+from partner_tiers._rules.gates import BUILTIN_GATES, GateResult, GateRule, GateSpec
+from partner_tiers._rules.ladder import Tier
+from partner_tiers._rules.policy import Promotion
+from partner_tiers._rules.program import Program
+from partner_tiers._rules.tracks import builtin_value
 
 __all__ = ["TierChange", "TierStatus", "evaluate"]
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from attrs import field, frozen
 
-from partner_tiers._values import frozen_map
+from partner_tiers._model.values import frozen_map
 
 __all__ = ["Tier", "highest_met"]
 
