@@ -1,1 +1,3 @@
-"""Files: the converters' text formats, program and book files, the JSON Schemas, atomic writes. Imports the rules and the model, never the engine."""
+"""Files: the converters' text formats, program and book files, the JSON Schemas, atomic
+writes. Imports the rules and the model, never the engine.
+"""

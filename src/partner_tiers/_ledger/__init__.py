@@ -1,1 +1,3 @@
-"""Points as effective-dated batches and the ledger that totals them on any day. Imports the model."""
+"""Points as effective-dated batches and the ledger that totals them on any day. Imports
+the model.
+"""

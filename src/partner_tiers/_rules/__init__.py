@@ -1,1 +1,3 @@
-"""What a program is: rates, the tier ladder, review policy, tracks, gates, the registry of rules, the program and its checks. Imports the ledger and the model."""
+"""What a program is: rates, the tier ladder, review policy, tracks, gates, the registry of
+rules, the program and its checks. Imports the ledger and the model.
+"""

@@ -1,1 +1,3 @@
-"""What a dashboard shows, built on the engine: tables, points views, what-if scenarios, program diffs, the HTML report and charts."""
+"""What a dashboard shows, built on the engine: tables, points views, what-if scenarios,
+program diffs, the HTML report and charts.
+"""
