@@ -532,7 +532,7 @@ class Progress(_Table):
         """A matplotlib chart like the dashboard's (needs the ``plot`` extra)."""
         from partner_tiers._views.chart import progress_chart
 
-        return progress_chart(self, ax=ax)
+        return progress_chart(self.program, self.rows, ax=ax)
 
 
 def progress(
