@@ -93,22 +93,21 @@ from partner_tiers._views.dashboard import (
     ClientDetails,
     ClientRow,
     ClientsTable,
-    EndServices,
-    PointsBreakdown,
-    PointsRow,
-    Progress,
     account_performance,
     alerts,
     client_details,
     clients_table,
-    end_services,
     engagement_band,
+)
+from partner_tiers._views.diff import Change, ProgramDiff, diff_programs
+from partner_tiers._views.points import (
+    PointsBreakdown,
+    PointsRow,
+    Progress,
     points_breakdown,
     progress,
     rolling_mrr,
-    without_client,
 )
-from partner_tiers._views.diff import Change, ProgramDiff, diff_programs
 from partner_tiers._views.report import report_html
 from partner_tiers._views.scenarios import (
     ImpactMatrix,
@@ -120,6 +119,7 @@ from partner_tiers._views.scenarios import (
     program_impact,
     what_if,
 )
+from partner_tiers._views.services import EndServices, end_services, without_client
 
 __version__ = "0.1.0"
 

@@ -89,7 +89,8 @@ def _bar(value: Decimal, line: Decimal | None, width: int = 30) -> str:
 
 
 def _dashboard(book: Book, status: TierStatus, program: Program) -> str:
-    from partner_tiers._views.dashboard import alerts, points_breakdown
+    from partner_tiers._views.dashboard import alerts
+    from partner_tiers._views.points import points_breakdown
 
     lines = [
         f"{book.partner.name} ({book.partner.id}) - {status.program} as of {status.as_of}",

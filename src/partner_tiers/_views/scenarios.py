@@ -47,7 +47,7 @@ from partner_tiers._model.values import (
     check_instance,
 )
 from partner_tiers._rules.program import Program
-from partner_tiers._views.dashboard import without_client
+from partner_tiers._views.services import without_client
 
 __all__ = [
     "ImpactMatrix",
