@@ -100,6 +100,8 @@ from partner_tiers._views.dashboard import (
     engagement_band,
 )
 from partner_tiers._views.diff import Change, ProgramDiff, diff_programs
+from partner_tiers._views.impact import ImpactMatrix, program_impact
+from partner_tiers._views.needed import Needed, needed_to_keep, needed_to_reach
 from partner_tiers._views.points import (
     PointsBreakdown,
     PointsRow,
@@ -109,17 +111,8 @@ from partner_tiers._views.points import (
     rolling_mrr,
 )
 from partner_tiers._views.report import report_html
-from partner_tiers._views.scenarios import (
-    ImpactMatrix,
-    Needed,
-    WhatIf,
-    cliff_date,
-    needed_to_keep,
-    needed_to_reach,
-    program_impact,
-    what_if,
-)
 from partner_tiers._views.services import EndServices, end_services, without_client
+from partner_tiers._views.whatif import WhatIf, cliff_date, what_if
 
 __version__ = "0.1.0"
 
