@@ -93,33 +93,26 @@ from partner_tiers._views.dashboard import (
     ClientDetails,
     ClientRow,
     ClientsTable,
-    EndServices,
-    PointsBreakdown,
-    PointsRow,
-    Progress,
     account_performance,
     alerts,
     client_details,
     clients_table,
-    end_services,
     engagement_band,
+)
+from partner_tiers._views.diff import Change, ProgramDiff, diff_programs
+from partner_tiers._views.impact import ImpactMatrix, program_impact
+from partner_tiers._views.needed import Needed, needed_to_keep, needed_to_reach
+from partner_tiers._views.points import (
+    PointsBreakdown,
+    PointsRow,
+    Progress,
     points_breakdown,
     progress,
     rolling_mrr,
-    without_client,
 )
-from partner_tiers._views.diff import Change, ProgramDiff, diff_programs
 from partner_tiers._views.report import report_html
-from partner_tiers._views.scenarios import (
-    ImpactMatrix,
-    Needed,
-    WhatIf,
-    cliff_date,
-    needed_to_keep,
-    needed_to_reach,
-    program_impact,
-    what_if,
-)
+from partner_tiers._views.services import EndServices, end_services, without_client
+from partner_tiers._views.whatif import WhatIf, cliff_date, what_if
 
 __version__ = "0.1.0"
 

@@ -89,7 +89,8 @@ def _bar(value: Decimal, line: Decimal | None, width: int = 30) -> str:
 
 
 def _dashboard(book: Book, status: TierStatus, program: Program) -> str:
-    from partner_tiers._views.dashboard import alerts, points_breakdown
+    from partner_tiers._views.dashboard import alerts
+    from partner_tiers._views.points import points_breakdown
 
     lines = [
         f"{book.partner.name} ({book.partner.id}) - {status.program} as of {status.as_of}",
@@ -220,7 +221,7 @@ def programs_show(name: str, fmt: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def programs_impact(a: str, b: str, books: tuple[str, ...], as_of: dt.date, as_json: bool) -> None:
     """How the partners of BOOK... move between tiers from program A to program B."""
-    from partner_tiers._views.scenarios import program_impact
+    from partner_tiers._views.impact import program_impact
 
     first, second = _program(a), _program(b)
     loaded = (_book(path) for path in books)
@@ -349,7 +350,7 @@ def whatif(
     as_json: bool,
 ) -> None:
     """Compare BOOK's status with hypothetical deals, ended services or a lapse."""
-    from partner_tiers._views.scenarios import what_if
+    from partner_tiers._views.whatif import what_if
 
     book = _book(book_path)
     made = [_deal_option(value, as_of, index) for index, value in enumerate(deals, start=1)]

@@ -32,7 +32,7 @@ from partner_tiers._io.programfile import load_program
 from partner_tiers._model.book import Book
 from partner_tiers._model.values import PartnerId
 from partner_tiers._rules.program import Program
-from partner_tiers._views.scenarios import ImpactMatrix
+from partner_tiers._views.impact import ImpactMatrix
 
 __all__ = [
     "PartnerResult",

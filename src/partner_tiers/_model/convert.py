@@ -122,9 +122,17 @@ def make_converter(
         native: unstructure Decimals and dates as themselves (for TOML and YAML, which
             have such types) rather than as strings (for JSON).
     """
-    renames = dict(renames or {})
-    omitted = set(omit)
     converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+    # The order of registration is the order cattrs consults the hooks in: keep it.
+    _register_scalars(converter, native)
+    _register_collections(converter)
+    _register_enums(converter)
+    _register_records(converter, dict(renames or {}), set(omit))
+    return converter
+
+
+def _register_scalars(converter: cattrs.Converter, native: bool) -> None:
+    """Strict hooks for strings, integers, booleans, decimals and dates."""
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
@@ -135,6 +143,11 @@ def make_converter(
     else:
         converter.register_unstructure_hook(Decimal, str)
         converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+
+
+def _register_collections(converter: cattrs.Converter) -> None:
+    """Sets written sorted, mappings written as dicts, lists read only from lists (every
+    bad item reported), and free mappings of parameters and facts."""
     converter.register_unstructure_hook_factory(
         lambda kind: get_origin(kind) in (frozenset, set),  # type: ignore[comparison-overlap]
         lambda kind: lambda value: sorted(converter.unstructure(item) for item in value),
@@ -145,61 +158,78 @@ def make_converter(
             lambda value: {key: converter.unstructure(item) for key, item in value.items()}
         ),
     )
+    converter.register_structure_hook_factory(
+        _is_homogeneous_tuple, lambda kind: _structure_items_hook(converter, kind)
+    )
+    converter.register_structure_hook_func(
+        lambda kind: kind == Mapping[str, Any], _structure_free_mapping
+    )
 
-    def tuple_hook(kind: Any) -> Callable[[object, Any], Any]:
-        item_type = get_args(kind)[0]
-        item_hook = converter.get_structure_hook(item_type)
 
-        def structure(value: object, _: Any) -> Any:
-            if not isinstance(value, (list, tuple)):
-                raise ExpectedError("a list", value)
-            items: list[Any] = []
-            errors: list[Exception] = []
-            for index, item in enumerate(value):
-                try:
-                    items.append(item_hook(item, item_type))
-                except Exception as error:  # noqa: BLE001 - collected and re-raised below
-                    error.__notes__ = [
-                        *getattr(error, "__notes__", []),
-                        IterableValidationNote(
-                            f"Structuring {kind} @ index {index}", index, item_type
-                        ),
-                    ]
-                    errors.append(error)
-            if errors:
-                raise IterableValidationError(f"While structuring {kind}", errors, kind)
-            return frozenset(items) if get_origin(kind) in (frozenset, set) else tuple(items)
+def _structure_items_hook(converter: cattrs.Converter, kind: Any) -> Callable[[object, Any], Any]:
+    """The hook for a tuple or frozenset of ``kind``'s item type: a list of items, with
+    every bad item reported at its index."""
+    item_type = get_args(kind)[0]
+    item_hook = converter.get_structure_hook(item_type)
 
-        return structure
+    def structure(value: object, _: Any) -> Any:
+        if not isinstance(value, (list, tuple)):
+            raise ExpectedError("a list", value)
+        items: list[Any] = []
+        errors: list[Exception] = []
+        for index, item in enumerate(value):
+            try:
+                items.append(item_hook(item, item_type))
+            except Exception as error:  # noqa: BLE001 - collected and re-raised below
+                error.__notes__ = [
+                    *getattr(error, "__notes__", []),
+                    IterableValidationNote(f"Structuring {kind} @ index {index}", index, item_type),
+                ]
+                errors.append(error)
+        if errors:
+            raise IterableValidationError(f"While structuring {kind}", errors, kind)
+        return frozenset(items) if get_origin(kind) in (frozenset, set) else tuple(items)
 
-    converter.register_structure_hook_factory(_is_homogeneous_tuple, tuple_hook)
+    return structure
 
-    def free_mapping(value: object, _: Any) -> dict[str, Any]:
-        # Parameters and facts: any scalar, with decimal strings read as exact numbers
-        # (JSON writes Decimals as strings; this reads them back equal).
-        if not isinstance(value, Mapping):
-            raise ExpectedError("a table of keys and values", value)
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if isinstance(item, str) and _DECIMAL.fullmatch(item):
-                item = Decimal(item)
-            out[str(key)] = item
-        return out
 
-    converter.register_structure_hook_func(lambda kind: kind == Mapping[str, Any], free_mapping)
+def _structure_free_mapping(value: object, _: Any) -> dict[str, Any]:
+    # Parameters and facts: any scalar, with decimal strings read as exact numbers
+    # (JSON writes Decimals as strings; this reads them back equal).
+    if not isinstance(value, Mapping):
+        raise ExpectedError("a table of keys and values", value)
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if isinstance(item, str) and _DECIMAL.fullmatch(item):
+            item = Decimal(item)
+        out[str(key)] = item
+    return out
 
-    def enum_hook(value: object, kind: type[enum.Enum]) -> enum.Enum:
-        try:
-            return kind(value)
-        except ValueError:
-            choices = ", ".join(str(member.value) for member in kind)
-            raise ExpectedError(f"one of {choices}", value) from None
 
+def _structure_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(str(member.value) for member in kind)
+        raise ExpectedError(f"one of {choices}", value) from None
+
+
+def _register_enums(converter: cattrs.Converter) -> None:
+    """Enums written as their values and read only from one of them."""
     converter.register_unstructure_hook(enum.Enum, lambda member: member.value)
     converter.register_unstructure_hook(enum.StrEnum, lambda member: member.value)
     # Registered by class: singledispatch then prefers it to the str hook for StrEnums.
-    converter.register_structure_hook(enum.Enum, enum_hook)
-    converter.register_structure_hook(enum.StrEnum, enum_hook)
+    converter.register_structure_hook(enum.Enum, _structure_enum)
+    converter.register_structure_hook(enum.StrEnum, _structure_enum)
+
+
+def _register_records(
+    converter: cattrs.Converter,
+    renames: Mapping[tuple[Any, str], str],
+    omitted: Collection[tuple[Any, str]],
+) -> None:
+    """Attrs classes read only from mappings and written without defaults, with the
+    file's keys for renamed attributes and without the omitted ones."""
 
     def overrides_for(kind: Any) -> dict[str, Any]:
         found: dict[str, Any] = {
@@ -209,8 +239,7 @@ def make_converter(
         return found
 
     def mapping_check(kind: Any) -> Callable[[object, Any], Any]:
-        overrides = overrides_for(kind)
-        inner = make_dict_structure_fn(kind, converter, **overrides)
+        inner = make_dict_structure_fn(kind, converter, **overrides_for(kind))
 
         def structure(value: object, _: Any) -> Any:
             if not isinstance(value, Mapping):
@@ -220,18 +249,16 @@ def make_converter(
         return structure
 
     def unstructure_factory(kind: Any) -> Callable[[Any], dict[str, Any]]:
-        overrides = overrides_for(kind)
         unstructure: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
             kind,
             converter,
             _cattrs_omit_if_default=True,
-            **overrides,
+            **overrides_for(kind),
         )
         return unstructure
 
     converter.register_structure_hook_factory(_is_attrs_class, mapping_check)
     converter.register_unstructure_hook_factory(_is_attrs_class, unstructure_factory)
-    return converter
 
 
 def _lookup(data: object, path: Sequence[str | int]) -> object:

@@ -4,16 +4,21 @@ next tier's reach lines. Needs the ``plot`` extra (matplotlib); the core never i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from partner_tiers._views.dashboard import Progress
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 __all__ = ["progress_chart"]
 
 
-def progress_chart(progress: Progress, ax: Any = None) -> Any:
-    """Draw the progress chart on ``ax`` (a new figure when None) and return the axes."""
+def progress_chart(program: str, rows: Sequence[Mapping[str, Any]], ax: Any = None) -> Any:
+    """Draw the progress chart on ``ax`` (a new figure when None) and return the axes.
+
+    Args:
+        program: the program's ``name@version``, for the title.
+        rows: one mapping per month, as ``Progress.rows``: as_of, value.<track> and
+            reach.<track> (None where no tier is above).
+        ax: the matplotlib axes to draw on.
+    """
     import matplotlib
 
     if ax is None:
@@ -21,7 +26,6 @@ def progress_chart(progress: Progress, ax: Any = None) -> Any:
         import matplotlib.pyplot as plt
 
         _figure, ax = plt.subplots(figsize=(9, 4.5))
-    rows = list(progress.rows)
     days = [row["as_of"] for row in rows]
     tracks = (
         [key.removeprefix("value.") for key in rows[0] if key.startswith("value.")] if rows else []
@@ -39,7 +43,7 @@ def progress_chart(progress: Progress, ax: Any = None) -> Any:
                 color=color,
                 label=f"{track}: next tier",
             )
-    ax.set_title(f"Progress ({progress.program})")
+    ax.set_title(f"Progress ({program})")
     ax.set_ylabel("points")
     ax.legend(loc="upper left", fontsize="small")
     ax.grid(alpha=0.3)

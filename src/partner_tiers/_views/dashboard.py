@@ -1,31 +1,30 @@
-"""Dashboard views: everything the partner dashboard shows, computed from a book.
+"""Dashboard views of the book: renewal alerts, the clients table, a client's details, the
+engagement band and account performance.
 
-Each view is a frozen value with ``to_dict()`` for JSON, ``_repr_html_()`` for notebooks,
-and ``to_pandas()`` / ``to_polars()`` through the optional extras.
+Each view is a frozen value with ``to_dict()`` for JSON and ``_repr_html_()`` for
+notebooks; the tables also have ``to_pandas()`` / ``to_polars()`` through the optional
+extras. Points views are in ``points``, ending services in ``services``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-import attrs
-from attrs import evolve, frozen
+from attrs import frozen
 
-from partner_tiers._engine.evaluate import TierStatus, evaluate
-from partner_tiers._engine.pricing import build_ledger, check_arguments
-from partner_tiers._engine.timeline import timeline
+from partner_tiers._engine.pricing import check_arguments
 from partner_tiers._errors import InvalidRecordError
 from partner_tiers._html import table_html
-from partner_tiers._ledger.ledger import Market, PointBatch, PointsLedger, Track
+from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book
-from partner_tiers._model.records import RenewalOwner, SalesMotion
+from partner_tiers._model.records import RenewalOwner
 from partner_tiers._model.values import MAX_MONTHS, check_count, check_day, check_instance
 from partner_tiers._rules.context import Context
 from partner_tiers._rules.gates import counting_clients
 from partner_tiers._rules.program import Program
+from partner_tiers._views.tables import Table, plain
 
 __all__ = [
     "AccountPerformance",
@@ -34,77 +33,14 @@ __all__ = [
     "ClientDetails",
     "ClientRow",
     "ClientsTable",
-    "EndServices",
-    "PointsBreakdown",
-    "PointsRow",
-    "Progress",
     "account_performance",
     "alerts",
     "client_details",
     "clients_table",
-    "end_services",
     "engagement_band",
-    "points_breakdown",
-    "progress",
-    "rolling_mrr",
 ]
 
 ZERO = Decimal(0)
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready: Decimals as strings, dates as ISO strings, enums as values."""
-    if attrs.has(type(value)):
-        return {
-            f.name: _plain(getattr(value, f.name))
-            for f in attrs.fields(type(value))
-            if not f.name.startswith("_")
-        }
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (RenewalOwner, SalesMotion, Market, Track)):
-        return value.value
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, frozenset)):
-        return [_plain(v) for v in value]
-    return value
-
-
-class _Table:
-    """Shared behaviour of the views that are lists of rows."""
-
-    rows: Sequence[Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data: decimals as strings, dates as ISO strings."""
-        data: dict[str, Any] = _plain(self)
-        return data
-
-    def records(self) -> list[dict[str, Any]]:
-        """The rows as plain dicts (Decimals and dates kept)."""
-        return [
-            {f.name: getattr(row, f.name) for f in attrs.fields(type(row))} for row in self.rows
-        ]
-
-    def to_pandas(self) -> Any:
-        """The rows as a pandas DataFrame (needs the ``pandas`` extra)."""
-        import pandas as pd
-
-        return pd.DataFrame(self.records())
-
-    def to_polars(self) -> Any:
-        """The rows as a polars DataFrame (needs the ``polars`` extra)."""
-        import polars as pl
-
-        return pl.DataFrame(self.records())
-
-    def _repr_html_(self) -> str:
-        records = self.records()
-        headers = list(records[0]) if records else []
-        return table_html(headers, ([r[h] for h in headers] for r in records), type(self).__name__)
 
 
 # --- alerts -----------------------------------------------------------------------------
@@ -132,7 +68,7 @@ class Alert:
 
 
 @frozen
-class Alerts(_Table):
+class Alerts(Table):
     """Renewal decisions due within ``within_days`` of ``as_of``, soonest first.
 
     Attributes:
@@ -213,7 +149,7 @@ class ClientRow:
 
 
 @frozen
-class ClientsTable(_Table):
+class ClientsTable(Table):
     """The clients table of the dashboard.
 
     Attributes:
@@ -295,7 +231,7 @@ class ClientDetails:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        data: dict[str, Any] = _plain(self)
+        data: dict[str, Any] = plain(self)
         return data
 
     def _repr_html_(self) -> str:
@@ -373,174 +309,7 @@ def client_details(book: Book, client_id: str) -> ClientDetails:
     )
 
 
-# --- points -----------------------------------------------------------------------------
-
-
-@frozen
-class PointsRow:
-    """Points of one client on the date.
-
-    Attributes:
-        client: the client's id.
-        client_name: its name.
-        market: growth or standard.
-        sold: active sold points (after the filters).
-        managed: active managed points (after the filters).
-        total: sold + managed.
-        active: the ids of the active batches.
-        expired: the ids of the batches that had expired by the date.
-    """
-
-    client: str
-    client_name: str
-    market: str
-    sold: Decimal
-    managed: Decimal
-    total: Decimal
-    active: tuple[str, ...]
-    expired: tuple[str, ...]
-
-
-@frozen
-class PointsBreakdown(_Table):
-    """Sold + managed points per client, filterable by deal type and market type.
-
-    Attributes:
-        as_of: the date.
-        deal_types: the deal types kept: sourced, assisted, managed (and none, for
-            changes without a sales motion).
-        markets: the market types kept: growth, standard.
-        rows: one row per client with points.
-        batches: every batch of the kept types, for the per-client history.
-    """
-
-    as_of: dt.date
-    deal_types: tuple[str, ...]
-    markets: tuple[str, ...]
-    rows: tuple[PointsRow, ...]
-    batches: tuple[PointBatch, ...] = attrs.field(repr=False)
-
-    def history(self, client_id: str) -> tuple[PointBatch, ...]:
-        """The client's sold and managed batches, oldest first."""
-        return tuple(b for b in self.batches if b.client == client_id)
-
-    @property
-    def total(self) -> Decimal:
-        """The sum over clients."""
-        return sum((row.total for row in self.rows), ZERO)
-
-
-_DEAL_TYPES = ("sourced", "assisted", "managed", "none")
-
-
-def _deal_type(batch: PointBatch) -> str:
-    return "managed" if batch.track is Track.MANAGED else batch.motion.value
-
-
-def points_breakdown(
-    book: Book,
-    program: Program,
-    *,
-    as_of: dt.date,
-    deal_types: Iterable[str] = _DEAL_TYPES,
-    markets: Iterable[str] = ("growth", "standard"),
-    ledger: PointsLedger | None = None,
-) -> PointsBreakdown:
-    """Points per client, filtered by deal type (sourced, assisted, managed, none) and
-    market type (growth, standard), with each client's active and expired batches."""
-    check_arguments(book, program, ledger)
-    as_of = check_day("as_of", as_of)
-    kept_types = tuple(deal_types)
-    kept_markets = tuple(markets)
-    for kind in kept_types:
-        if kind not in _DEAL_TYPES:
-            raise InvalidRecordError("deal_types", kind, f"must be one of {', '.join(_DEAL_TYPES)}")
-    for market in kept_markets:
-        if market not in ("growth", "standard"):
-            raise InvalidRecordError("markets", market, "must be growth or standard")
-    ledger = ledger if ledger is not None else build_ledger(book, program)
-    batches = tuple(
-        b for b in ledger.batches if _deal_type(b) in kept_types and b.market.value in kept_markets
-    )
-    rows = []
-    for client in book.clients:
-        mine = [b for b in batches if b.client == client.id]
-        if not mine:
-            continue
-        active = [b for b in mine if b.active_on(as_of)]
-        sold = sum((b.points for b in active if b.track is Track.SOLD), ZERO)
-        managed = sum((b.points for b in active if b.track is Track.MANAGED), ZERO)
-        rows.append(
-            PointsRow(
-                client.id,
-                client.name,
-                mine[0].market.value,
-                sold,
-                managed,
-                sold + managed,
-                tuple(b.id for b in active),
-                tuple(b.id for b in mine if b.expired_on(as_of)),
-            )
-        )
-    return PointsBreakdown(as_of, kept_types, kept_markets, tuple(rows), batches)
-
-
-def rolling_mrr(
-    book: Book,
-    program: Program,
-    *,
-    as_of: dt.date,
-    months: int = 12,
-    motion: str | None = "sourced",
-    ledger: PointsLedger | None = None,
-) -> Decimal:
-    """Rolling sold MRR in USD over the ``months`` up to ``as_of`` (default: the
-    dashboard's rolling-12-month sourced MRR); ``motion=None`` counts every motion."""
-    check_arguments(book, program, ledger)
-    as_of = check_day("as_of", as_of)
-    check_count("months", months, 1, MAX_MONTHS)
-    from dateutil.relativedelta import relativedelta
-
-    if motion is not None and motion not in {m.value for m in SalesMotion}:
-        raise InvalidRecordError("motion", motion, "must be sourced, assisted, none or None")
-    ledger = ledger if ledger is not None else build_ledger(book, program)
-    start: dt.date = as_of - relativedelta(months=months)
-    kind = SalesMotion(motion) if motion is not None else None
-    return ledger.sold_mrr_usd(start, as_of, motion=kind)
-
-
-# --- progress and account performance ---------------------------------------------------
-
-
-@frozen
-class Progress(_Table):
-    """Points per track month by month, with the next tier's reach lines.
-
-    Attributes:
-        program: the program's ``name@version``.
-        rows: one dict per month: as_of, tier, value.<track>, reach.<track>, next_tier.
-    """
-
-    program: str
-    rows: tuple[dict[str, Any], ...]
-
-    def records(self) -> list[dict[str, Any]]:
-        """The rows as plain dicts."""
-        return [dict(row) for row in self.rows]
-
-    def plot(self, ax: Any = None) -> Any:
-        """A matplotlib chart like the dashboard's (needs the ``plot`` extra)."""
-        from partner_tiers._views.chart import progress_chart
-
-        return progress_chart(self, ax=ax)
-
-
-def progress(
-    book: Book, program: Program, start: dt.date, end: dt.date, *, months: int = 1
-) -> Progress:
-    """Points per track over the months, with the reach lines of the next tier."""
-    line = timeline(book, program, start, end, months=months)
-    return Progress(program.label, tuple(line.rows()))
+# --- account performance ----------------------------------------------------------------
 
 
 @frozen
@@ -565,7 +334,7 @@ class AccountPerformance:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        data: dict[str, Any] = _plain(self)
+        data: dict[str, Any] = plain(self)
         return data
 
     def _repr_html_(self) -> str:
@@ -617,73 +386,3 @@ def account_performance(
         lapsed = [c.valid_until for c in book.certifications if c.valid_until < as_of]
         ends = max(lapsed) if lapsed else None
     return AccountPerformance(as_of, median, clients, bool(valid), ends)
-
-
-# --- end services -----------------------------------------------------------------------
-
-
-@frozen
-class EndServices:
-    """What ending services for a client does: the book without it, and both statuses.
-
-    Attributes:
-        client: the client's id.
-        book: the book without the client and its records.
-        before: the status with the client.
-        after: the status without it.
-    """
-
-    client: str
-    book: Book = attrs.field(repr=False)
-    before: TierStatus = attrs.field(repr=False)
-    after: TierStatus = attrs.field(repr=False)
-
-    def changes(self) -> dict[str, Decimal]:
-        """Per points track: after minus before."""
-        return {k: self.after.points[k] - self.before.points[k] for k in self.before.points}
-
-    def _repr_html_(self) -> str:
-        changes = self.changes()
-        return table_html(
-            ["", "before", "after", "change"],
-            [["tier", self.before.tier, self.after.tier, ""]]
-            + [
-                [name, self.before.points[name], self.after.points[name], changes[name]]
-                for name in self.before.points
-            ],
-            f"End services for {self.client}",
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data."""
-        return {
-            "client": self.client,
-            "tier_before": self.before.tier,
-            "tier_after": self.after.tier,
-            "points_before": {k: str(v) for k, v in self.before.points.items()},
-            "points_after": {k: str(v) for k, v in self.after.points.items()},
-            "changes": {k: str(v) for k, v in self.changes().items()},
-        }
-
-
-def without_client(book: Book, client_id: str) -> Book:
-    """The book with the client and every record about it removed."""
-    check_instance("book", book, Book)
-    book.client(client_id)  # raises when unknown
-    return evolve(
-        book,
-        clients=tuple(c for c in book.clients if c.id != client_id),
-        subscriptions=tuple(s for s in book.subscriptions if s.client != client_id),
-        deals=tuple(d for d in book.deals if d.client != client_id),
-        managed_services=tuple(m for m in book.managed_services if m.client != client_id),
-    )
-
-
-def end_services(book: Book, program: Program, client_id: str, *, as_of: dt.date) -> EndServices:
-    """The book without a client, and what that does to points and tier."""
-    check_arguments(book, program)
-    as_of = check_day("as_of", as_of)
-    after_book = without_client(book, client_id)
-    return EndServices(
-        client_id, after_book, evaluate(book, program, as_of), evaluate(after_book, program, as_of)
-    )

@@ -15,13 +15,8 @@ from partner_tiers._html import gates_table, table_html, tracks_table
 from partner_tiers._model.book import Book
 from partner_tiers._model.values import check_count, check_day
 from partner_tiers._rules.program import Program
-from partner_tiers._views.dashboard import (
-    Progress,
-    alerts,
-    clients_table,
-    points_breakdown,
-    progress,
-)
+from partner_tiers._views.dashboard import alerts, clients_table
+from partner_tiers._views.points import Progress, points_breakdown, progress
 
 __all__ = ["progress_svg", "report_html"]
 

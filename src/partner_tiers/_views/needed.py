@@ -1,0 +1,358 @@
+"""How much more MRR it takes: the least extra MRR, per sales motion and market, to reach
+the next tier by a date (`needed_to_reach`) or keep the current one at the next review
+(`needed_to_keep`). Each answer is verified by evaluating the book with the MRR added.
+
+Never changes the book it is given: it evaluates changed copies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import ROUND_CEILING, Decimal, localcontext
+
+from attrs import evolve, frozen
+
+from partner_tiers._engine.evaluate import TierStatus, evaluate
+from partner_tiers._engine.pricing import build_ledger, check_arguments
+from partner_tiers._errors import InvalidRecordError, PricingError
+from partner_tiers._ledger.ledger import Market
+from partner_tiers._model.book import Book
+from partner_tiers._model.records import (
+    Client,
+    Deal,
+    DealKind,
+    ManagedService,
+    Relationship,
+    SalesMotion,
+    Subscription,
+)
+from partner_tiers._model.values import (
+    ClientId,
+    DealId,
+    Money,
+    SubscriptionId,
+    check_day,
+)
+from partner_tiers._rules.program import Program
+
+__all__ = ["Needed", "needed_to_keep", "needed_to_reach"]
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+_SEARCH_LIMIT = Decimal(10) ** 12
+_MOTIONS = ("sourced", "assisted", "managed")
+_MARKETS = ("standard", "growth")
+# The tracks (by rule) that MRR of each sales motion adds to.
+_TOUCHED = {
+    "sourced": {"total", "sold", "sourced", "sold_mrr_usd"},
+    "assisted": {"total", "sold", "assisted", "sold_mrr_usd"},
+    "managed": {"total", "managed", "managed_mrr_usd"},
+}
+
+
+def _check_choices(name: str, values: Sequence[str], allowed: Sequence[str]) -> None:
+    for value in values:
+        if value not in allowed:
+            raise InvalidRecordError(name, value, f"must be one of {', '.join(allowed)}")
+
+
+@frozen
+class Needed:
+    """The least extra MRR of one kind that reaches (or keeps) a tier.
+
+    Attributes:
+        motion: sourced, assisted or managed.
+        market: growth or standard.
+        currency: the currency of the amount.
+        amount: the least MRR, to the cent; None when this kind of MRR cannot do it.
+        points: the points the amount earns.
+        target: the tier aimed at.
+        on: the date the MRR is added and the tier checked.
+        reason: why not, when amount is None; else how it was found.
+    """
+
+    motion: str
+    market: str
+    currency: str
+    amount: Decimal | None
+    points: Decimal | None
+    target: str | None
+    on: dt.date
+    reason: str
+
+    def deal(self, client: str = "c-hypothetical", product_line: str = "new-line") -> Deal:
+        """The hypothetical sold deal (for sourced or assisted answers)."""
+        if self.amount is None or self.motion == "managed":
+            raise InvalidRecordError("Needed.motion", self.motion, "has no sold deal to make")
+        return Deal(
+            DealId(f"hypothetical-{self.motion}"),
+            ClientId(client),
+            product_line,
+            DealKind.NEW,
+            SalesMotion(self.motion),
+            self.on,
+            Money(self.amount, self.currency),
+        )
+
+
+_GROWTH_COUNTRY = "IN"
+_STANDARD_COUNTRY = "US"
+
+
+def _hypothetical(
+    book: Book, motion: str, market: str, amount: Decimal, currency: str, on: dt.date, country: str
+) -> Book:
+    # Like the book's best-engaged client, so that it never lowers the median tool usage
+    # that a gate may require: the question is about MRR, not about engagement.
+    best = max(book.clients, key=lambda c: c.tool_usage, default=None)
+    client = Client(
+        ClientId("c-hypothetical"),
+        "Hypothetical client",
+        country,
+        Relationship.MANAGED if motion == "managed" else Relationship.SOLD,
+        best.tools_used if best is not None else (),
+        best.engagement_index if best is not None else 0,
+    )
+    subscription = Subscription(
+        SubscriptionId("s-hypothetical"),
+        client.id,
+        "new-line",
+        "professional",
+        Money(amount, currency),
+        on,
+        on + dt.timedelta(days=365),
+    )
+    if motion == "managed":
+        return evolve(
+            book,
+            clients=(*book.clients, client),
+            subscriptions=(*book.subscriptions, subscription),
+            managed_services=(*book.managed_services, ManagedService(client.id, on)),
+        )
+    deal = Deal(
+        DealId("hypothetical"),
+        client.id,
+        "new-line",
+        DealKind.NEW,
+        SalesMotion(motion),
+        on,
+        Money(amount, currency),
+    )
+    return evolve(book, clients=(*book.clients, client), deals=(*book.deals, deal))
+
+
+def _growth_country(program: Program, on: dt.date, market: str) -> str | None:
+    growth = program.growth_list(on)
+    if market == Market.STANDARD:
+        return (
+            _STANDARD_COUNTRY
+            if growth is None or _STANDARD_COUNTRY not in growth.countries
+            else None
+        )
+    if growth is None or not growth.countries:
+        return None
+    return _GROWTH_COUNTRY if _GROWTH_COUNTRY in growth.countries else sorted(growth.countries)[0]
+
+
+def _track_rules(program: Program) -> dict[str, str]:
+    return {track.id: track.rule for track in program.tracks}
+
+
+def _blocked_tracks(program: Program, motion: str, missing: dict[str, Decimal]) -> list[str]:
+    """The tracks short of the goal that MRR of this motion does not add to."""
+    rules = _track_rules(program)
+    touched = _TOUCHED[motion]
+    return [t for t, m in missing.items() if m > 0 and rules.get(t, t) not in touched]
+
+
+def _per_unit(
+    program: Program, motion: str, currency: str, on: dt.date, country: str
+) -> tuple[Decimal, Decimal]:
+    """What one unit of ``currency`` of MRR earns on ``on``: (points, USD)."""
+    row = program.rate_row(on)
+    table = program.currency_table(on)
+    if row is None or table is None or currency not in table.per_100_usd:
+        raise PricingError(f"needed_to_reach: the program cannot price {currency} on {on}")
+    growth = program.growth_list(on)
+    multiplier = (
+        growth.multiplier if growth is not None and country in growth.countries else Decimal(1)
+    )
+    rate = row.managed if motion == "managed" else row.sold_rate(SalesMotion(motion))
+    per_100 = table.per_100_usd[currency]
+    return rate * multiplier / per_100, Decimal(100) / per_100
+
+
+def _estimate(
+    program: Program, missing: dict[str, Decimal], per_unit: tuple[Decimal, Decimal]
+) -> Decimal:
+    """The MRR that closes every gap at the unit rates, to the cent above; Infinity when
+    a gap cannot close (a zero rate)."""
+    rules = _track_rules(program)
+    per_unit_points, per_unit_usd = per_unit
+
+    def needed_units(track: str, gap: Decimal) -> Decimal:
+        unit = per_unit_usd if rules.get(track, track).endswith("_usd") else per_unit_points
+        if unit <= 0:
+            return Decimal("Infinity")
+        with localcontext() as context:
+            context.prec = 60
+            return (gap / unit).quantize(CENT, rounding=ROUND_CEILING)
+
+    gaps = {t: m for t, m in missing.items() if m > 0}
+    return max((needed_units(t, m) for t, m in gaps.items()), default=ZERO)
+
+
+def _least_amount(works: Callable[[Decimal], bool], estimate: Decimal) -> Decimal | None:
+    """The least cent that works, searched from the estimate; None past the search limit.
+
+    The estimate ignores per-batch rounding and policy: find the least cent that works by
+    doubling from it, then bisecting (more MRR never earns fewer points).
+    """
+    high = max(estimate, CENT)
+    low = ZERO
+    while not works(high):
+        low = high
+        high *= 2
+        if high > _SEARCH_LIMIT:
+            return None
+    while high - low > CENT:
+        middle = ((low + high) / 2).quantize(CENT)
+        if works(middle):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def _hypothetical_points(book: Book, program: Program, on: dt.date) -> Decimal:
+    """The active points of the hypothetical client on ``on``."""
+    ledger = build_ledger(book, program)
+    return sum(
+        (b.points for b in ledger.batches if b.client == "c-hypothetical" and b.active_on(on)),
+        ZERO,
+    )
+
+
+def _solve(
+    book: Book,
+    program: Program,
+    motion: str,
+    market: str,
+    currency: str,
+    on: dt.date,
+    goal: Callable[[TierStatus], bool],
+    shortfall: Callable[[TierStatus], dict[str, Decimal]],
+    target: str | None,
+) -> Needed:
+    """The least MRR of one motion, market and currency that meets ``goal`` on ``on``."""
+    country = _growth_country(program, on, market)
+
+    def answer(amount: Decimal | None, points: Decimal | None, reason: str) -> Needed:
+        return Needed(motion, market, currency, amount, points, target, on, reason)
+
+    if country is None:
+        return answer(None, None, f"the program has no {market} market on {on}")
+    base = evaluate(book, program, on)
+    if goal(base):
+        return answer(ZERO, ZERO, "already met: no extra MRR needed")
+    missing = shortfall(base)
+    blocked = _blocked_tracks(program, motion, missing)
+    if blocked:
+        return answer(None, None, f"{motion} MRR does not count toward {', '.join(blocked)}")
+    estimate = _estimate(program, missing, _per_unit(program, motion, currency, on, country))
+    if not estimate.is_finite():
+        return answer(None, None, f"the {motion} rate on {on} is zero")
+
+    def with_amount(amount: Decimal) -> Book:
+        return _hypothetical(book, motion, market, amount, currency, on, country)
+
+    amount = _least_amount(lambda a: goal(evaluate(with_amount(a), program, on)), estimate)
+    if amount is None:
+        return answer(None, None, "gates or policy keep the tier out of reach, whatever the MRR")
+    earned = _hypothetical_points(with_amount(amount), program, on)
+    return answer(
+        amount, earned, f"least {motion} MRR in a {market} market, verified by evaluation"
+    )
+
+
+def needed_to_reach(
+    book: Book,
+    program: Program,
+    by: dt.date,
+    *,
+    tier: str | None = None,
+    currency: str = "USD",
+    motions: Sequence[str] = ("sourced", "assisted", "managed"),
+    markets: Sequence[str] = ("standard", "growth"),
+) -> list[Needed]:
+    """The least extra MRR per sales motion and market so that the partner qualifies for
+    ``tier`` (default: the tier above the one held) on ``by``.
+
+    Each answer is verified: evaluating the book with the MRR added qualifies, and one
+    cent less does not.
+    """
+    check_arguments(book, program)
+    by = check_day("by", by)
+    _check_choices("motions", motions, _MOTIONS)
+    _check_choices("markets", markets, _MARKETS)
+    status = evaluate(book, program, by)
+    target = tier if tier is not None else status.next_tier
+    if target is None:
+        return []
+    tier_ids = [t.id for t in program.tiers]
+    if target not in tier_ids:
+        raise InvalidRecordError("tier", target, f"must be one of {', '.join(tier_ids)}")
+    index = program.tier_index(target)
+    target_tier = program.tiers[index]
+
+    def goal(s: TierStatus) -> bool:
+        return program.tier_index(s.qualified_tier) >= index
+
+    def shortfall(s: TierStatus) -> dict[str, Decimal]:
+        return target_tier.shortfall(s.values)
+
+    return [
+        _solve(book, program, motion, market, currency, by, goal, shortfall, target)
+        for motion in motions
+        for market in markets
+    ]
+
+
+def needed_to_keep(
+    book: Book,
+    program: Program,
+    as_of: dt.date,
+    *,
+    currency: str = "USD",
+    motions: Sequence[str] = ("sourced", "assisted", "managed"),
+    markets: Sequence[str] = ("standard", "growth"),
+) -> list[Needed]:
+    """The least extra MRR, added on the next review date, that keeps the tier held on
+    ``as_of`` at that review (no demotion decided there)."""
+    check_arguments(book, program)
+    as_of = check_day("as_of", as_of)
+    _check_choices("motions", motions, _MOTIONS)
+    _check_choices("markets", markets, _MARKETS)
+    status = evaluate(book, program, as_of)
+    if status.tier is None:
+        return []
+    review = status.next_review
+    held = program.tier(status.tier)
+    index = program.tier_index(status.tier)
+
+    def goal(s: TierStatus) -> bool:
+        kept = program.tier_index(s.tier) >= index
+        return kept and s.pending_demotion is None
+
+    def shortfall(s: TierStatus) -> dict[str, Decimal]:
+        # Still holding the tier at the review: its retain minimums. Already demoted by
+        # then (a demotion announced earlier has landed): it has to be reached again.
+        keep = program.tier_index(s.tier) >= index
+        return held.shortfall(s.values, keep=keep)
+
+    return [
+        _solve(book, program, motion, market, currency, review, goal, shortfall, status.tier)
+        for motion in motions
+        for market in markets
+    ]

@@ -1,0 +1,201 @@
+"""Points views: points per client by deal and market type, rolling sold MRR, and progress
+per track month by month with the next tier's reach lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from partner_tiers._engine.pricing import build_ledger, check_arguments
+from partner_tiers._engine.timeline import timeline
+from partner_tiers._errors import InvalidRecordError
+from partner_tiers._ledger.ledger import PointBatch, PointsLedger, Track
+from partner_tiers._model.book import Book
+from partner_tiers._model.records import SalesMotion
+from partner_tiers._model.values import MAX_MONTHS, check_count, check_day
+from partner_tiers._rules.program import Program
+from partner_tiers._views.tables import Table
+
+__all__ = [
+    "PointsBreakdown",
+    "PointsRow",
+    "Progress",
+    "points_breakdown",
+    "progress",
+    "rolling_mrr",
+]
+
+ZERO = Decimal(0)
+
+
+@frozen
+class PointsRow:
+    """Points of one client on the date.
+
+    Attributes:
+        client: the client's id.
+        client_name: its name.
+        market: growth or standard.
+        sold: active sold points (after the filters).
+        managed: active managed points (after the filters).
+        total: sold + managed.
+        active: the ids of the active batches.
+        expired: the ids of the batches that had expired by the date.
+    """
+
+    client: str
+    client_name: str
+    market: str
+    sold: Decimal
+    managed: Decimal
+    total: Decimal
+    active: tuple[str, ...]
+    expired: tuple[str, ...]
+
+
+@frozen
+class PointsBreakdown(Table):
+    """Sold + managed points per client, filterable by deal type and market type.
+
+    Attributes:
+        as_of: the date.
+        deal_types: the deal types kept: sourced, assisted, managed (and none, for
+            changes without a sales motion).
+        markets: the market types kept: growth, standard.
+        rows: one row per client with points.
+        batches: every batch of the kept types, for the per-client history.
+    """
+
+    as_of: dt.date
+    deal_types: tuple[str, ...]
+    markets: tuple[str, ...]
+    rows: tuple[PointsRow, ...]
+    batches: tuple[PointBatch, ...] = attrs.field(repr=False)
+
+    def history(self, client_id: str) -> tuple[PointBatch, ...]:
+        """The client's sold and managed batches, oldest first."""
+        return tuple(b for b in self.batches if b.client == client_id)
+
+    @property
+    def total(self) -> Decimal:
+        """The sum over clients."""
+        return sum((row.total for row in self.rows), ZERO)
+
+
+_DEAL_TYPES = ("sourced", "assisted", "managed", "none")
+
+
+def _deal_type(batch: PointBatch) -> str:
+    return "managed" if batch.track is Track.MANAGED else batch.motion.value
+
+
+def points_breakdown(
+    book: Book,
+    program: Program,
+    *,
+    as_of: dt.date,
+    deal_types: Iterable[str] = _DEAL_TYPES,
+    markets: Iterable[str] = ("growth", "standard"),
+    ledger: PointsLedger | None = None,
+) -> PointsBreakdown:
+    """Points per client, filtered by deal type (sourced, assisted, managed, none) and
+    market type (growth, standard), with each client's active and expired batches."""
+    check_arguments(book, program, ledger)
+    as_of = check_day("as_of", as_of)
+    kept_types = tuple(deal_types)
+    kept_markets = tuple(markets)
+    for kind in kept_types:
+        if kind not in _DEAL_TYPES:
+            raise InvalidRecordError("deal_types", kind, f"must be one of {', '.join(_DEAL_TYPES)}")
+    for market in kept_markets:
+        if market not in ("growth", "standard"):
+            raise InvalidRecordError("markets", market, "must be growth or standard")
+    ledger = ledger if ledger is not None else build_ledger(book, program)
+    batches = tuple(
+        b for b in ledger.batches if _deal_type(b) in kept_types and b.market.value in kept_markets
+    )
+    rows = []
+    for client in book.clients:
+        mine = [b for b in batches if b.client == client.id]
+        if not mine:
+            continue
+        active = [b for b in mine if b.active_on(as_of)]
+        sold = sum((b.points for b in active if b.track is Track.SOLD), ZERO)
+        managed = sum((b.points for b in active if b.track is Track.MANAGED), ZERO)
+        rows.append(
+            PointsRow(
+                client.id,
+                client.name,
+                mine[0].market.value,
+                sold,
+                managed,
+                sold + managed,
+                tuple(b.id for b in active),
+                tuple(b.id for b in mine if b.expired_on(as_of)),
+            )
+        )
+    return PointsBreakdown(as_of, kept_types, kept_markets, tuple(rows), batches)
+
+
+def rolling_mrr(
+    book: Book,
+    program: Program,
+    *,
+    as_of: dt.date,
+    months: int = 12,
+    motion: str | None = "sourced",
+    ledger: PointsLedger | None = None,
+) -> Decimal:
+    """Rolling sold MRR in USD over the ``months`` up to ``as_of`` (default: the
+    dashboard's rolling-12-month sourced MRR); ``motion=None`` counts every motion."""
+    check_arguments(book, program, ledger)
+    as_of = check_day("as_of", as_of)
+    check_count("months", months, 1, MAX_MONTHS)
+    from dateutil.relativedelta import relativedelta
+
+    if motion is not None and motion not in {m.value for m in SalesMotion}:
+        raise InvalidRecordError("motion", motion, "must be sourced, assisted, none or None")
+    ledger = ledger if ledger is not None else build_ledger(book, program)
+    start: dt.date = as_of - relativedelta(months=months)
+    kind = SalesMotion(motion) if motion is not None else None
+    return ledger.sold_mrr_usd(start, as_of, motion=kind)
+
+
+# --- progress ---------------------------------------------------------------------------
+
+
+@frozen
+class Progress(Table):
+    """Points per track month by month, with the next tier's reach lines.
+
+    Attributes:
+        program: the program's ``name@version``.
+        rows: one dict per month: as_of, tier, value.<track>, reach.<track>, next_tier.
+    """
+
+    program: str
+    rows: tuple[dict[str, Any], ...]
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as plain dicts."""
+        return [dict(row) for row in self.rows]
+
+    def plot(self, ax: Any = None) -> Any:
+        """A matplotlib chart like the dashboard's (needs the ``plot`` extra)."""
+        from partner_tiers._views.chart import progress_chart
+
+        return progress_chart(self.program, self.rows, ax=ax)
+
+
+def progress(
+    book: Book, program: Program, start: dt.date, end: dt.date, *, months: int = 1
+) -> Progress:
+    """Points per track over the months, with the reach lines of the next tier."""
+    line = timeline(book, program, start, end, months=months)
+    return Progress(program.label, tuple(line.rows()))
