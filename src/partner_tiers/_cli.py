@@ -425,6 +425,8 @@ def _deal_option(value: str, as_of: dt.date, index: int) -> tuple[Deal, Client |
 
     kinds, motions = [kind.value for kind in DealKind], [motion.value for motion in SalesMotion]
     parts, kind = value.split(":"), DealKind.NEW
+    if not 3 <= len(parts) <= 6:
+        raise click.BadParameter(f"--deal: expected {DEAL_SYNTAX} (got {value!r})")
     if parts[0] not in motions:
         if parts[0] not in kinds:
             raise click.BadParameter(
