@@ -29,17 +29,18 @@ import datetime as dt
 import json
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 import attrs
+import click
 import pytest
 import yaml
 
 import partner_tiers as pt
 from cli_run import run_cli
-from partner_tiers._cli import DEMO_AS_OF, demo_book
+from partner_tiers._cli import DEMO_AS_OF, cli, demo_book
 
 NORTHWIND = Path(pt.__file__).resolve().parent / "data" / "northwind.json"
 BOOK = str(NORTHWIND)
@@ -413,6 +414,210 @@ def test_yaml_program_output_is_plain_yaml(capsys: pytest.CaptureFixture[str]) -
     data = yaml.safe_load(text)
     assert data["name"] == "hubspot-2025"
     assert "!!python" not in text
+
+
+# --- usage: help, wrong kinds of file, overwriting -------------------------------------
+
+
+def _commands(command: click.Command, path: str) -> Iterator[tuple[str, click.Command]]:
+    yield path, command
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from _commands(sub, f"{path} {name}")
+
+
+def test_no_arguments_prints_the_help_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    out = ok([], capsys)
+    assert out.startswith("Usage: ")
+    assert "\nCommands:\n" in out
+    assert out == ok(["--help"], capsys)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["programs", "--help"]])
+def test_help_summarises_every_command_in_full(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    listed = ok(argv, capsys).split("\nCommands:\n")[1].splitlines()
+    group = cli if argv == ["--help"] else cli.commands["programs"]
+    assert isinstance(group, click.Group)
+    summaries = {
+        name: (command.help or "").splitlines()[0] for name, command in group.commands.items()
+    }
+    assert [line.split(maxsplit=1) for line in listed] == [
+        [name, summaries[name]] for name in sorted(summaries)
+    ]
+
+
+def test_every_option_has_a_help_text() -> None:
+    missing = [
+        f"{path} {param.opts[0]}"
+        for path, command in _commands(cli, "partner-tiers")
+        for param in command.params
+        if isinstance(param, click.Option) and not param.help
+    ]
+    assert missing == []
+
+
+def program_file(tmp_path: Path, fmt: str) -> Path:
+    path = tmp_path / f"my-program.{fmt}"
+    path.write_text(pt.dumps_program(pt.load_program("hubspot-2025"), fmt), "utf-8")  # type: ignore[arg-type]
+    return path
+
+
+def _command_id(argv: list[str]) -> str:
+    return argv[0] if argv[0] != "programs" else f"programs-{argv[1]}"
+
+
+BOOK_COMMANDS = [
+    ["evaluate", "{book}", "--as-of", AS_OF],
+    ["explain", "{book}", "--as-of", AS_OF],
+    ["report", "{book}", "--as-of", AS_OF, "--html", "{tmp}/page.html"],
+    ["whatif", "{book}", "--as-of", AS_OF],
+    ["programs", "impact", "hubspot-2024", "hubspot-2025", "{book}", "--as-of", AS_OF],
+]
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json", "yaml"])
+@pytest.mark.parametrize("argv", BOOK_COMMANDS, ids=_command_id)
+def test_a_program_file_given_as_a_book_is_named_in_one_line(
+    argv: list[str], fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = program_file(tmp_path, fmt)
+    words = [word.format(book=program, tmp=tmp_path) for word in argv]
+    code, out, err = run_cli(words, capsys)
+    hint = "" if argv[0] == "programs" else " (pass it with --program)"
+    assert (code, out) == (2, "")
+    assert err == f"partner-tiers: error: {program} is a program file, not a book{hint}\n"
+    assert not (tmp_path / "page.html").exists()
+
+
+PROGRAM_COMMANDS = [
+    ["demo", "--program", "{book}"],
+    ["evaluate", BOOK, "--as-of", AS_OF, "--program", "{book}"],
+    ["explain", BOOK, "--as-of", AS_OF, "--program", "{book}"],
+    ["report", BOOK, "--as-of", AS_OF, "--html", "{tmp}/page.html", "--program", "{book}"],
+    ["whatif", BOOK, "--as-of", AS_OF, "--program", "{book}"],
+    ["programs", "show", "{book}"],
+    ["programs", "diff", "hubspot-2025", "{book}"],
+    ["programs", "impact", "{book}", "hubspot-2025", BOOK, "--as-of", AS_OF],
+]
+
+
+@pytest.mark.parametrize("argv", PROGRAM_COMMANDS, ids=_command_id)
+def test_a_book_file_given_as_a_program_is_named_in_one_line(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = tmp_path / "book.json"
+    book.write_bytes(NORTHWIND.read_bytes())
+    words = [word.format(book=book, tmp=tmp_path) for word in argv]
+    code, out, err = run_cli(words, capsys)
+    hint = " (pass it as BOOK)" if argv[0] in {"evaluate", "explain", "report", "whatif"} else ""
+    assert (code, out) == (2, "")
+    assert err == f"partner-tiers: error: {book} is a book file, not a program{hint}\n"
+
+
+def test_demo_write_book_refuses_to_replace_a_file_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "book.json"
+    target.write_text("mine", "utf-8")
+    code, out, err = run_cli(["demo", "--write-book", str(target)], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"partner-tiers: error: {target} exists: pass --force to replace it\n"
+    assert target.read_text("utf-8") == "mine"
+    assert ok(["demo", "--write-book", str(target), "--force"], capsys) == f"wrote {target}\n"
+    assert pt.load_book(target) == demo_book()
+
+
+# --- whatif: the kind of a deal -------------------------------------------------------
+
+
+def test_whatif_downgrade_offsets_the_newest_batch_of_the_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    deal = "downgrade:sourced:-300:EUR:c-fabrikam:marketing-hub"
+    lines = ok(["whatif", BOOK, "--as-of", AS_OF, "--deal", deal], capsys).splitlines()
+    assert lines[0] == "what if: add sourced downgrade -300 EUR for c-fabrikam on 2025-09-30"
+    # The newest active batch of c-fabrikam's marketing-hub is d-2: 12.00 sourced points.
+    assert any(line.split()[:5] == ["total", "66.69", "->", "54.69", "(-12.00)"] for line in lines)
+    assert any(line.split()[:4] == ["sourced", "24.00", "->", "12.00"] for line in lines)
+
+
+def test_whatif_churn_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    deal = "churn:none:-2400:USD:c-tailspin:crm-suite"
+    data = json.loads(ok(["whatif", BOOK, "--as-of", AS_OF, "--deal", deal, "--json"], capsys))
+    assert data["changes"] == ["add none churn -2400 USD for c-tailspin on 2025-09-30"]
+    # d-4 expired on 2025-06-03; the churn takes d-5's 12.00 assisted points.
+    assert data["after"]["points"]["assisted"] == "0.00"
+    assert data["after"]["points"]["total"] == "54.69"
+
+
+def test_whatif_deal_without_a_kind_is_new(capsys: pytest.CaptureFixture[str]) -> None:
+    plain = ok(["whatif", BOOK, "--as-of", AS_OF, "--deal", "sourced:1000:USD"], capsys)
+    assert plain == ok(["whatif", BOOK, "--as-of", AS_OF, "--deal", "new:sourced:1000:USD"], capsys)
+
+
+@pytest.mark.parametrize(
+    ("deal", "words"),
+    [
+        ("upgrade:sourced:100:USD", ["'upgrade'", "new, cross_sell, upsell, downgrade, churn"]),
+        ("upsell:sourced:100:USD", ["upsell", "CLIENT and LINE"]),
+        ("churn:sourced:-100:USD:c-tailspin", ["churn", "CLIENT and LINE"]),
+        ("downgrade:bought:-100:USD:c-tailspin:crm-suite", ["motion", "'bought'"]),
+        ("downgrade:sourced:100:USD:c-tailspin:crm-suite", ["must be negative"]),
+        ("sourced:1:USD:c-tailspin:crm-suite:extra", ["expected [KIND:]MOTION"]),
+    ],
+)
+def test_whatif_bad_deal_is_one_line_and_exit_2(
+    deal: str, words: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(["whatif", BOOK, "--as-of", AS_OF, "--deal", deal], capsys)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert err.startswith("partner-tiers: error: ")
+    for word in words:
+        assert word in err
+
+
+# --- validate: books too --------------------------------------------------------------
+
+
+def test_validate_of_a_book_file(capsys: pytest.CaptureFixture[str]) -> None:
+    out = ok(["validate", BOOK], capsys)
+    assert out == f"{BOOK}: valid (book of Northwind Digital, 3 clients)\n"
+
+
+def test_validate_prints_every_problem_of_a_book_one_per_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = tmp_path / "book.json"
+    text = NORTHWIND.read_text("utf-8").replace('"GB"', '"UK"').replace('"sourced"', '"bought"')
+    book.write_text(text, "utf-8")
+    code, out, err = run_cli(["validate", str(book)], capsys)
+    assert (code, out) == (2, "")
+    problems = err.splitlines()
+    assert len(problems) >= 2
+    assert all(line.startswith(f"{book}: ") for line in problems)
+    assert any("partner.country" in line and "'UK'" in line for line in problems)
+    assert any(".motion" in line and "'bought'" in line for line in problems)
+
+
+def test_validate_book_or_program_is_forced_by_an_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = program_file(tmp_path, "toml")
+    code, _, err = run_cli(["validate", "--book", str(program)], capsys)
+    assert code == 2
+    assert err.splitlines()[0].startswith(f"{program}: line 1: (document): is not valid JSON")
+    code, _, err = run_cli(["validate", "--program", BOOK], capsys)
+    assert code == 2
+    assert f"{BOOK}: tiers: is required but missing" in err.splitlines()
+
+
+def test_validate_of_a_missing_file_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(["validate", "no-such-file.toml"], capsys)
+    assert (code, out) == (2, "")
+    assert err == "partner-tiers: error: FILE: File 'no-such-file.toml' does not exist.\n"
 
 
 # --- the explanation, to the letter -------------------------------------------------------

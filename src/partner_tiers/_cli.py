@@ -2,7 +2,8 @@
 
 Bad input -- a missing file, a malformed book or program, an impossible date -- is
 answered with exit code 2 and one line naming the file, the field and the value, never a
-traceback. ``validate`` prints every problem of a program file, one per line.
+traceback. A book given where a program belongs, or the other way round, is named as
+such. ``validate`` prints every problem of a book or program file, one per line.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -23,6 +24,9 @@ from partner_tiers._io.bookfile import demo_book, dumps_book, load_book
 from partner_tiers._io.programfile import dumps_program, list_programs, load_program
 from partner_tiers._model.book import Book
 from partner_tiers._rules.program import Program
+
+if TYPE_CHECKING:
+    from partner_tiers._model.records import Client, Deal
 
 __all__ = ["DEMO_AS_OF", "demo_book", "main"]
 
@@ -47,12 +51,72 @@ def _date(ctx: click.Context, param: click.Parameter, value: object) -> dt.date 
         ) from None
 
 
+# Top-level keys that only one kind of file has: enough to tell a book from a program.
+_BOOK_KEYS = frozenset({"partner", "clients", "deals"})
+_PROGRAM_KEYS = frozenset({"tiers", "tracks", "rates"})
+
+
+def _top_level_keys(path: Path) -> frozenset[str]:
+    """The top-level keys of a JSON, TOML or YAML file (by suffix); none when the file
+    cannot be read or parsed -- the loader's own error says why."""
+    import tomllib
+
+    from partner_tiers._io.bookfile import MAX_BOOK_BYTES
+
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_BOOK_BYTES:
+            return frozenset()
+        text = path.read_text("utf-8")
+        if path.suffix.lower() == ".toml":
+            data: object = tomllib.loads(text)
+        elif path.suffix.lower() in {".yaml", ".yml"}:
+            import yaml
+
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except Exception:  # noqa: BLE001 - any unreadable file tells nothing about its kind
+        return frozenset()
+    if not isinstance(data, dict):
+        return frozenset()
+    return frozenset(key for key in data if isinstance(key, str))
+
+
+def _kind_of_file(path: str) -> str | None:
+    """``"book"`` or ``"program"`` by the file's top-level keys; None when they do not tell."""
+    keys = _top_level_keys(Path(path))
+    is_book, is_program = bool(keys & _BOOK_KEYS), bool(keys & _PROGRAM_KEYS)
+    if is_book == is_program:
+        return None
+    return "book" if is_book else "program"
+
+
+def _takes(parameter: str) -> bool:
+    """Whether the running command has the parameter (to say how to pass a file)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and parameter in ctx.params
+
+
 def _book(path: str) -> Book:
-    return load_book(path)
+    """The book file at path; a program file there is named as one."""
+    try:
+        return load_book(path)
+    except FileFormatError:
+        if _kind_of_file(path) != "program":
+            raise
+        hint = " (pass it with --program)" if _takes("program_name") else ""
+        raise click.UsageError(f"{path} is a program file, not a book{hint}") from None
 
 
 def _program(name_or_path: str) -> Program:
-    return load_program(name_or_path)
+    """The shipped program or program file; a book file there is named as one."""
+    try:
+        return load_program(name_or_path)
+    except FileFormatError:
+        if _kind_of_file(name_or_path) != "book":
+            raise
+        hint = " (pass it as BOOK)" if _takes("book_path") else ""
+        raise click.UsageError(f"{name_or_path} is a book file, not a program{hint}") from None
 
 
 def _one_line(error: BaseException) -> str:
@@ -75,10 +139,33 @@ def _fail(message: str) -> NoReturn:
     sys.exit(EXIT_BAD_INPUT)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(package_name="partner-tiers")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Points, tiers and explanations for solutions-partner programs."""
+    if ctx.invoked_subcommand is None:  # no command: the help, not a usage error
+        click.echo(ctx.get_help())
+
+
+_program_option = click.option(
+    "--program",
+    "program_name",
+    default=DEFAULT_PROGRAM,
+    show_default=True,
+    metavar="NAME_OR_FILE",
+    help="A shipped program's name or a program file.",
+)
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead.")
+
+
+_as_of_option = click.option(
+    "--as-of",
+    callback=_date,
+    required=True,
+    metavar="DATE",
+    help="The date of the evaluation, YYYY-MM-DD.",
+)
 
 
 def _bar(value: Decimal, line: Decimal | None, width: int = 30) -> str:
@@ -128,20 +215,31 @@ def _dashboard(book: Book, status: TierStatus, program: Program) -> str:
 
 
 @cli.command()
-@click.option("--as-of", callback=_date, default=DEMO_AS_OF.isoformat(), show_default=True)
-@click.option("--program", "program_name", default=DEFAULT_PROGRAM, show_default=True)
+@click.option(
+    "--as-of",
+    callback=_date,
+    default=DEMO_AS_OF.isoformat(),
+    show_default=True,
+    metavar="DATE",
+    help="The date of the evaluation, YYYY-MM-DD.",
+)
+@_program_option
 @click.option(
     "--write-book",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Write the demo book's JSON to this file (a starting point for your own).",
+    metavar="FILE",
+    help="Write the demo book's JSON to FILE instead (a start for your own).",
 )
-def demo(as_of: dt.date, program_name: str, write_book: str | None) -> None:
-    """Evaluate the built-in demo book and print its dashboard."""
+@click.option("--force", is_flag=True, help="Let --write-book replace an existing file.")
+def demo(as_of: dt.date, program_name: str, write_book: str | None, force: bool) -> None:
+    """Print the dashboard of the built-in demo book."""
     book = demo_book()
     if write_book is not None:
         from partner_tiers._io.files import write_atomically
 
+        if not force and Path(write_book).exists():
+            raise click.UsageError(f"{write_book} exists: pass --force to replace it")
         write_atomically(Path(write_book), dumps_book(book))
         click.echo(f"wrote {write_book}")
         return
@@ -152,9 +250,9 @@ def demo(as_of: dt.date, program_name: str, write_book: str | None) -> None:
 
 @cli.command("evaluate")
 @click.argument("book_path", metavar="BOOK")
-@click.option("--program", "program_name", default=DEFAULT_PROGRAM, show_default=True)
-@click.option("--as-of", callback=_date, required=True, metavar="DATE")
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract.")
+@_program_option
+@_as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead.")
 def evaluate_command(book_path: str, program_name: str, as_of: dt.date, as_json: bool) -> None:
     """Evaluate BOOK under a program on a date."""
     book = _book(book_path)
@@ -168,8 +266,8 @@ def evaluate_command(book_path: str, program_name: str, as_of: dt.date, as_json:
 
 @cli.command()
 @click.argument("book_path", metavar="BOOK")
-@click.option("--program", "program_name", default=DEFAULT_PROGRAM, show_default=True)
-@click.option("--as-of", callback=_date, required=True, metavar="DATE")
+@_program_option
+@_as_of_option
 def explain(book_path: str, program_name: str, as_of: dt.date) -> None:
     """Explain every number of BOOK's status on a date."""
     status = evaluate(_book(book_path), _program(program_name), as_of)
@@ -177,39 +275,60 @@ def explain(book_path: str, program_name: str, as_of: dt.date) -> None:
 
 
 @cli.command()
-@click.argument("path", metavar="FILE")
-def validate(path: str) -> None:
-    """Check a program file; print every problem, one per line."""
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--book", "kind", flag_value="book", help="Check FILE as a book.")
+@click.option("--program", "kind", flag_value="program", help="Check FILE as a program.")
+def validate(path: str, kind: str | None) -> None:
+    """Check a book or program file; print every problem.
+
+    FILE is a book or a program by its keys (a program when they do not tell), unless
+    --book or --program says which.
+    """
     try:
-        program = load_program(Path(path))
+        if (kind or _kind_of_file(path)) == "book":
+            book = load_book(path)
+            summary = f"book of {book.partner.name}, {len(book.clients)} clients"
+        else:
+            program = load_program(Path(path))
+            summary = f"{program.label}, {len(program.tiers)} tiers"
     except FileFormatError as error:
         for line in error.lines():
             click.echo(_printable(line), err=True)
         sys.exit(EXIT_BAD_INPUT)
-    click.echo(f"{path}: valid ({program.label}, {len(program.tiers)} tiers)")
+    click.echo(f"{path}: valid ({summary})")
+
+
+def _list_programs() -> None:
+    for name in list_programs():
+        click.echo(f"{name}  {load_program(name).title}")
 
 
 @cli.group(invoke_without_command=True)
 @click.pass_context
 def programs(ctx: click.Context) -> None:
-    """List the shipped programs (or show or diff them)."""
+    """List, show, compare the shipped programs."""
     if ctx.invoked_subcommand is None:
-        for name in list_programs():
-            click.echo(f"{name}  {load_program(name).title}")
+        _list_programs()
 
 
 @programs.command("list")
 def programs_list() -> None:
     """List the shipped programs."""
-    for name in list_programs():
-        click.echo(f"{name}  {load_program(name).title}")
+    _list_programs()
 
 
 @programs.command("show")
-@click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(["toml", "json", "yaml"]), default="toml")
+@click.argument("name", metavar="NAME_OR_FILE")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["toml", "json", "yaml"]),
+    default="toml",
+    show_default=True,
+    help="The format to print.",
+)
 def programs_show(name: str, fmt: str) -> None:
-    """Print a program (shipped name or file) as TOML, JSON or YAML."""
+    """Print a program as TOML, JSON or YAML."""
     click.echo(dumps_program(_program(name), fmt), nl=False)  # type: ignore[arg-type]
 
 
@@ -217,10 +336,14 @@ def programs_show(name: str, fmt: str) -> None:
 @click.argument("a")
 @click.argument("b")
 @click.argument("books", nargs=-1, required=True, metavar="BOOK...")
-@click.option("--as-of", callback=_date, required=True, metavar="DATE")
-@click.option("--json", "as_json", is_flag=True)
+@_as_of_option
+@_json_option
 def programs_impact(a: str, b: str, books: tuple[str, ...], as_of: dt.date, as_json: bool) -> None:
-    """How the partners of BOOK... move between tiers from program A to program B."""
+    """How partners move from program A to program B.
+
+    Evaluates every BOOK under programs A and B on the date and prints how many
+    partners move up, down or stay.
+    """
     from partner_tiers._views.impact import program_impact
 
     first, second = _program(a), _program(b)
@@ -247,7 +370,7 @@ def programs_schema() -> None:
 @programs.command("diff")
 @click.argument("a")
 @click.argument("b")
-@click.option("--json", "as_json", is_flag=True)
+@_json_option
 def programs_diff(a: str, b: str, as_json: bool) -> None:
     """What changed from program A to program B, rule by rule."""
     from partner_tiers._views.diff import diff_programs
@@ -261,9 +384,16 @@ def programs_diff(a: str, b: str, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("book_path", metavar="BOOK")
-@click.option("--program", "program_name", default=DEFAULT_PROGRAM, show_default=True)
-@click.option("--as-of", callback=_date, required=True, metavar="DATE")
-@click.option("--html", "html_path", required=True, type=click.Path(dir_okay=False))
+@_program_option
+@_as_of_option
+@click.option(
+    "--html",
+    "html_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="The HTML file to write (replaced if it exists).",
+)
 @click.option(
     "--months",
     default=12,
@@ -272,7 +402,11 @@ def programs_diff(a: str, b: str, as_json: bool) -> None:
     help="Months of progress to chart.",
 )
 def report(book_path: str, program_name: str, as_of: dt.date, html_path: str, months: int) -> None:
-    """Write a self-contained HTML dashboard of BOOK (written atomically)."""
+    """Write an HTML dashboard of BOOK.
+
+    The page is self-contained (no script, nothing from the network) and written
+    atomically.
+    """
     from partner_tiers._io.files import write_atomically
     from partner_tiers._views.report import report_html
 
@@ -281,32 +415,46 @@ def report(book_path: str, program_name: str, as_of: dt.date, html_path: str, mo
     click.echo(f"wrote {html_path}")
 
 
-def _deal_option(value: str, as_of: dt.date, index: int) -> tuple[Any, ...]:
-    """``MOTION:AMOUNT:CURRENCY[:CLIENT[:PRODUCT_LINE]]`` -> records of a new deal."""
+DEAL_SYNTAX = "[KIND:]MOTION:AMOUNT:CURRENCY[:CLIENT[:LINE]]"
+
+
+def _deal_option(value: str, as_of: dt.date, index: int) -> tuple[Deal, Client | None]:
+    """A ``--deal`` value as a deal closed on the date, with the what-if client it needs
+    when it names none."""
     from partner_tiers._model.records import Client, Deal, DealKind, Relationship, SalesMotion
     from partner_tiers._model.values import ClientId, DealId, Money
 
-    parts = value.split(":")
-    if len(parts) < 3:
+    kinds, motions = [kind.value for kind in DealKind], [motion.value for motion in SalesMotion]
+    parts, kind = value.split(":"), DealKind.NEW
+    if not 3 <= len(parts) <= 6:
+        raise click.BadParameter(f"--deal: expected {DEAL_SYNTAX} (got {value!r})")
+    if parts[0] not in motions:
+        if parts[0] not in kinds:
+            raise click.BadParameter(
+                f"--deal: {parts[0]!r} is neither a kind ({', '.join(kinds)}) nor a motion "
+                f"({', '.join(motions)}) in {value!r}"
+            )
+        kind, parts = DealKind(parts[0]), parts[1:]
+    if not 3 <= len(parts) <= 5:
+        raise click.BadParameter(f"--deal: expected {DEAL_SYNTAX} (got {value!r})")
+    motion, amount, currency, client, line = (*parts, "", "")[:5]
+    if motion not in motions:
         raise click.BadParameter(
-            f"--deal: expected MOTION:AMOUNT:CURRENCY[:CLIENT[:PRODUCT_LINE]] (got {value!r})"
+            f"--deal: motion must be {', '.join(motions)} (got {motion!r} in {value!r})"
         )
-    motion, amount, currency = parts[:3]
-    if motion not in {m.value for m in SalesMotion}:
+    if kind is not DealKind.NEW and not (client and line):
         raise click.BadParameter(
-            f"--deal: motion must be sourced, assisted or none (got {motion!r} in {value!r})"
+            f"--deal: {kind} changes a client's product line: give CLIENT and LINE (got {value!r})"
         )
-    client = ClientId(parts[3]) if len(parts) > 3 and parts[3] else None
-    line = parts[4] if len(parts) > 4 and parts[4] else f"whatif-line-{index}"
     new_client = None
-    if client is None:
-        client = ClientId(f"c-whatif-{index}")
-        new_client = Client(client, f"What-if client {index}", "US", Relationship.SOLD)
+    if not client:
+        client = f"c-whatif-{index}"
+        new_client = Client(ClientId(client), f"What-if client {index}", "US", Relationship.SOLD)
     deal = Deal(
         DealId(f"whatif-{index}"),
-        client,
-        line,
-        DealKind.NEW,
+        ClientId(client),
+        line or f"whatif-line-{index}",
+        kind,
         SalesMotion(motion),
         as_of,
         Money(amount, currency),
@@ -316,14 +464,17 @@ def _deal_option(value: str, as_of: dt.date, index: int) -> tuple[Any, ...]:
 
 @cli.command()
 @click.argument("book_path", metavar="BOOK")
-@click.option("--program", "program_name", default=DEFAULT_PROGRAM, show_default=True)
-@click.option("--as-of", callback=_date, required=True, metavar="DATE")
+@_program_option
+@_as_of_option
 @click.option(
     "--deal",
     "deals",
     multiple=True,
-    metavar="MOTION:AMOUNT:CURRENCY[:CLIENT[:LINE]]",
-    help="A hypothetical new deal closed on the date (repeatable).",
+    metavar=DEAL_SYNTAX,
+    help="A hypothetical deal closed on the date (repeatable). KIND is new (the default), "
+    "cross_sell, upsell, downgrade, churn or adjustment; all but new need CLIENT and LINE. "
+    "MOTION is sourced, assisted or none; AMOUNT the MRR change, negative for downgrade "
+    "and churn. Without CLIENT, a new client in the US.",
 )
 @click.option(
     "--end-services",
@@ -339,7 +490,7 @@ def _deal_option(value: str, as_of: dt.date, index: int) -> tuple[Any, ...]:
     metavar="DATE",
     help="Every certification lapses on this date.",
 )
-@click.option("--json", "as_json", is_flag=True)
+@_json_option
 def whatif(
     book_path: str,
     program_name: str,
@@ -349,7 +500,10 @@ def whatif(
     lapse_certification: dt.date | None,
     as_json: bool,
 ) -> None:
-    """Compare BOOK's status with hypothetical deals, ended services or a lapse."""
+    """Compare BOOK with hypothetical changes.
+
+    Hypothetical deals, ended services or a certification lapse.
+    """
     from partner_tiers._views.whatif import what_if
 
     book = _book(book_path)
@@ -376,7 +530,8 @@ def _bad_parameter(error: click.BadParameter) -> str:
     if not message:  # a missing parameter: only the formatted message says which
         return " ".join(error.format_message().split())
     if error.param is not None:
-        name = error.param.opts[0] if error.param.opts else error.param.human_readable_name
+        option = isinstance(error.param, click.Option) and error.param.opts
+        name = error.param.opts[0] if option else error.param.human_readable_name
         if not message.startswith(f"{name}:"):
             message = f"{name}: {message}"
     return " ".join(message.split())
