@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from importlib import resources
 
 import attrs
 import pytest
@@ -36,11 +35,6 @@ LAST_CLOSE = D(2026, 6, 30)
 
 
 # --- small builders ------------------------------------------------------------------
-
-
-def _northwind() -> pt.Book:
-    text = resources.files("partner_tiers").joinpath("data", "northwind.json").read_text("utf-8")
-    return pt.loads_book(text, source="northwind.json")
 
 
 def _partner(joined_on: dt.date = JOINED) -> pt.Partner:
@@ -220,7 +214,7 @@ def test_upsell_of_a_line_first_sold_after_the_change_earns_the_new_rate() -> No
     assert "grandfathered" not in sold["sold:up"].rule
 
 
-def test_northwind_totals_by_hand() -> None:
+def test_northwind_totals_by_hand(northwind: pt.Book) -> None:
     """The example book src/partner_tiers/data/northwind.json under hubspot-2025 on
     2025-09-30; rates and currency tables from domain.md section 2.
 
@@ -239,7 +233,7 @@ def test_northwind_totals_by_hand() -> None:
       adatum (India, growth market x2) 1500 USD * 1/100 * 2 / 2 partners = 15.00
       managed 30.69; total 36.00 + 30.69 = 66.69.
     """
-    ledger = pt.build_ledger(_northwind(), pt.load_program("hubspot-2025"))
+    ledger = pt.build_ledger(northwind, pt.load_program("hubspot-2025"))
     totals = ledger.totals(as_of=D(2025, 9, 30))
     assert totals.sold == Decimal("36.00")
     assert totals.sourced == Decimal("24.00")
@@ -266,11 +260,11 @@ def test_northwind_totals_by_hand() -> None:
     assert ledger.totals_by_market(D(2025, 9, 30))[pt.Market.GROWTH].managed == Decimal("15.00")
 
 
-def test_managed_points_follow_the_currency_table_of_the_day() -> None:
+def test_managed_points_follow_the_currency_table_of_the_day(northwind: pt.Book) -> None:
     """Source: domain.md section 2, currency tables: EUR 75 per 100 USD before
     2025-07-15, EUR 88 from then. Fabrikam's 1200 EUR marketing subscription counts
     1200 / 75 = 16.00 managed points on 2025-07-14 and 13.64 on 2025-07-15."""
-    ledger = pt.build_ledger(_northwind(), pt.load_program("hubspot-2025"))
+    ledger = pt.build_ledger(northwind, pt.load_program("hubspot-2025"))
     before = ledger.totals(D(2025, 7, 14), client="c-fabrikam").managed
     after = ledger.totals(D(2025, 7, 15), client="c-fabrikam").managed
     assert before == Decimal("16.00") + Decimal("2.40")  # 180 / 75 = 2.40
