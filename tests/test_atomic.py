@@ -52,14 +52,6 @@ def temporary_files(folder: Path) -> list[Path]:
     return [path for path in folder.iterdir() if path.name.endswith(".tmp")]
 
 
-def northwind() -> pt.Book:
-    return pt.load_book(NORTHWIND)
-
-
-def hubspot_2025() -> pt.Program:
-    return pt.load_program("hubspot-2025")
-
-
 class Failure(Exception):
     """The fault injected midway through a write."""
 
@@ -93,29 +85,30 @@ def test_dump_book_failing_midway_leaves_the_target_untouched(
     raised: type[BaseException],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    northwind: pt.Book,
 ) -> None:
     target = tmp_path / "book.json"
     target.write_text("the old book\n", encoding="utf-8")
     monkeypatch.setattr(os, name, fault)
     with pytest.raises(raised):
-        pt.dump_book(northwind(), target)
+        pt.dump_book(northwind, target)
     assert target.read_text("utf-8") == "the old book\n"
     assert temporary_files(tmp_path) == []
     assert sorted(path.name for path in tmp_path.iterdir()) == ["book.json"]
 
 
 def test_dump_book_failing_midway_creates_no_target(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, northwind: pt.Book
 ) -> None:
     target = tmp_path / "new.json"
     monkeypatch.setattr(os, "replace", _fail_replace)
     with pytest.raises(Failure):
-        pt.dump_book(northwind(), target)
+        pt.dump_book(northwind, target)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_stream_failing_after_half_the_text_leaves_the_target_untouched(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, northwind: pt.Book
 ) -> None:
     real_fdopen = os.fdopen
     written: list[str] = []
@@ -144,7 +137,7 @@ def test_a_stream_failing_after_half_the_text_leaves_the_target_untouched(
     target.write_text("{}", encoding="utf-8")
     monkeypatch.setattr(os, "fdopen", fdopen)
     with pytest.raises(Failure):
-        pt.dump_book(northwind(), target)
+        pt.dump_book(northwind, target)
     assert written  # the fault did hit midway through the text
     assert target.read_text("utf-8") == "{}"
     assert temporary_files(tmp_path) == []
@@ -178,19 +171,19 @@ def test_report_html_failing_midway_leaves_the_target_untouched(
     assert temporary_files(tmp_path) == []
 
 
-def test_dump_book_writes_utf8_with_lf_line_ends(tmp_path: Path) -> None:
+def test_dump_book_writes_utf8_with_lf_line_ends(tmp_path: Path, northwind: pt.Book) -> None:
     target = tmp_path / "book.json"
-    pt.dump_book(northwind(), target)
+    pt.dump_book(northwind, target)
     raw = target.read_bytes()
     assert b"\r\n" not in raw
-    assert raw.decode("utf-8") == pt.dumps_book(northwind())
+    assert raw.decode("utf-8") == pt.dumps_book(northwind)
 
 
 # --- text in any script ----------------------------------------------------------------
 
 
-def book_with_names(names: Sequence[str] = NAMES) -> pt.Book:
-    base = northwind()
+def book_with_names(base: pt.Book, names: Sequence[str] = NAMES) -> pt.Book:
+    """The partner of ``base`` renamed, with one client and one deal for each name."""
     clients = [
         pt.Client(
             pt.ClientId(f"c-{index}-{name[:3]}"),
@@ -220,8 +213,8 @@ def book_with_names(names: Sequence[str] = NAMES) -> pt.Book:
     return pt.Book(partner, clients=clients, deals=deals, certifications=[certification])
 
 
-def test_roundtrip_of_names_in_any_script_through_text(tmp_path: Path) -> None:
-    book = book_with_names()
+def test_roundtrip_of_names_in_any_script_through_text(tmp_path: Path, northwind: pt.Book) -> None:
+    book = book_with_names(northwind)
     assert pt.loads_book(pt.dumps_book(book)) == book
     target = tmp_path / "Bücher 本.json"
     pt.dump_book(book, target)
@@ -233,9 +226,9 @@ def test_roundtrip_of_names_in_any_script_through_text(tmp_path: Path) -> None:
     assert [client.name for client in pt.load_book(target).clients] == list(NAMES)
 
 
-def test_decomposed_and_composed_accents_stay_distinct() -> None:
+def test_decomposed_and_composed_accents_stay_distinct(northwind: pt.Book) -> None:
     composed, decomposed = "Caf\u00e9", "Cafe\u0301"
-    book = book_with_names([composed, decomposed])
+    book = book_with_names(northwind, [composed, decomposed])
     again = pt.loads_book(pt.dumps_book(book).encode("utf-8"))
     assert [client.name for client in again.clients] == [composed, decomposed]
 
@@ -246,9 +239,11 @@ def test_roundtrip_of_generated_names_through_utf8_bytes(book: pt.Book) -> None:
     assert pt.loads_book(pt.dumps_book(book).encode("utf-8")) == book
 
 
-def test_names_in_any_script_appear_escaped_in_the_html_report() -> None:
-    book = book_with_names()
-    page = pt.report_html(book, hubspot_2025(), AS_OF)
+def test_names_in_any_script_appear_escaped_in_the_html_report(
+    northwind: pt.Book, hubspot_2025: pt.Program
+) -> None:
+    book = book_with_names(northwind)
+    page = pt.report_html(book, hubspot_2025, AS_OF)
     for name in NAMES:
         assert html.escape(name) in page
     assert html.escape(book.partner.name) in page
@@ -257,9 +252,9 @@ def test_names_in_any_script_appear_escaped_in_the_html_report() -> None:
 
 
 def test_names_in_any_script_appear_in_the_cli_outputs(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], northwind: pt.Book
 ) -> None:
-    book = book_with_names()
+    book = book_with_names(northwind)
     path = tmp_path / "book.json"
     pt.dump_book(book, path)
     code, out, err = run_cli(["evaluate", str(path), "--as-of", "2025-09-30", "--json"], capsys)
@@ -306,9 +301,11 @@ def snapshot(value: object) -> object:
     raise AssertionError(f"no snapshot for {type(value)!r}")
 
 
-def test_evaluate_and_friends_do_not_mutate_the_book_the_program_or_the_ledger() -> None:
-    book = attrs.evolve(northwind(), facts={"retention": Decimal("0.9"), "invited": True})
-    program = hubspot_2025()
+def test_evaluate_and_friends_do_not_mutate_the_book_the_program_or_the_ledger(
+    northwind: pt.Book, hubspot_2025: pt.Program
+) -> None:
+    book = attrs.evolve(northwind, facts={"retention": Decimal("0.9"), "invited": True})
+    program = hubspot_2025
     before = (snapshot(book), snapshot(program), pt.dumps_book(book), pt.dumps_program(program))
     ledger = pt.build_ledger(book, program)
     ledger_before = snapshot(ledger)
@@ -343,8 +340,10 @@ def test_evaluate_and_friends_do_not_mutate_the_book_the_program_or_the_ledger()
 
 @settings(max_examples=30, deadline=None)
 @given(pts.books(max_clients=3, max_records=4), pts.dates(dt.date(2022, 1, 1), dt.date(2027, 1, 1)))
-def test_no_input_is_mutated_for_any_book(book: pt.Book, day: dt.date) -> None:
-    program = hubspot_2025()
+def test_no_input_is_mutated_for_any_book(
+    hubspot_2025: pt.Program, book: pt.Book, day: dt.date
+) -> None:
+    program = hubspot_2025
     before = snapshot(book)
     program_before = snapshot(program)
     try:
@@ -359,12 +358,12 @@ def test_no_input_is_mutated_for_any_book(book: pt.Book, day: dt.date) -> None:
     assert snapshot(program) == program_before
 
 
-def test_loaders_do_not_mutate_plain_data() -> None:
+def test_loaders_do_not_mutate_plain_data(hubspot_2025: pt.Program) -> None:
     book_data = json.loads(NORTHWIND.read_text("utf-8"))
     book_copy = copy.deepcopy(book_data)
     pt.book_from_dict(book_data)
     assert book_data == book_copy
-    program_data = pt.program_to_dict(hubspot_2025())
+    program_data = pt.program_to_dict(hubspot_2025)
     program_copy = copy.deepcopy(program_data)
     pt.program_from_dict(program_data)
     assert program_data == program_copy
@@ -376,8 +375,8 @@ def test_loaders_do_not_mutate_plain_data() -> None:
     assert bad == bad_copy
 
 
-def test_a_book_does_not_share_the_lists_it_was_built_from() -> None:
-    base = northwind()
+def test_a_book_does_not_share_the_lists_it_was_built_from(northwind: pt.Book) -> None:
+    base = northwind
     clients = list(base.clients)
     facts: dict[str, object] = {"invited": True}
     book = pt.Book(base.partner, clients=clients, facts=facts)
@@ -393,8 +392,10 @@ def test_a_book_does_not_share_the_lists_it_was_built_from() -> None:
 
 @given(st.lists(st.sampled_from(NAMES), min_size=1, max_size=4, unique=True))
 @settings(max_examples=20, deadline=None)
-def test_report_html_of_any_names_is_valid_utf8(names: list[str]) -> None:
-    page = pt.report_html(book_with_names(names), hubspot_2025(), AS_OF)
+def test_report_html_of_any_names_is_valid_utf8(
+    northwind: pt.Book, hubspot_2025: pt.Program, names: list[str]
+) -> None:
+    page = pt.report_html(book_with_names(northwind, names), hubspot_2025, AS_OF)
     assert page.encode("utf-8").decode("utf-8") == page
     for name in names:
         assert html.escape(name) in page

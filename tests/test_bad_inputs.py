@@ -2587,8 +2587,10 @@ def test_two_batches_with_one_id_and_other_content_are_refused_by_name() -> None
     assert len(pt.PointsLedger([batch, batch])) == 1
 
 
-def test_a_program_without_rate_rows_or_currency_table_names_what_is_missing() -> None:
-    book = pt.loads_book(NORTHWIND_TEXT)
+def test_a_program_without_rate_rows_or_currency_table_names_what_is_missing(
+    northwind: pt.Book,
+) -> None:
+    book = northwind
     program = pt.load_program("hubspot-2025")
     # A program without rate rows is refused before pricing, as its file would be.
     with pytest.raises(pt.ProgramValidationError) as no_rows:

@@ -53,8 +53,8 @@ def text_problems(text: str | bytes) -> tuple[pt.Problem, ...]:
 # --- the example books --------------------------------------------------------------------
 
 
-def test_the_northwind_example_book_loads_with_every_record() -> None:
-    book = pt.load_book(NORTHWIND)
+def test_the_northwind_example_book_loads_with_every_record(northwind: pt.Book) -> None:
+    book = northwind
     assert book.partner == pt.Partner(
         id=pt.PartnerId("p-northwind"),
         name="Northwind Digital",
@@ -93,20 +93,20 @@ def test_load_book_takes_a_path_or_a_string(path: Path | str) -> None:
 # --- round trips --------------------------------------------------------------------------
 
 
-def test_roundtrip_of_the_example_book_gives_an_equal_book() -> None:
-    book = pt.load_book(NORTHWIND)
+def test_roundtrip_of_the_example_book_gives_an_equal_book(northwind: pt.Book) -> None:
+    book = northwind
     assert pt.loads_book(pt.dumps_book(book)) == book
     assert pt.book_from_dict(pt.book_to_dict(book)) == book
 
 
-def test_dumps_book_is_stable_across_a_roundtrip() -> None:
-    text = pt.dumps_book(pt.load_book(NORTHWIND))
+def test_dumps_book_is_stable_across_a_roundtrip(northwind: pt.Book) -> None:
+    text = pt.dumps_book(northwind)
     assert pt.dumps_book(pt.loads_book(text)) == text
     assert text.endswith("}\n")
 
 
-def test_dumps_book_writes_the_file_format() -> None:
-    data = json.loads(pt.dumps_book(pt.load_book(NORTHWIND)))
+def test_dumps_book_writes_the_file_format(northwind: pt.Book) -> None:
+    data = json.loads(pt.dumps_book(northwind))
     assert next(iter(data)) == "partner"
     assert data["partner"]["joined_on"] == "2021-03-01"
     assert data["subscriptions"][0]["mrr"] == {"amount": "1200.00", "currency": "EUR"}
@@ -469,8 +469,8 @@ def test_file_format_error_is_a_partner_tiers_error_and_a_value_error() -> None:
     assert issubclass(pt.FileFormatError, ValueError)
 
 
-def test_dump_book_writes_what_dumps_book_returns(tmp_path: Path) -> None:
-    book = pt.load_book(NORTHWIND)
+def test_dump_book_writes_what_dumps_book_returns(tmp_path: Path, northwind: pt.Book) -> None:
+    book = northwind
     path = tmp_path / "book.json"
     pt.dump_book(book, path)
     assert path.read_text(encoding="utf-8") == pt.dumps_book(book)
@@ -478,17 +478,17 @@ def test_dump_book_writes_what_dumps_book_returns(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["book.json"]
 
 
-def test_dump_book_replaces_an_existing_file(tmp_path: Path) -> None:
+def test_dump_book_replaces_an_existing_file(tmp_path: Path, northwind: pt.Book) -> None:
     path = tmp_path / "book.json"
     path.write_text("old content that is longer than nothing", encoding="utf-8")
-    book = pt.load_book(NORTHWIND)
+    book = northwind
     pt.dump_book(book, str(path))
     assert path.read_text(encoding="utf-8") == pt.dumps_book(book)
     assert [p.name for p in tmp_path.iterdir()] == ["book.json"]
 
 
 def test_dump_book_leaves_the_old_file_whole_when_writing_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, northwind: pt.Book
 ) -> None:
     path = tmp_path / "book.json"
     path.write_text("the old book", encoding="utf-8")
@@ -498,7 +498,7 @@ def test_dump_book_leaves_the_old_file_whole_when_writing_fails(
 
     monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk full"):
-        pt.dump_book(pt.load_book(NORTHWIND), path)
+        pt.dump_book(northwind, path)
     assert path.read_text(encoding="utf-8") == "the old book"
     assert [p.name for p in tmp_path.iterdir()] == ["book.json"]
 

@@ -69,8 +69,8 @@ def test_demo_prints_the_dashboard_of_the_built_in_book(capsys: pytest.CaptureFi
     assert any(line.startswith("  total") and "66.69" in line for line in lines)
 
 
-def test_demo_book_is_the_shipped_northwind_example() -> None:
-    assert demo_book() == pt.load_book(NORTHWIND)
+def test_demo_book_is_the_shipped_northwind_example(northwind: pt.Book) -> None:
+    assert demo_book() == northwind
     assert dt.date(2025, 9, 30) == DEMO_AS_OF
 
 
@@ -156,11 +156,11 @@ def test_evaluate_json_reasons_trace_the_numbers(capsys: pytest.CaptureFixture[s
     assert any("grandfathered: marketing-hub first sold on 2023-09-14" in line for line in reasons)
 
 
-def test_evaluate_json_equals_the_library_status(capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_json_equals_the_library_status(
+    capsys: pytest.CaptureFixture[str], northwind: pt.Book
+) -> None:
     data = evaluate_json(capsys)
-    status = pt.evaluate(
-        pt.load_book(NORTHWIND), pt.load_program("hubspot-2025"), dt.date(2025, 9, 30)
-    )
+    status = pt.evaluate(northwind, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
     assert data == json.loads(json.dumps(status.to_dict()))
 
 
@@ -174,7 +174,11 @@ def test_evaluate_without_json_prints_the_dashboard(capsys: pytest.CaptureFixtur
 
 @pytest.mark.parametrize("fmt", ["toml", "json", "yaml"])
 def test_a_shown_program_validates_and_evaluates_like_the_shipped_one(
-    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    fmt: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    northwind: pt.Book,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     text = ok(["programs", "show", "hubspot-2025", "--format", fmt], capsys)
@@ -185,7 +189,7 @@ def test_a_shown_program_validates_and_evaluates_like_the_shipped_one(
     shipped = pt.load_program("hubspot-2025")
     loaded = pt.load_program(f"p.{fmt}")
     assert loaded == shipped
-    book = pt.load_book(NORTHWIND)
+    book = northwind
     for day in (dt.date(2023, 12, 31), dt.date(2025, 9, 30), dt.date(2026, 6, 30)):
         assert pt.evaluate(book, loaded, day) == pt.evaluate(book, shipped, day)
         assert pt.build_ledger(book, loaded) == pt.build_ledger(book, shipped)
@@ -320,7 +324,9 @@ def test_whatif_certification_lapse_drops_the_tier(capsys: pytest.CaptureFixture
     assert gates["certified"]["passed"] is False
 
 
-def test_explain_traces_every_number(capsys: pytest.CaptureFixture[str]) -> None:
+def test_explain_traces_every_number(
+    capsys: pytest.CaptureFixture[str], northwind: pt.Book
+) -> None:
     out = ok(["explain", BOOK, "--as-of", AS_OF], capsys)
     lines = out.splitlines()
     assert lines[0].startswith("hubspot-2025@2025-07-15 as of 2025-09-30: ")
@@ -329,9 +335,7 @@ def test_explain_traces_every_number(capsys: pytest.CaptureFixture[str]) -> None
         line.startswith("  sold:d-3: 180.00 EUR at 75 EUR per 100 USD x 5") for line in lines
     )
     assert "to reach Platinum: total 90.81, sourced 6.00 more" in lines
-    status = pt.evaluate(
-        pt.load_book(NORTHWIND), pt.load_program("hubspot-2025"), dt.date(2025, 9, 30)
-    )
+    status = pt.evaluate(northwind, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
     assert out == str(status.explain()) + "\n"
 
 
@@ -354,7 +358,7 @@ def test_report_writes_a_self_contained_html_page(
 
 
 def test_report_html_replaces_an_existing_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], northwind: pt.Book
 ) -> None:
     page_path = tmp_path / "report.html"
     page_path.write_text("old", "utf-8")
@@ -362,7 +366,7 @@ def test_report_html_replaces_an_existing_file(
     page = page_path.read_text("utf-8")
     assert page != "old"
     assert page == pt.report_html(
-        pt.load_book(NORTHWIND), pt.load_program("hubspot-2025"), dt.date(2025, 9, 30), months=3
+        northwind, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30), months=3
     )
 
 
@@ -822,11 +826,13 @@ EXPLAIN_UNCERTIFIED_TAIL = [
     ],
 )
 def test_explain_writes_every_line_of_the_worked_example(
-    program: str, day: str, expected: list[str], capsys: pytest.CaptureFixture[str]
+    program: str,
+    day: str,
+    expected: list[str],
+    capsys: pytest.CaptureFixture[str],
+    northwind: pt.Book,
 ) -> None:
-    status = pt.evaluate(
-        pt.load_book(NORTHWIND), pt.load_program(program), dt.date.fromisoformat(day)
-    )
+    status = pt.evaluate(northwind, pt.load_program(program), dt.date.fromisoformat(day))
     assert status.reasons == expected
     # Batch lines are indented under the track they count toward.
     assert ok(["explain", BOOK, "--as-of", day, "--program", program], capsys) == (
@@ -834,8 +840,8 @@ def test_explain_writes_every_line_of_the_worked_example(
     )
 
 
-def test_explain_when_gates_cap_the_qualified_tier() -> None:
-    book = attrs.evolve(pt.load_book(NORTHWIND), certifications=())
+def test_explain_when_gates_cap_the_qualified_tier(northwind: pt.Book) -> None:
+    book = attrs.evolve(northwind, certifications=())
     status = pt.evaluate(book, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
     assert status.reasons[-8:] == EXPLAIN_UNCERTIFIED_TAIL
     assert [r.text for r in status.explain().about("qualified")][-1] == (
@@ -887,10 +893,8 @@ def test_evaluate_json_is_the_whole_contract(capsys: pytest.CaptureFixture[str])
     )
 
 
-def test_the_explanation_is_structured_by_topic_subject_and_batches() -> None:
-    status = pt.evaluate(
-        pt.load_book(NORTHWIND), pt.load_program("hubspot-2025"), dt.date(2025, 7, 15)
-    )
+def test_the_explanation_is_structured_by_topic_subject_and_batches(northwind: pt.Book) -> None:
+    status = pt.evaluate(northwind, pt.load_program("hubspot-2025"), dt.date(2025, 7, 15))
     sold = ("sold:d-2", "sold:d-3", "sold:d-5")
     managed = (
         "managed:c-adatum:2022-11-01:s-ada-svc:2022-11-01",
@@ -921,25 +925,25 @@ def test_the_explanation_is_structured_by_topic_subject_and_batches() -> None:
     assert explanation.lines() == EXPLAIN_PENDING
 
 
-def test_the_explanation_of_an_assisted_track_lists_its_batches() -> None:
+def test_the_explanation_of_an_assisted_track_lists_its_batches(northwind: pt.Book) -> None:
     data = pt.program_to_dict(pt.load_program("hubspot-2025"))
     data["tracks"].append({"id": "assisted", "label": "Assisted points"})
     program = pt.program_from_dict(data)
-    status = pt.evaluate(pt.load_book(NORTHWIND), program, dt.date(2025, 9, 30))
+    status = pt.evaluate(northwind, program, dt.date(2025, 9, 30))
     [assisted] = [r for r in status.explain().about("track") if r.subject == "assisted"]
     assert assisted.text == "assisted: 12.00 = 12.00 (sold:d-5)"
     assert assisted.batches == ("sold:d-5",)
     assert status.values["assisted"] == Decimal("12.00")
 
 
-def test_the_explanation_of_a_custom_track_names_its_kind() -> None:
+def test_the_explanation_of_a_custom_track_names_its_kind(northwind: pt.Book) -> None:
     data = pt.program_to_dict(pt.load_program("hubspot-2025"))
     data["tracks"].append({"id": "clients", "kind": "client_count"})
     registry = pt.Registry().with_track(
         "client_count", lambda context, params: Decimal(len(context.book.clients))
     )
     program = pt.program_from_dict(data, registry=registry)
-    status = pt.evaluate(pt.load_book(NORTHWIND), program, dt.date(2025, 9, 30))
+    status = pt.evaluate(northwind, program, dt.date(2025, 9, 30))
     [custom] = [r for r in status.explain().about("track") if r.subject == "clients"]
     assert (custom.topic, custom.text, custom.batches) == (
         "track",

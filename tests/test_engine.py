@@ -11,7 +11,6 @@ import copy
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
 import pytest
@@ -32,11 +31,6 @@ LINES = ("marketing-hub", "sales-hub", "crm-suite")
 TOOLS = ("crm", "email", "forms", "workflows", "reporting", "chat")
 
 
-def _northwind() -> pt.Book:
-    text = resources.files("partner_tiers").joinpath("data", "northwind.json").read_text("utf-8")
-    return pt.loads_book(text, source="northwind.json")
-
-
 def _index(program: pt.Program, tier: str | None) -> int:
     return program.tier_index(tier)
 
@@ -45,8 +39,8 @@ def _index(program: pt.Program, tier: str | None) -> int:
 
 
 @pytest.fixture(scope="module")
-def northwind_status() -> pt.TierStatus:
-    return pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), AS_OF)
+def northwind_status(northwind: pt.Book) -> pt.TierStatus:
+    return pt.evaluate(northwind, pt.load_program("hubspot-2025"), AS_OF)
 
 
 def test_northwind_status_on_2025_09_30(northwind_status: pt.TierStatus) -> None:
@@ -187,16 +181,18 @@ def test_northwind_status_to_dict(northwind_status: pt.TierStatus) -> None:
     assert data["reasons"] == northwind_status.reasons
 
 
-def test_northwind_pending_demotion_during_the_notice(northwind_status: pt.TierStatus) -> None:
+def test_northwind_pending_demotion_during_the_notice(
+    northwind_status: pt.TierStatus, northwind: pt.Book
+) -> None:
     """Between the review of 2025-07-01 and 2025-07-31 the demotion is announced but Platinum
     is still held."""
-    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), D(2025, 7, 15))
+    status = pt.evaluate(northwind, pt.load_program("hubspot-2025"), D(2025, 7, 15))
     assert status.tier == "platinum"
     assert status.pending_demotion is not None
     assert status.pending_demotion.on == D(2025, 7, 31)
     assert status.pending_demotion.to_tier == "gold"
     assert "pending: down to gold on 2025-07-31" in " ".join(status.reasons)
-    assert pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), D(2025, 7, 31)).tier == (
+    assert pt.evaluate(northwind, pt.load_program("hubspot-2025"), D(2025, 7, 31)).tier == (
         northwind_status.tier
     )
 
@@ -406,9 +402,9 @@ def test_legacy_2018_mrr_tracks() -> None:
     assert later.qualified_tier is None
 
 
-def test_evaluate_refuses_a_datetime() -> None:
+def test_evaluate_refuses_a_datetime(northwind: pt.Book) -> None:
     with pytest.raises(pt.InvalidRecordError, match="as_of"):
-        pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), dt.datetime(2025, 9, 30))
+        pt.evaluate(northwind, pt.load_program("hubspot-2025"), dt.datetime(2025, 9, 30))
 
 
 # --- properties -----------------------------------------------------------------------

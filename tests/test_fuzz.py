@@ -296,7 +296,7 @@ def toml_safe(value: Json) -> Json:
 @FUZZ
 @given(st.data(), st.sampled_from(PROGRAM_NAMES), EVALUATION_DAYS)
 def test_a_mutated_toml_program_raises_only_library_errors(
-    data: st.DataObject, name: str, day: dt.date
+    northwind: pt.Book, data: st.DataObject, name: str, day: dt.date
 ) -> None:
     document = tomllib.loads(PROGRAM_TOML[name], parse_float=Decimal)
     changed = data.draw(mutated(document, frozen=PROGRAM_FROZEN_KEYS))
@@ -305,7 +305,7 @@ def test_a_mutated_toml_program_raises_only_library_errors(
     except (TypeError, ValueError):
         assume(False)  # not expressible as TOML: nothing to test
         return
-    book = pt.loads_book(NORTHWIND_TEXT)
+    book = northwind
     assert_well_formed(
         library_error(lambda: evaluate_if_loaded(book, pt.loads_program(text, "toml"), day))
     )
@@ -314,12 +314,12 @@ def test_a_mutated_toml_program_raises_only_library_errors(
 @FUZZ
 @given(st.data(), st.sampled_from(PROGRAM_NAMES), EVALUATION_DAYS)
 def test_a_mutated_json_program_raises_only_library_errors(
-    data: st.DataObject, name: str, day: dt.date
+    northwind: pt.Book, data: st.DataObject, name: str, day: dt.date
 ) -> None:
     document = json.loads(PROGRAM_JSON[name])
     changed = data.draw(mutated(document, frozen=PROGRAM_FROZEN_KEYS))
     text = json.dumps(changed, default=str)
-    book = pt.loads_book(NORTHWIND_TEXT)
+    book = northwind
     assert_well_formed(
         library_error(lambda: evaluate_if_loaded(book, pt.loads_program(text, "json"), day))
     )

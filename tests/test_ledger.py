@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 import partner_tiers as pt
+from _books import C1, SOURCED, START, c1_deal, one_client_book, two_clients_book
+from _programs import PROGRAM
 from partner_tiers.testing import strategies as pts
 
 ZERO = Decimal(0)
@@ -572,3 +574,137 @@ class LedgerAgainstModel(RuleBasedStateMachine):
 
 
 TestLedgerAgainstModel = LedgerAgainstModel.TestCase
+
+
+# --- movements and rolling MRR of priced books, worked by hand --------------------------------
+#
+# The small books of tests/_books.py under tests/_programs.PROGRAM: sourced 5, assisted 3
+# and managed 1 point per 100 USD.
+
+
+def test_movements_count_the_first_day_of_the_range_and_not_the_last() -> None:
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(C1, "Client", "US", pt.Relationship.SOLD)],
+        deals=[
+            c1_deal("d-1", "new", "sourced", dt.date(2023, 3, 1), "100"),  # expires 2024-03-01
+            c1_deal("d-2", "new", "sourced", dt.date(2024, 3, 1), "200"),  # on the start
+            c1_deal("d-3", "new", "assisted", dt.date(2024, 3, 31), "300"),  # on the end
+            c1_deal("d-4", "downgrade", "sourced", dt.date(2024, 3, 15), "-40"),
+        ],
+    )
+    ledger = pt.build_ledger(book, PROGRAM)
+    movements = ledger.movements(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+    # New: d-2's 10.00; lost: d-1's 5.00 expiring on the start, and d-4's 2.00 (40 USD of
+    # d-2, the newest batch of the line).
+    assert (movements.new.sold, movements.new.sourced, movements.new.assisted) == (
+        Decimal("10.00"),
+        Decimal("10.00"),
+        Decimal(0),
+    )
+    assert movements.lost.sold == Decimal("7.00")
+    assert movements.new.sold_mrr_usd == Decimal("200.00")
+    # Sold MRR counts (start, end]: d-3 on the end and d-4, not d-2 on the start.
+    assert ledger.sold_mrr_usd(dt.date(2024, 3, 1), dt.date(2024, 3, 31)) == Decimal("260.00")
+    assert ledger.sold_mrr_usd(dt.date(2024, 2, 29), dt.date(2024, 3, 30)) == Decimal("160.00")
+    assert ledger.sold_mrr_usd(
+        dt.date(2024, 2, 29), dt.date(2024, 3, 31), motion=pt.SalesMotion.ASSISTED
+    ) == Decimal("300.00")
+    empty = ledger.sold_mrr_usd(dt.date(2020, 1, 1), dt.date(2020, 2, 1))
+    assert isinstance(empty, Decimal)
+    assert empty == 0
+
+
+def test_managed_movements_sum_every_rise_and_fall_of_the_level() -> None:
+    book = two_clients_book("1050")
+    ended = attrs.evolve(book.subscriptions[0], ended_on=dt.date(2025, 1, 1))
+    ledger = pt.build_ledger(attrs.evolve(book, subscriptions=[ended]), PROGRAM)
+    # Managed from 2024-01-01 at 10.00 points (500.00 USD); the subscription ends on
+    # 2025-01-01. A range holding both the rise and the fall counts each once.
+    whole = ledger.movements(dt.date(2023, 12, 1), dt.date(2025, 2, 1))
+    assert (whole.new.managed, whole.lost.managed) == (Decimal("10.00"), Decimal("10.00"))
+    assert (whole.new.managed_mrr_usd, whole.lost.managed_mrr_usd) == (
+        Decimal("500.00"),
+        Decimal("500.00"),
+    )
+    assert ledger.movements(dt.date(2024, 1, 1), dt.date(2024, 1, 2)).new.managed == Decimal(
+        "10.00"
+    )
+    assert ledger.movements(dt.date(2023, 12, 1), dt.date(2024, 1, 1)).new.managed == 0
+
+
+def test_movements_leave_out_what_expires_on_the_last_day_and_add_every_rise() -> None:
+    client = pt.ClientId("c-1")
+    second = pt.ClientId("c-2")
+    starts = ((client, "1000", dt.date(2024, 3, 5)), (second, "500", dt.date(2024, 3, 9)))
+    subscriptions = [
+        pt.Subscription(
+            pt.SubscriptionId(f"s-{c}"), c, "l", "e", pt.Money(mrr, "USD"), day, dt.date(2025, 1, 1)
+        )
+        for c, mrr, day in starts
+    ]
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[
+            pt.Client(client, "C1", "US", pt.Relationship.SOLD_AND_MANAGED),
+            pt.Client(second, "C2", "US", pt.Relationship.MANAGED),
+        ],
+        deals=[
+            # Expires on 2024-03-31, the end of the range: not lost in it.
+            pt.Deal(pt.DealId("d-1"), client, "l", pt.DealKind.NEW, SOURCED,
+                    dt.date(2023, 3, 31), pt.Money("100", "USD")),
+        ],
+        subscriptions=subscriptions,
+        managed_services=[
+            pt.ManagedService(client, dt.date(2024, 3, 5)),
+            pt.ManagedService(second, dt.date(2024, 3, 9)),
+        ],
+    )  # fmt: skip
+    movements = pt.build_ledger(book, PROGRAM).movements(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+    assert movements.lost.sold == 0
+    # Two rises of the managed level: 10.00 (1000 USD) and 5.00 (500 USD).
+    assert movements.new.managed == Decimal("15.00")
+    assert movements.new.managed_mrr_usd == Decimal("1500.00")
+    later = pt.build_ledger(book, PROGRAM).movements(dt.date(2024, 3, 31), dt.date(2024, 4, 1))
+    assert later.lost.sold == Decimal("5.00")
+
+
+def test_movements_add_up_every_sale_and_fractions_of_a_point() -> None:
+    # Two sales in March: 10 USD sourced (0.50 points) and 100 USD assisted (3.00).
+    book = one_client_book(START)
+    book = attrs.evolve(
+        book,
+        deals=[
+            pt.Deal(pt.DealId("d-1"), C1, "l-1", pt.DealKind.NEW, pt.SalesMotion.SOURCED,
+                    dt.date(2024, 3, 5), pt.Money("10", "USD")),
+            pt.Deal(pt.DealId("d-2"), C1, "l-2", pt.DealKind.NEW, pt.SalesMotion.ASSISTED,
+                    dt.date(2024, 3, 20), pt.Money("100", "USD")),
+            pt.Deal(pt.DealId("d-3"), C1, "l-1", pt.DealKind.DOWNGRADE, pt.SalesMotion.SOURCED,
+                    dt.date(2024, 3, 25), pt.Money("-5", "USD")),
+        ],
+    )  # fmt: skip
+    moved = pt.build_ledger(book, PROGRAM).movements(dt.date(2024, 3, 1), dt.date(2024, 4, 1))
+    assert (moved.new.sold, moved.new.sourced, moved.new.assisted) == (
+        Decimal("3.50"), Decimal("0.50"), Decimal("3.00"),
+    )  # fmt: skip
+    assert moved.new.sold_mrr_usd == Decimal("110.00")
+    # The downgrade takes back half of d-1: 0.25 points, 5 USD.
+    assert (moved.lost.sold, moved.lost.sourced, moved.lost.sold_mrr_usd) == (
+        Decimal("0.25"), Decimal("0.25"), Decimal("5.00"),
+    )  # fmt: skip
+
+
+def test_the_first_rise_of_the_managed_level_is_a_movement() -> None:
+    # The ledger's first event is a managed service starting: its rise is measured
+    # from nothing, not from any later level.
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(C1, "Client", "US", pt.Relationship.MANAGED)],
+        subscriptions=[pt.Subscription(pt.SubscriptionId("s-1"), C1, "l", "pro",
+                                       pt.Money("300", "USD"), START, dt.date(2026, 1, 1))],
+        managed_services=[pt.ManagedService(C1, dt.date(2024, 3, 1))],
+    )  # fmt: skip
+    moved = pt.build_ledger(book, PROGRAM).movements(dt.date(2024, 3, 1), dt.date(2024, 4, 1))
+    # 300 USD at 1 point per 100 USD: 3.00 points, 300.00 USD managed.
+    assert (moved.new.managed, moved.new.managed_mrr_usd) == (Decimal("3.00"), Decimal("300.00"))
+    assert moved.lost.managed == moved.lost.managed_mrr_usd == 0

@@ -119,8 +119,8 @@ def test_reordering_records_changes_neither_ledger_nor_status(
             assert again.to_keep_tier == status.to_keep_tier
 
 
-def test_reordering_the_northwind_book_changes_nothing() -> None:
-    book = pt.load_book(pt.__file__.replace("__init__.py", "data/northwind.json"))
+def test_reordering_the_northwind_book_changes_nothing(northwind: pt.Book) -> None:
+    book = northwind
     other = attrs.evolve(
         book,
         clients=book.clients[::-1],
@@ -301,8 +301,8 @@ def test_shifting_every_date_by_whole_leap_cycles_shifts_the_timeline(
 
 
 @pytest.mark.parametrize("years", [-8, 4, 12])
-def test_shifting_the_northwind_book_shifts_its_timeline(years: int) -> None:
-    book = pt.load_book(pt.__file__.replace("__init__.py", "data/northwind.json"))
+def test_shifting_the_northwind_book_shifts_its_timeline(northwind: pt.Book, years: int) -> None:
+    book = northwind
     start, end = dt.date(2022, 1, 1), dt.date(2026, 12, 1)
     timeline = pt.timeline(book, CONSTANT, start, end)
     moved = pt.timeline(

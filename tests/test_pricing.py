@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from importlib import resources
 
+import attrs
 import pytest
 from attrs import evolve
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import partner_tiers as pt
+from _books import ASSISTED, C1, FEB_1, FEB_10, JAN_10, MAR_1, SOURCED, START, c1_deal
+from _programs import PROGRAM
 from partner_tiers._engine.pricing import expiry_date
 from partner_tiers.testing import strategies as pts
 
@@ -33,11 +35,6 @@ LAST_CLOSE = D(2026, 6, 30)
 
 
 # --- small builders ------------------------------------------------------------------
-
-
-def _northwind() -> pt.Book:
-    text = resources.files("partner_tiers").joinpath("data", "northwind.json").read_text("utf-8")
-    return pt.loads_book(text, source="northwind.json")
 
 
 def _partner(joined_on: dt.date = JOINED) -> pt.Partner:
@@ -217,7 +214,7 @@ def test_upsell_of_a_line_first_sold_after_the_change_earns_the_new_rate() -> No
     assert "grandfathered" not in sold["sold:up"].rule
 
 
-def test_northwind_totals_by_hand() -> None:
+def test_northwind_totals_by_hand(northwind: pt.Book) -> None:
     """The example book src/partner_tiers/data/northwind.json under hubspot-2025 on
     2025-09-30; rates and currency tables from domain.md section 2.
 
@@ -236,7 +233,7 @@ def test_northwind_totals_by_hand() -> None:
       adatum (India, growth market x2) 1500 USD * 1/100 * 2 / 2 partners = 15.00
       managed 30.69; total 36.00 + 30.69 = 66.69.
     """
-    ledger = pt.build_ledger(_northwind(), pt.load_program("hubspot-2025"))
+    ledger = pt.build_ledger(northwind, pt.load_program("hubspot-2025"))
     totals = ledger.totals(as_of=D(2025, 9, 30))
     assert totals.sold == Decimal("36.00")
     assert totals.sourced == Decimal("24.00")
@@ -263,11 +260,11 @@ def test_northwind_totals_by_hand() -> None:
     assert ledger.totals_by_market(D(2025, 9, 30))[pt.Market.GROWTH].managed == Decimal("15.00")
 
 
-def test_managed_points_follow_the_currency_table_of_the_day() -> None:
+def test_managed_points_follow_the_currency_table_of_the_day(northwind: pt.Book) -> None:
     """Source: domain.md section 2, currency tables: EUR 75 per 100 USD before
     2025-07-15, EUR 88 from then. Fabrikam's 1200 EUR marketing subscription counts
     1200 / 75 = 16.00 managed points on 2025-07-14 and 13.64 on 2025-07-15."""
-    ledger = pt.build_ledger(_northwind(), pt.load_program("hubspot-2025"))
+    ledger = pt.build_ledger(northwind, pt.load_program("hubspot-2025"))
     before = ledger.totals(D(2025, 7, 14), client="c-fabrikam").managed
     after = ledger.totals(D(2025, 7, 15), client="c-fabrikam").managed
     assert before == Decimal("16.00") + Decimal("2.40")  # 180 / 75 = 2.40
@@ -599,3 +596,373 @@ def test_managed_split_among_partners_sums_back_to_the_whole(
     share = managed(partners)
     assert abs(share * partners - whole) <= partners * CENT
     assert share <= whole
+
+
+# --- reductions, worked by hand -----------------------------------------------------------
+#
+# Under tests/_programs.PROGRAM: sourced 5 and assisted 3 points per 100 USD; EUR 88 per
+# 100 USD. A downgrade or churn offsets the newest active batches of the client's product
+# line first, each offset expiring with the batch it reduces.
+
+
+def _offsets(*deals: pt.Deal) -> list[tuple[object, ...]]:
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(C1, "Client", "US", pt.Relationship.SOLD)],
+        deals=deals,
+    )
+    ledger = pt.build_ledger(book, PROGRAM)
+    for batch in ledger:
+        assert (batch.program, batch.market, batch.client) == (
+            "stateful@1",
+            pt.Market.STANDARD,
+            C1,
+        )
+    return [
+        (b.id, b.points, b.mrr_usd, b.earned_on, b.expires_on, b.motion, b.rate, b.rule)
+        for b in ledger
+        if b.offsets is not None
+    ]
+
+
+EXPIRES_D1, EXPIRES_D2 = dt.date(2025, 1, 10), dt.date(2025, 2, 10)
+
+
+def test_a_partial_downgrade_offsets_its_share_of_the_batch() -> None:
+    # 1000 USD sourced = 50.00 points; -400 USD takes 400 / 1000 of them: 20.00.
+    assert _offsets(
+        c1_deal("d-1", "new", "sourced", JAN_10, "1000"),
+        c1_deal("d-2", "downgrade", "sourced", MAR_1, "-400"),
+    ) == [
+        (
+            "sold:d-2:offsets:sold:d-1",
+            Decimal("-20.00"),
+            Decimal("-400.00"),
+            MAR_1,
+            EXPIRES_D1,
+            SOURCED,
+            Decimal(5),
+            "downgrade of -400 USD offsets 400 USD of sold:d-1: -20.00",
+        )
+    ]
+
+
+def test_a_downgrade_offsets_the_newest_batch_first_then_older_ones() -> None:
+    # -1000.50 USD: all of d-2 (1000 USD, 30.00 points), then 0.50 USD of d-1:
+    # 50.00 x 0.50 / 1000 = 0.025 -> 0.03.
+    assert _offsets(
+        c1_deal("d-1", "new", "sourced", JAN_10, "1000"),
+        c1_deal("d-2", "upsell", "assisted", FEB_10, "1000"),
+        c1_deal("d-3", "downgrade", "assisted", MAR_1, "-1000.50"),
+    ) == [
+        (
+            "sold:d-3:offsets:sold:d-1",
+            Decimal("-0.03"),
+            Decimal("-0.50"),
+            MAR_1,
+            EXPIRES_D1,
+            SOURCED,
+            Decimal(5),
+            "downgrade of -1000.50 USD offsets 0.50 USD of sold:d-1: -0.03",
+        ),
+        (
+            "sold:d-3:offsets:sold:d-2",
+            Decimal("-30.00"),
+            Decimal("-1000.00"),
+            MAR_1,
+            EXPIRES_D2,
+            ASSISTED,
+            Decimal(3),
+            "downgrade of -1000.50 USD offsets 1000 USD of sold:d-2: -30.00",
+        ),
+    ]
+
+
+def test_a_downgrade_used_up_by_the_newest_batch_leaves_older_ones_alone() -> None:
+    offsets = _offsets(
+        c1_deal("d-1", "new", "sourced", JAN_10, "1000"),
+        c1_deal("d-2", "upsell", "assisted", FEB_10, "1000"),
+        c1_deal("d-3", "downgrade", "assisted", MAR_1, "-1000"),
+    )
+    assert [offset[0] for offset in offsets] == ["sold:d-3:offsets:sold:d-2"]
+
+
+def test_a_downgrade_in_another_currency_converts_through_the_table() -> None:
+    # 880 EUR = 1000 USD = 50.00 points. -100 USD = 88 EUR: 5.00 points, 792 EUR left.
+    # Churn of -2000 USD: the 792 EUR left (900 USD, 45.00 points), no more.
+    assert _offsets(
+        c1_deal("d-1", "new", "sourced", JAN_10, "880", "EUR"),
+        c1_deal("d-2", "downgrade", "sourced", FEB_1, "-100"),
+        c1_deal("d-3", "churn", "sourced", MAR_1, "-2000"),
+    ) == [
+        (
+            "sold:d-2:offsets:sold:d-1",
+            Decimal("-5.00"),
+            Decimal("-100.00"),
+            FEB_1,
+            EXPIRES_D1,
+            SOURCED,
+            Decimal(5),
+            "downgrade of -100 USD offsets 100 USD of sold:d-1: -5.00",
+        ),
+        (
+            "sold:d-3:offsets:sold:d-1",
+            Decimal("-45.00"),
+            Decimal("-900.00"),
+            MAR_1,
+            EXPIRES_D1,
+            SOURCED,
+            Decimal(5),
+            "churn of -2000 USD offsets 900 USD of sold:d-1: -45.00",
+        ),
+    ]
+
+
+def test_a_batch_of_less_than_a_point_is_offset_too() -> None:
+    assert _offsets(
+        c1_deal("d-1", "new", "sourced", JAN_10, "10"),
+        c1_deal("d-2", "churn", "sourced", FEB_1, "-10"),
+    ) == [
+        (
+            "sold:d-2:offsets:sold:d-1",
+            Decimal("-0.50"),
+            Decimal("-10.00"),
+            FEB_1,
+            EXPIRES_D1,
+            SOURCED,
+            Decimal(5),
+            "churn of -10 USD offsets 10 USD of sold:d-1: -0.50",
+        )
+    ]
+
+
+def test_a_downgrade_in_a_currency_the_program_lacks_names_the_deal() -> None:
+    with pytest.raises(pt.PricingError) as info:
+        _offsets(
+            c1_deal("d-1", "new", "sourced", JAN_10, "10"),
+            c1_deal("d-2", "churn", "sourced", FEB_1, "-10", "GBP"),
+        )
+    assert str(info.value) == (
+        "deal d-2: currency GBP on 2024-02-01 is not in the currency table of stateful@1 "
+        "in force since the beginning"
+    )
+
+
+def test_an_offset_keeps_the_market_of_the_batch_it_reduces() -> None:
+    client = pt.ClientId("c-in")
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(client, "Client", "IN", pt.Relationship.SOLD)],
+        deals=[
+            pt.Deal(pt.DealId("d-1"), client, "l", pt.DealKind.NEW, SOURCED, JAN_10,
+                    pt.Money("1000", "USD")),
+            pt.Deal(pt.DealId("d-2"), client, "l", pt.DealKind.DOWNGRADE, SOURCED, FEB_1,
+                    pt.Money("-500", "USD")),
+        ],
+    )  # fmt: skip
+    sale, offset = pt.build_ledger(book, PROGRAM)
+    assert (sale.market, sale.points, sale.rate) == (
+        pt.Market.GROWTH,
+        Decimal("100.00"),
+        Decimal(10),
+    )
+    assert (offset.market, offset.points) == (pt.Market.GROWTH, Decimal("-50.00"))
+
+
+def test_an_offset_needs_the_currency_of_the_batch_it_reduces_in_todays_table() -> None:
+    data = pt.program_to_dict(PROGRAM)
+    data["currencies"].append({"effective_from": "2024-02-01", "per_100_usd": {"USD": "100"}})
+    program = pt.program_from_dict(data)
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(C1, "Client", "US", pt.Relationship.SOLD)],
+        deals=[
+            c1_deal("d-1", "new", "sourced", JAN_10, "880", "EUR"),
+            c1_deal("d-2", "downgrade", "sourced", MAR_1, "-100"),
+        ],
+    )
+    with pytest.raises(pt.PricingError) as info:
+        pt.build_ledger(book, program)
+    assert str(info.value) == (
+        "deal d-2: currency EUR on 2024-03-01 is not in the currency table of stateful@1 "
+        "in force since 2024-02-01"
+    )
+
+
+# --- rates worked by hand --------------------------------------------------------------------
+#
+# A program with HubSpot's two rate rows (3 / 3 / 1 and, from 2024-02-27, 5 / 3 / 1 with
+# grandfathered upsells) and an unattributed rate of 1, unlike any other, so that every
+# rate a deal can get is told apart.
+
+
+def two_row_program(*, price_before_first_row: bool = False) -> pt.Program:
+    data = pt.program_to_dict(PROGRAM)
+    data["name"] = "two-rows"
+    data["price_before_first_row"] = price_before_first_row
+    data["rates"] = [
+        {"effective_from": "2022-07-18", "sourced": "3", "assisted": "3", "unattributed": "1",
+         "managed": "1"},
+        {"effective_from": "2024-02-27", "sourced": "5", "assisted": "3", "unattributed": "1",
+         "managed": "1", "grandfather_upsells": True},
+    ]  # fmt: skip
+    return pt.program_from_dict(data)
+
+
+TWO_ROWS = two_row_program()
+
+
+def _priced(*deals: pt.Deal, subscriptions: Sequence[pt.Subscription] = ()) -> dict[str, Decimal]:
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(C1, "Client", "US", pt.Relationship.SOLD)],
+        deals=deals,
+        subscriptions=subscriptions,
+    )
+    return {batch.id: batch.rate for batch in pt.build_ledger(book, TWO_ROWS)}
+
+
+UPSELL = c1_deal("d-up", "upsell", "sourced", dt.date(2024, 4, 1), "100")
+
+
+_LINE_OPENERS = [
+    # A positive adjustment first sold the line, even of 0.50 USD: the upsell keeps 3.
+    pytest.param(("adjustment", "none", dt.date(2023, 6, 1), "0.50"), 3, id="adjustment"),
+    # A negative adjustment sells nothing: the line's first sale is the upsell itself.
+    pytest.param(("adjustment", "none", dt.date(2023, 6, 1), "-5"), 5, id="negative-adjustment"),
+    pytest.param(("new", "sourced", dt.date(2023, 6, 1), "100"), 3, id="new"),
+    pytest.param(("new", "sourced", dt.date(2024, 3, 1), "100"), 5, id="new-after-row"),
+]
+
+
+@pytest.mark.parametrize(("first", "rate"), _LINE_OPENERS)
+def test_an_upsell_keeps_the_rate_of_its_lines_first_sale(
+    first: tuple[str, str, dt.date, str], rate: int
+) -> None:
+    kind, motion, day, amount = first
+    assert _priced(c1_deal("d-0", kind, motion, day, amount), UPSELL)["sold:d-up"] == rate
+
+
+def test_a_subscription_started_later_does_not_move_the_first_sale() -> None:
+    started_later = pt.Subscription(
+        pt.SubscriptionId("s-1"), C1, "sales-hub", "pro", pt.Money("100", "USD"),
+        dt.date(2024, 3, 1), dt.date(2025, 3, 1),
+    )  # fmt: skip
+    rates = _priced(
+        c1_deal("d-0", "new", "sourced", dt.date(2023, 1, 1), "100"),
+        UPSELL,
+        subscriptions=[started_later],
+    )
+    assert rates["sold:d-up"] == 3
+    started_earlier = attrs.evolve(started_later, started_on=dt.date(2023, 1, 1))
+    assert _priced(UPSELL, subscriptions=[started_earlier])["sold:d-up"] == 3
+
+
+def test_a_grandfathered_upsell_keeps_the_rate_of_its_motion() -> None:
+    assisted = attrs.evolve(UPSELL, motion=pt.SalesMotion.ASSISTED)
+    first = c1_deal("d-0", "new", "sourced", dt.date(2023, 6, 1), "100")
+    assert _priced(first, assisted)["sold:d-up"] == 3
+    adjustment = c1_deal("d-adj", "adjustment", "none", dt.date(2024, 4, 1), "100")
+    assert _priced(first, adjustment)["sold:d-adj"] == 1  # unattributed, of the 2022 row
+    assert (
+        _priced(c1_deal("d-adj", "adjustment", "none", dt.date(2024, 4, 1), "100"))["sold:d-adj"]
+        == 1
+    )
+
+
+def test_on_one_day_a_sale_is_booked_before_the_reduction_of_it() -> None:
+    # The downgrade's id sorts first, and the sale is under 1 USD: still the sale first.
+    day = dt.date(2024, 4, 1)
+    rates = _priced(
+        c1_deal("d-b", "new", "sourced", day, "0.50"),
+        c1_deal("d-a", "downgrade", "sourced", day, "-0.50"),
+    )
+    assert set(rates) == {"sold:d-b", "sold:d-a:offsets:sold:d-b"}
+
+
+def test_a_growth_market_sale_says_so_in_its_rule() -> None:
+    client = pt.ClientId("c-in")
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(client, "Client", "IN", pt.Relationship.SOLD)],
+        deals=[pt.Deal(pt.DealId("d-1"), client, "l", pt.DealKind.NEW, SOURCED,
+                       dt.date(2024, 4, 1), pt.Money("100", "USD"))],
+    )  # fmt: skip
+    [batch] = pt.build_ledger(book, TWO_ROWS)
+    assert batch.rule == (
+        "100 USD at 100 USD per 100 USD x 5 points per 100 USD x 2 (growth market IN) = 10.00 "
+        "(sourced rate of the rows from 2024-02-27)"
+    )
+
+
+def _managed(
+    program: pt.Program,
+    since: dt.date,
+    until: dt.date | None,
+    *,
+    started: dt.date,
+    ended: dt.date | None = None,
+    country: str = "IN",
+    currency: str = "USD",
+) -> list[pt.PointBatch]:
+    client = pt.ClientId("c-m")
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
+        clients=[pt.Client(client, "Client", country, pt.Relationship.MANAGED)],
+        subscriptions=[pt.Subscription(pt.SubscriptionId("s-m"), client, "l", "e",
+                                       pt.Money("1000", currency), started, started,
+                                       ended_on=ended)],
+        managed_services=[pt.ManagedService(client, since, until)],
+    )  # fmt: skip
+    return list(pt.build_ledger(book, program))
+
+
+def test_a_managed_batch_says_where_it_comes_from() -> None:
+    [open_batch] = _managed(TWO_ROWS, dt.date(2024, 3, 1), None, started=dt.date(2024, 3, 1))
+    assert (open_batch.program, open_batch.rate, open_batch.points) == (
+        "two-rows@1",
+        Decimal(2),
+        Decimal("20.00"),
+    )
+    assert open_batch.origin == "managed service of c-m since 2024-03-01, s-m from 2024-03-01"
+    [ended] = _managed(
+        TWO_ROWS, dt.date(2024, 3, 1), dt.date(2024, 5, 1), started=dt.date(2024, 3, 1)
+    )
+    assert ended.origin == (
+        "managed service of c-m since 2024-03-01, s-m from 2024-03-01 to 2024-05-01"
+    )
+    assert ended.expires_on == dt.date(2024, 5, 1)
+
+
+def test_managed_points_start_with_the_first_rate_row_unless_the_program_prices_before() -> None:
+    since = dt.date(2021, 1, 1)
+    [strict] = _managed(TWO_ROWS, since, None, started=since)
+    assert strict.earned_on == dt.date(2022, 7, 18)
+    [priced] = _managed(two_row_program(price_before_first_row=True), since, None, started=since)
+    assert priced.earned_on == since
+
+
+def test_a_managed_period_that_ends_where_it_starts_earns_nothing() -> None:
+    # The subscription ends on the day the service starts.
+    assert _managed(TWO_ROWS, dt.date(2024, 6, 1), None, started=dt.date(2024, 1, 1),
+                    ended=dt.date(2024, 6, 1)) == []  # fmt: skip
+
+
+def test_a_managed_period_ending_on_a_rule_change_is_one_batch(hubspot_2025: pt.Program) -> None:
+    # hubspot-2025's currency table changes on 2025-07-15: a period ending that day
+    # lies wholly under the old table.
+    # In EUR, whose amount per 100 USD changes that day, no second batch starts on it.
+    for currency in ("USD", "EUR"):
+        [batch] = _managed(hubspot_2025, dt.date(2025, 1, 1), dt.date(2025, 7, 15),
+                           started=dt.date(2025, 1, 1), country="US",
+                           currency=currency)  # fmt: skip
+        assert (batch.earned_on, batch.expires_on) == (dt.date(2025, 1, 1), dt.date(2025, 7, 15))
+
+
+def test_each_sales_motion_has_its_own_rate() -> None:
+    [_, row] = TWO_ROWS.rates
+    assert [row.sold_rate(motion) for motion in pt.SalesMotion] == [
+        Decimal(5),  # sourced
+        Decimal(3),  # assisted
+        Decimal(1),  # none: unattributed
+    ]

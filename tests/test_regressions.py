@@ -17,11 +17,13 @@ import partner_tiers as pt
 NORTHWIND = Path(pt.__file__).resolve().parent / "data" / "northwind.json"
 
 
-def test_dump_book_keeps_the_permissions_of_the_file_it_replaces(tmp_path: Path) -> None:
+def test_dump_book_keeps_the_permissions_of_the_file_it_replaces(
+    tmp_path: Path, northwind: pt.Book
+) -> None:
     path = tmp_path / "book.json"
     path.write_text("old", encoding="utf-8")
     path.chmod(0o644)
-    pt.dump_book(pt.load_book(NORTHWIND), path)
+    pt.dump_book(northwind, path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
 
 
@@ -82,11 +84,11 @@ def test_adding_money_to_a_number_is_a_type_error() -> None:
         pt.Money("1.00", "USD") + 1  # type: ignore[operator]
 
 
-def test_copies_and_pickles_of_records_programs_and_statuses_are_equal() -> None:
+def test_copies_and_pickles_of_records_programs_and_statuses_are_equal(northwind: pt.Book) -> None:
     import copy
     import pickle
 
-    book = pt.load_book(NORTHWIND)
+    book = northwind
     program = pt.load_program("hubspot-2025")
     status = pt.evaluate(book, program, dt.date(2025, 9, 30))
     assert copy.deepcopy(book) == book
@@ -321,10 +323,10 @@ def test_program_impact_refuses_two_books_of_one_partner() -> None:
     assert caught.value.field == "books[1].partner.id"
 
 
-def test_movements_count_mrr_that_earns_no_points() -> None:
+def test_movements_count_mrr_that_earns_no_points(northwind: pt.Book) -> None:
     # Known escape W1 (docs/testing.md): hubspot-2018 prices sales at 0.00 points (its
     # tracks are MRR in USD), and movements classified a batch by the sign of its points.
-    ledger = pt.build_ledger(pt.load_book(NORTHWIND), pt.load_program("hubspot-2018"))
+    ledger = pt.build_ledger(northwind, pt.load_program("hubspot-2018"))
     september = ledger.movements(dt.date(2023, 9, 1), dt.date(2023, 10, 1))
     # d-1 (1200 USD) was sold and s-fab-mkt (1600 USD) came under management on 2023-09-14.
     assert (september.new.sold_mrr_usd, september.new.managed_mrr_usd) == (
@@ -349,9 +351,9 @@ def test_a_reduction_is_lost_in_every_metric_it_lowers() -> None:
 # --- escapes found by fuzzing (docs/testing.md, "Escapes found") ----------------------------
 
 
-def test_dates_at_the_ends_of_the_calendar_are_refused_by_name() -> None:
+def test_dates_at_the_ends_of_the_calendar_are_refused_by_name(northwind: pt.Book) -> None:
     # E1: 9999-12-31 as a date overflowed the engine's date arithmetic.
-    book = pt.load_book(NORTHWIND)
+    book = northwind
     with pytest.raises(pt.InvalidRecordError) as late:
         pt.evaluate(book, pt.load_program("hubspot-2025"), dt.date(9999, 12, 31))
     assert str(late.value) == "as_of: must be from 1900-01-01 to 2199-12-31 (got 9999-12-31)"
@@ -376,9 +378,9 @@ def test_amounts_beyond_the_decimal_context_are_refused_by_name(amount: str) -> 
     )
 
 
-def test_a_fact_that_is_not_a_number_fails_its_gate() -> None:
+def test_a_fact_that_is_not_a_number_fails_its_gate(northwind: pt.Book) -> None:
     # E4: "NaN" as a fact raised decimal.InvalidOperation under a fact_at_least gate.
-    book = attrs.evolve(pt.load_book(NORTHWIND), facts={"retention": "NaN"})
+    book = attrs.evolve(northwind, facts={"retention": "NaN"})
     status = pt.evaluate(book, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
     [retention] = [gate for gate in status.gates if gate.name == "retention"]
     assert (retention.passed, retention.reason) == (
@@ -387,9 +389,11 @@ def test_a_fact_that_is_not_a_number_fails_its_gate() -> None:
     )
 
 
-def test_certifications_with_the_same_dates_are_chosen_by_id_in_any_order() -> None:
+def test_certifications_with_the_same_dates_are_chosen_by_id_in_any_order(
+    northwind: pt.Book,
+) -> None:
     # W2: the gate named whichever certification came first in the book.
-    book = pt.load_book(NORTHWIND)
+    book = northwind
     valid = book.certifications[1]
     twin = attrs.evolve(valid, id=pt.CertificationId("cert-0"))
     program = pt.load_program("hubspot-2025")
@@ -454,11 +458,13 @@ def test_the_command_line_shows_control_characters_of_a_key_escaped(
     assert err == f"partner-tiers: error: {path}: partner.x\\x1b[31mred\\tü: unknown key\n"
 
 
-def test_a_downgrade_reduces_sold_mrr_under_a_program_that_prices_it_at_zero_points() -> None:
+def test_a_downgrade_reduces_sold_mrr_under_a_program_that_prices_it_at_zero_points(
+    northwind: pt.Book,
+) -> None:
     # W7, found by mutation testing (a surviving mutant in _reductions): a batch priced
     # at 0.00 points (hubspot-2018 counts MRR, not points) was never offset, so downgrades
     # left its MRR track untouched.
-    book = pt.load_book(NORTHWIND)
+    book = northwind
     d1 = book.deals[0]  # new, assisted, 900.00 EUR on 2023-09-14: 1200.00 USD (75 EUR/100)
     down = pt.Deal(
         pt.DealId("d-down"),

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from importlib import resources
 
 import pytest
 from attrs import evolve
@@ -28,14 +27,9 @@ AS_OF = D(2025, 9, 30)
 CENT = Decimal("0.01")
 
 
-def _example() -> pt.Book:
-    text = resources.files("partner_tiers").joinpath("data", "northwind.json").read_text("utf-8")
-    return pt.loads_book(text, source="northwind.json")
-
-
 @pytest.fixture(scope="module")
-def book() -> pt.Book:
-    return _example()
+def book(northwind: pt.Book) -> pt.Book:
+    return northwind
 
 
 @pytest.fixture(scope="module")

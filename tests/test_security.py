@@ -27,9 +27,10 @@ SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
-def hostile_book() -> pt.Book:
+@pytest.fixture(scope="module")
+def hostile_book(northwind: pt.Book) -> pt.Book:
     """The Northwind book with script tags in every free-text field a view shows."""
-    base = pt.load_book(NORTHWIND)
+    base = northwind  # shared and immutable: every change below makes a new record
     clients = [
         attrs.evolve(
             client, name=f"{client.name} {SCRIPT}", tools_used=(*client.tools_used, SCRIPT)
@@ -53,10 +54,6 @@ def hostile_book() -> pt.Book:
     )
 
 
-def hubspot_2025() -> pt.Program:
-    return pt.load_program("hubspot-2025")
-
-
 def assert_escaped(page: str) -> None:
     assert "<script" not in page.lower()
     assert ESCAPED in page
@@ -65,23 +62,29 @@ def assert_escaped(page: str) -> None:
 # --- HTML output escapes book strings ---------------------------------------------------
 
 
-def test_a_script_tag_in_names_is_escaped_in_the_html_report() -> None:
-    page = pt.report_html(hostile_book(), hubspot_2025(), AS_OF)
+def test_a_script_tag_in_names_is_escaped_in_the_html_report(
+    hubspot_2025: pt.Program, hostile_book: pt.Book
+) -> None:
+    page = pt.report_html(hostile_book, hubspot_2025, AS_OF)
     assert_escaped(page)
     assert f"Northwind {ESCAPED}" in page
     assert f"Fabrikam GmbH {ESCAPED}" in page
 
 
-def test_a_script_tag_is_escaped_in_the_status_html() -> None:
-    status = pt.evaluate(hostile_book(), hubspot_2025(), AS_OF)
+def test_a_script_tag_is_escaped_in_the_status_html(
+    hubspot_2025: pt.Program, hostile_book: pt.Book
+) -> None:
+    status = pt.evaluate(hostile_book, hubspot_2025, AS_OF)
     # The certification gate's reason names the certification id.
     assert any(SCRIPT in gate.reason for gate in status.gates)
     assert_escaped(status._repr_html_())
 
 
-def test_a_script_tag_is_escaped_in_every_view_html() -> None:
-    book = hostile_book()
-    program = hubspot_2025()
+def test_a_script_tag_is_escaped_in_every_view_html(
+    hubspot_2025: pt.Program, hostile_book: pt.Book
+) -> None:
+    book = hostile_book
+    program = hubspot_2025
     views: list[object] = [
         pt.clients_table(book, as_of=AS_OF, program=program),
         pt.client_details(book, "c-fabrikam"),
@@ -104,11 +107,13 @@ def test_a_script_tag_is_escaped_in_every_view_html() -> None:
         "</td></tr></table><script>x</script>",
     ],
 )
-def test_attribute_and_tag_breakouts_are_escaped(payload: str) -> None:
-    base = pt.load_book(NORTHWIND)
+def test_attribute_and_tag_breakouts_are_escaped(
+    payload: str, northwind: pt.Book, hubspot_2025: pt.Program
+) -> None:
+    base = northwind  # shared and immutable: every change below makes a new record
     client = attrs.evolve(base.clients[0], name=payload)
     book = attrs.evolve(base, clients=(client, *base.clients[1:]))
-    page = pt.report_html(book, hubspot_2025(), AS_OF)
+    page = pt.report_html(book, hubspot_2025, AS_OF)
     assert payload not in page
     assert "<img" not in page
     assert "<svg onload" not in page
@@ -264,8 +269,8 @@ def test_a_yaml_program_with_a_python_tag_is_refused_and_runs_nothing(
     assert calls == []
 
 
-def test_a_program_cannot_name_python_code_as_a_rule() -> None:
-    data = pt.program_to_dict(hubspot_2025())
+def test_a_program_cannot_name_python_code_as_a_rule(hubspot_2025: pt.Program) -> None:
+    data = pt.program_to_dict(hubspot_2025)
     data["tracks"].append({"id": "evil", "kind": "builtins.eval", "params": {"code": "1"}})
     data["gates"].append({"id": "evil", "kind": "os:system", "params": {"command": "echo"}})
     with pytest.raises(pt.ProgramValidationError) as info:
@@ -276,7 +281,9 @@ def test_a_program_cannot_name_python_code_as_a_rule() -> None:
     assert "is no built-in or registered gate" in paths["gates[5].kind"].message
 
 
-def test_json_programs_are_data_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_json_programs_are_data_only(
+    monkeypatch: pytest.MonkeyPatch, northwind: pt.Book, hubspot_2025: pt.Program
+) -> None:
     calls: list[object] = []
 
     def system(*args: object) -> int:
@@ -284,12 +291,12 @@ def test_json_programs_are_data_only(monkeypatch: pytest.MonkeyPatch) -> None:
         return 0
 
     monkeypatch.setattr(os, "system", system)
-    data = json.loads(pt.dumps_program(hubspot_2025(), "json"))
+    data = json.loads(pt.dumps_program(hubspot_2025, "json"))
     hook = {"__class__": "os.system", "py/object": "os.system", "args": ["echo hi"]}
     data["gates"][1]["params"]["hook"] = hook
     program = pt.loads_program(json.dumps(data), "json")
     assert program.gates[1].params["hook"] == hook
-    pt.evaluate(pt.load_book(NORTHWIND), program, AS_OF)
+    pt.evaluate(northwind, program, AS_OF)
     assert calls == []
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from importlib import resources
 
 import pytest
 
@@ -18,9 +17,8 @@ D = dt.date
 
 
 @pytest.fixture(scope="module")
-def book() -> pt.Book:
-    text = resources.files("partner_tiers").joinpath("data", "northwind.json").read_text("utf-8")
-    return pt.loads_book(text, source="northwind.json")
+def book(northwind: pt.Book) -> pt.Book:
+    return northwind
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
 import pytest
@@ -31,9 +30,8 @@ AS_OF = D(2025, 9, 30)
 
 
 @pytest.fixture(scope="module")
-def book() -> pt.Book:
-    text = resources.files("partner_tiers").joinpath("data", "northwind.json").read_text("utf-8")
-    return pt.loads_book(text, source="northwind.json")
+def book(northwind: pt.Book) -> pt.Book:
+    return northwind
 
 
 @pytest.fixture(scope="module")
