@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from partner_tiers._errors import require
+
 if TYPE_CHECKING:
     from partner_tiers._views.dashboard import Progress
 
@@ -14,7 +16,8 @@ __all__ = ["progress_chart"]
 
 def progress_chart(progress: Progress, ax: Any = None) -> Any:
     """Draw the progress chart on ``ax`` (a new figure when None) and return the axes."""
-    import matplotlib
+    with require("plot"):
+        import matplotlib
 
     if ax is None:
         matplotlib.use("Agg", force=False)

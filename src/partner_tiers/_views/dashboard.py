@@ -17,7 +17,7 @@ from attrs import evolve, frozen
 from partner_tiers._engine.evaluate import TierStatus, evaluate
 from partner_tiers._engine.pricing import build_ledger, check_arguments
 from partner_tiers._engine.timeline import timeline
-from partner_tiers._errors import InvalidRecordError
+from partner_tiers._errors import InvalidRecordError, require
 from partner_tiers._html import table_html
 from partner_tiers._ledger.ledger import Market, PointBatch, PointsLedger, Track
 from partner_tiers._model.book import Book
@@ -91,13 +91,15 @@ class _Table:
 
     def to_pandas(self) -> Any:
         """The rows as a pandas DataFrame (needs the ``pandas`` extra)."""
-        import pandas as pd
+        with require("pandas"):
+            import pandas as pd
 
         return pd.DataFrame(self.records())
 
     def to_polars(self) -> Any:
         """The rows as a polars DataFrame (needs the ``polars`` extra)."""
-        import polars as pl
+        with require("polars"):
+            import polars as pl
 
         return pl.DataFrame(self.records())
 
