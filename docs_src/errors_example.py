@@ -35,6 +35,8 @@ attempts: dict[str, Callable[[], object]] = {
     "a broken book file": lambda: pt.loads_book('{"partner": {}}', source="b.json"),
     "a deal in CHF": lambda: pt.evaluate(pt.book_from_dict(chf), program, AS_OF),
     "a datetime as_of": lambda: pt.evaluate(book, program, dt.datetime(2025, 9, 30)),
+    "an unknown client": lambda: book.client("c-nobody"),
+    "an unknown format": lambda: pt.dumps_program(program, "xml"),  # type: ignore[arg-type]
 }
 for what, attempt in attempts.items():
     try:

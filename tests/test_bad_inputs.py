@@ -1454,14 +1454,14 @@ API_CASES: list[Any] = [
     ),
     pytest.param(
         lambda: _BOOK.client("c-nobody"),
-        pt.BookIntegrityError,
+        pt.UnknownIdError,
         "client",
         ["no client with this id", "'c-nobody'"],
         id="book-lookup",
     ),
     pytest.param(
         lambda: api.without_client(_BOOK, "c-nobody"),
-        pt.BookIntegrityError,
+        pt.UnknownIdError,
         "client",
         ["'c-nobody'"],
         id="without-unknown-client",
@@ -1504,7 +1504,7 @@ API_CASES: list[Any] = [
     ),
     pytest.param(
         lambda: api.PointsLedger([_batch()]).batch("sold:y"),
-        pt.LedgerError,
+        pt.UnknownIdError,
         "batch_id",
         ["'sold:y'"],
         id="ledger-unknown-batch",
@@ -2338,11 +2338,11 @@ def test_a_yaml_syntax_error_names_its_line() -> None:
 
 def test_yaml_without_the_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "yaml", None)  # import yaml raises ImportError
-    with pytest.raises(pt.ProgramValidationError) as info:
+    with pytest.raises(pt.MissingExtraError) as info:
         pt.loads_program("name: x\n", "yaml", source="p.yaml")
-    assert [problem.path for problem in info.value.problems] == [""]
+    assert [problem.path for problem in info.value.problems] == ["yaml"]
     assert str(info.value) == (
-        "p.yaml: (document): YAML needs the 'yaml' extra: pip install 'partner-tiers[yaml]'"
+        "yaml: is not installed; the 'yaml' extra brings it: pip install 'partner-tiers[yaml]'"
     )
 
 

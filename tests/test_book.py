@@ -85,7 +85,7 @@ def test_a_book_lists_a_clients_records_in_book_order() -> None:
 )
 def test_looking_up_a_missing_id_names_the_kind_and_the_id(lookup: str, key: str) -> None:
     book = make_book()
-    with pytest.raises(pt.BookIntegrityError) as caught:
+    with pytest.raises(pt.UnknownIdError) as caught:
         getattr(book, lookup)(key)
     assert caught.value.field == lookup
     assert caught.value.value == key

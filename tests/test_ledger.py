@@ -297,7 +297,7 @@ def test_batches_are_kept_in_earned_on_then_id_order() -> None:
 
 def test_a_batch_is_found_by_its_id() -> None:
     assert EXAMPLE.batch("sold:d-4") is FEB_2024_ASSISTED
-    with pytest.raises(pt.LedgerError, match="'sold:d-404'"):
+    with pytest.raises(pt.UnknownIdError, match="'sold:d-404'"):
         EXAMPLE.batch("sold:d-404")
 
 

@@ -205,7 +205,7 @@ def test_client_details_renewals(book: pt.Book) -> None:
 
 
 def test_client_details_of_an_unknown_client_raises(book: pt.Book) -> None:
-    with pytest.raises(pt.BookIntegrityError, match="c-nobody"):
+    with pytest.raises(pt.UnknownIdError, match="c-nobody"):
         pt.client_details(book, "c-nobody")
 
 
@@ -428,7 +428,7 @@ def test_end_services_for_adatum(book: pt.Book, program: pt.Program) -> None:
 
 
 def test_end_services_for_an_unknown_client_raises(book: pt.Book, program: pt.Program) -> None:
-    with pytest.raises(pt.BookIntegrityError, match="c-nobody"):
+    with pytest.raises(pt.UnknownIdError, match="c-nobody"):
         pt.end_services(book, program, "c-nobody", as_of=AS_OF)
 
 

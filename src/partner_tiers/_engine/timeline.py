@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 
 from partner_tiers._engine.evaluate import TierStatus, statuses
 from partner_tiers._engine.pricing import check_arguments
-from partner_tiers._errors import InvalidRecordError
+from partner_tiers._errors import InvalidRecordError, require
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book
 from partner_tiers._model.values import MAX_MONTHS, check_count, check_day
@@ -58,13 +58,15 @@ class Timeline(Mapping[dt.date, TierStatus]):
 
     def to_pandas(self) -> Any:
         """The rows as a pandas DataFrame (needs the ``pandas`` extra)."""
-        import pandas as pd
+        with require("pandas"):
+            import pandas as pd
 
         return pd.DataFrame(self.rows()).set_index("as_of")
 
     def to_polars(self) -> Any:
         """The rows as a polars DataFrame (needs the ``polars`` extra)."""
-        import polars as pl
+        with require("polars"):
+            import polars as pl
 
         return pl.DataFrame(self.rows())
 

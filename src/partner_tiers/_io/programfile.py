@@ -28,6 +28,7 @@ from partner_tiers._errors import (
     Problem,
     ProgramValidationError,
     UnknownProgramError,
+    require,
 )
 from partner_tiers._model.codes import COUNTRY_CODES, CURRENCY_CODES
 from partner_tiers._model.convert import decode_text, make_converter, parse_json, problems_from
@@ -468,12 +469,9 @@ def _parse_toml(text: str, source: str) -> object:
 
 
 def _parse_yaml(text: str, source: str) -> object:
-    try:
+    with require("yaml"):
         import yaml
-    except ImportError:
-        raise ProgramValidationError(
-            source, [Problem("", "YAML needs the 'yaml' extra: pip install 'partner-tiers[yaml]'")]
-        ) from None
+
     try:
         data = yaml.load(text, Loader=_decimal_yaml_loader())
     except yaml.MarkedYAMLError as error:
@@ -591,12 +589,20 @@ def load_program(
 
 
 def dumps_program(program: Program, format: Format = "toml") -> str:
-    """The program as TOML, JSON or YAML text that `loads_program` reads back equal."""
+    """The program as TOML, JSON or YAML text that `loads_program` reads back equal.
+
+    Raises:
+        InvalidRecordError: for a format other than toml, json or yaml.
+        MissingExtraError: for yaml without PyYAML (the ``yaml`` extra).
+    """
+    if format not in _FORMATS:
+        raise InvalidRecordError("format", format, f"must be one of {', '.join(_FORMATS)}")
     if format == "toml":
         return tomli_w.dumps(program_to_dict(program, native=True))
     if format == "json":
         return json.dumps(program_to_dict(program), indent=2, ensure_ascii=False) + "\n"
-    import yaml
+    with require("yaml"):
+        import yaml
 
     data = program_to_dict(program)
     return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))

@@ -17,7 +17,7 @@ from typing import Any
 
 from attrs import Attribute, field, frozen
 
-from partner_tiers._errors import LedgerError
+from partner_tiers._errors import LedgerError, UnknownIdError
 from partner_tiers._model.records import SalesMotion
 from partner_tiers._model.values import ClientId, check_date, check_day, enum_member, to_decimal
 
@@ -49,6 +49,10 @@ class Market(enum.StrEnum):
 
 def _points(value: object) -> Decimal:
     return to_decimal(value, field_name="PointBatch.points")
+
+
+def _rate(value: object) -> Decimal:
+    return to_decimal(value, field_name="PointBatch.rate")
 
 
 def _track(value: object) -> Track:
@@ -107,7 +111,7 @@ class PointBatch:
     expires_on: dt.date | None = field(validator=_optional_date)
     origin: str
     program: str = ""
-    rate: Decimal = field(default=ZERO, converter=_points)
+    rate: Decimal = field(default=ZERO, converter=_rate)
     rule: str = ""
     market: Market = field(default=Market.STANDARD, converter=_market)
     mrr_usd: Decimal = field(default=ZERO, converter=_usd)
@@ -300,12 +304,12 @@ class PointsLedger:
         """The batch with this id.
 
         Raises:
-            LedgerError: when there is none.
+            UnknownIdError: when there is none.
         """
         for candidate in self.batches:
             if candidate.id == batch_id:
                 return candidate
-        raise LedgerError(f"batch_id: no batch {batch_id!r} in the ledger")
+        raise UnknownIdError("batch_id", batch_id, "no batch with this id in the ledger")
 
     def _sub_index(self, key: Any, keep: Callable[[PointBatch], bool]) -> _PrefixIndex:
         index = self._sub_indexes.get(key)

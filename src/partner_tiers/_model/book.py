@@ -10,7 +10,13 @@ from typing import Any, TypeVar
 
 from attrs import field, frozen
 
-from partner_tiers._errors import BookIntegrityError, InvalidRecordError
+from partner_tiers._errors import (
+    BookIntegrityError,
+    InvalidRecordError,
+    InvalidTypeError,
+    Problem,
+    UnknownIdError,
+)
 from partner_tiers._model.records import (
     Certification,
     Client,
@@ -28,22 +34,23 @@ _R = TypeVar("_R")
 
 def _tuple_of(kind: type[_R], name: str, value: object) -> tuple[_R, ...]:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        raise InvalidRecordError(f"Book.{name}", value, f"must be a sequence of {kind.__name__}")
+        raise InvalidTypeError(f"Book.{name}", value, f"must be a sequence of {kind.__name__}")
     items = tuple(value)
     for index, item in enumerate(items):
         if not isinstance(item, kind):
-            raise InvalidRecordError(f"{name}[{index}]", item, f"must be a {kind.__name__}")
+            raise InvalidTypeError(f"{name}[{index}]", item, f"must be a {kind.__name__}")
     return items
 
 
 def _facts(value: object) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise InvalidRecordError("Book.facts", value, "must be a mapping of names to values")
+        raise InvalidTypeError("Book.facts", value, "must be a mapping of names to values")
     for key, item in value.items():
         if not isinstance(key, str) or not key:
-            raise InvalidRecordError("facts", key, "names must be non-empty strings")
+            error = InvalidRecordError if isinstance(key, str) else InvalidTypeError
+            raise error("facts", key, "names must be non-empty strings")
         if isinstance(item, float):
-            raise InvalidRecordError(f"facts.{key}", item, "must not be a float")
+            raise InvalidTypeError(f"facts.{key}", item, "must not be a float")
     return FrozenMap(value)
 
 
@@ -67,7 +74,7 @@ def _managed_services(value: object) -> tuple[ManagedService, ...]:
     return _tuple_of(ManagedService, "managed_services", value)
 
 
-_Found = list[tuple[str, object, str]]
+_Found = list[Problem]
 
 
 def _index_by_id(records: tuple[Any, ...], name: str, found: _Found) -> dict[str, Any]:
@@ -75,7 +82,11 @@ def _index_by_id(records: tuple[Any, ...], name: str, found: _Found) -> dict[str
     for position, record in enumerate(records):
         if record.id in index:
             found.append(
-                (f"{name}[{position}].id", record.id, f"duplicates the id of another {name} entry")
+                Problem(
+                    f"{name}[{position}].id",
+                    f"duplicates the id of another {name} entry",
+                    record.id,
+                )
             )
         index.setdefault(record.id, record)
     return index
@@ -91,11 +102,11 @@ def _check_managed_periods(services: tuple[ManagedService, ...], found: _Found) 
         for (_, earlier), (position, later) in itertools.pairwise(periods):
             if earlier.until is None or later.since < earlier.until:
                 found.append(
-                    (
+                    Problem(
                         f"managed_services[{position}].from",
-                        later.since.isoformat(),
                         f"overlaps another managed period of {later.client} "
                         f"(from {earlier.since} to {earlier.until or 'open'})",
+                        later.since.isoformat(),
                     )
                 )
 
@@ -136,7 +147,7 @@ class Book:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.partner, Partner):
-            raise InvalidRecordError("Book.partner", self.partner, "must be a Partner")
+            raise InvalidTypeError("Book.partner", self.partner, "must be a Partner")
         found: _Found = []
         clients = _index_by_id(self.clients, "clients", found)
         referring: tuple[tuple[str, tuple[Subscription | Deal | ManagedService, ...]], ...] = (
@@ -148,7 +159,11 @@ class Book:
             for position, record in enumerate(records):
                 if record.client not in clients:
                     found.append(
-                        (f"{name}[{position}].client", record.client, "names no client of the book")
+                        Problem(
+                            f"{name}[{position}].client",
+                            "names no client of the book",
+                            record.client,
+                        )
                     )
         _check_managed_periods(self.managed_services, found)
         subscriptions = _index_by_id(self.subscriptions, "subscriptions", found)
@@ -156,7 +171,8 @@ class Book:
         certifications = _index_by_id(self.certifications, "certifications", found)
         if found:
             # Every problem at once; the first names the error's field and value.
-            raise BookIntegrityError(*found[0], problems=found)
+            first = found[0]
+            raise BookIntegrityError(first.path, first.value, first.message, problems=found)
         object.__setattr__(self, "_clients", clients)
         object.__setattr__(self, "_subscriptions", subscriptions)
         object.__setattr__(self, "_deals", deals)
@@ -187,7 +203,9 @@ class Book:
         try:
             return index[key]
         except KeyError:
-            raise BookIntegrityError(kind, key, f"no {kind} with this id in the book") from None
+            raise UnknownIdError(kind, key, f"no {kind} with this id in the book") from None
+        except TypeError:  # an unhashable key: a list, a dict
+            raise InvalidTypeError(kind, key, "must be an id (a str)") from None
 
     def clients_sold(self, after: dt.date, until: dt.date) -> set[ClientId]:
         """The clients with a new, cross-sell or upsell deal closed in (after, until].

@@ -326,7 +326,7 @@ def problems_from(
     elif isinstance(error, ExpectedError):
         problems.append(Problem(_render(path), f"expected {error.expected}", error.value))
     elif isinstance(error, BookIntegrityError):
-        problems += [Problem(field, reason, value) for field, value, reason in error.problems]
+        problems += error.problems
     elif isinstance(error, InvalidRecordError):
         # A record refused the value: the record names its own field.
         field_name = error.field.rpartition(".")[2]

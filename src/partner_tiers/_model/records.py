@@ -13,7 +13,7 @@ from typing import Any
 
 from attrs import Attribute, field, frozen
 
-from partner_tiers._errors import InvalidRecordError
+from partner_tiers._errors import InvalidRecordError, InvalidTypeError
 from partner_tiers._model.values import (
     CertificationId,
     ClientId,
@@ -98,6 +98,11 @@ def _name(cls: type) -> str:
     return cls.__name__
 
 
+def _is_int(value: object) -> bool:
+    """True for an int that is not a bool: a count of the right type."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _date(instance: object, attribute: Attribute[Any], value: object) -> None:
     check_date(_name(type(instance)), attribute.name, value)
 
@@ -113,7 +118,8 @@ def _country(instance: object, attribute: Attribute[Any], value: object) -> None
 
 def _text(instance: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidRecordError(
+        error = InvalidRecordError if isinstance(value, str) else InvalidTypeError
+        raise error(
             f"{_name(type(instance))}.{attribute.name}", value, "must be a non-empty string"
         )
 
@@ -125,16 +131,13 @@ def _optional_text(instance: object, attribute: Attribute[Any], value: object) -
 
 def _money(instance: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, Money):
-        raise InvalidRecordError(
-            f"{_name(type(instance))}.{attribute.name}", value, "must be Money"
-        )
+        raise InvalidTypeError(f"{_name(type(instance))}.{attribute.name}", value, "must be Money")
 
 
 def _count(instance: object, attribute: Attribute[Any], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidRecordError(
-            f"{_name(type(instance))}.{attribute.name}", value, "must be an int >= 0"
-        )
+        error = InvalidRecordError if _is_int(value) else InvalidTypeError
+        raise error(f"{_name(type(instance))}.{attribute.name}", value, "must be an int >= 0")
 
 
 def _optional_count(instance: object, attribute: Attribute[Any], value: object) -> None:
@@ -160,11 +163,12 @@ def _motion(value: object) -> SalesMotion:
 
 def _tuple_of_text(value: object) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, (list, tuple, set, frozenset)):
-        raise InvalidRecordError("Client.tools_used", value, "must be a list of strings")
+        raise InvalidTypeError("Client.tools_used", value, "must be a list of strings")
     items = tuple(value)
     for item in items:
         if not isinstance(item, str) or not item:
-            raise InvalidRecordError("Client.tools_used", item, "must be a non-empty string")
+            error = InvalidRecordError if isinstance(item, str) else InvalidTypeError
+            raise error("Client.tools_used", item, "must be a non-empty string")
     return items
 
 
@@ -210,9 +214,8 @@ class Client:
     @engagement_index.validator
     def _check_engagement(self, _attribute: Attribute[int], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-            raise InvalidRecordError(
-                "Client.engagement_index", value, "must be an int from 0 to 10"
-            )
+            error = InvalidRecordError if _is_int(value) else InvalidTypeError
+            raise error("Client.engagement_index", value, "must be an int from 0 to 10")
 
     @property
     def tool_usage(self) -> int:
@@ -386,7 +389,8 @@ class ManagedService:
     @partners.validator
     def _check_partners(self, _attribute: Attribute[int], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InvalidRecordError("ManagedService.partners", value, "must be an int >= 1")
+            error = InvalidRecordError if _is_int(value) else InvalidTypeError
+            raise error("ManagedService.partners", value, "must be an int >= 1")
 
     def __attrs_post_init__(self) -> None:
         if self.until is not None and self.until <= self.since:

@@ -14,7 +14,7 @@ from typing import Any, NewType, TypeVar
 
 from attrs import Attribute, field, frozen
 
-from partner_tiers._errors import InvalidRecordError
+from partner_tiers._errors import InvalidRecordError, InvalidTypeError, show_value
 from partner_tiers._model.codes import COUNTRY_CODES, CURRENCY_CODES
 
 __all__ = [
@@ -109,11 +109,12 @@ def to_decimal(value: object, *, field_name: str = "amount") -> Decimal:
     Floats are refused: ``0.1`` has no exact binary value, and money and points are exact.
 
     Raises:
-        InvalidRecordError: for a float, a bool, a non-numeric string, NaN or infinity.
+        InvalidTypeError: for a float, a bool or anything but an int, a Decimal or a str.
+        InvalidRecordError: for a non-numeric string, NaN or infinity.
     """
     if isinstance(value, (bool, float)):
         kind = type(value).__name__
-        raise InvalidRecordError(
+        raise InvalidTypeError(
             field_name, value, f"must be a Decimal, an int or a decimal string, not a {kind}"
         )
     if isinstance(value, Decimal):
@@ -126,7 +127,7 @@ def to_decimal(value: object, *, field_name: str = "amount") -> Decimal:
         except InvalidOperation:
             raise InvalidRecordError(field_name, value, "is not a decimal number") from None
     else:
-        raise InvalidRecordError(field_name, value, "must be a Decimal, an int or a decimal string")
+        raise InvalidTypeError(field_name, value, "must be a Decimal, an int or a decimal string")
     if not number.is_finite():
         raise InvalidRecordError(field_name, value, "must be a finite number")
     if abs(number) >= _LARGEST or (number and number.as_tuple().exponent < _FINEST):  # type: ignore[operator]
@@ -148,10 +149,12 @@ def check_day(where: str, value: object) -> dt.date:
     2199-12-31.
 
     Raises:
-        InvalidRecordError: naming ``where`` (a field or an argument) and the value.
+        InvalidTypeError: for anything but a date, naming ``where`` (a field or an
+            argument) and the value.
+        InvalidRecordError: for a date out of range.
     """
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidRecordError(where, value, "must be a date")
+        raise InvalidTypeError(where, value, "must be a date")
     if not EARLIEST <= value <= LATEST:
         raise InvalidRecordError(where, value, f"must be from {EARLIEST} to {LATEST}")
     return value
@@ -170,10 +173,10 @@ def check_instance(where: str, value: object, kind: type[_T]) -> _T:
     """The value, if it is an instance of ``kind``.
 
     Raises:
-        InvalidRecordError: naming ``where``, the value and the type expected.
+        InvalidTypeError: naming ``where``, the value and the type expected.
     """
     if not isinstance(value, kind):
-        raise InvalidRecordError(where, value, f"must be a {kind.__name__}")
+        raise InvalidTypeError(where, value, f"must be a {kind.__name__}")
     return value
 
 
@@ -181,7 +184,7 @@ def check_path(where: str, value: object) -> str:
     """The path as a string, if the value is a `str` or an `os.PathLike` of one.
 
     Raises:
-        InvalidRecordError: naming ``where`` and the value.
+        InvalidTypeError: naming ``where`` and the value.
     """
     if isinstance(value, str):
         return value
@@ -189,17 +192,18 @@ def check_path(where: str, value: object) -> str:
         path = os.fspath(value)
         if isinstance(path, str):
             return path
-    raise InvalidRecordError(where, value, "must be a path (a str or an os.PathLike)")
+    raise InvalidTypeError(where, value, "must be a path (a str or an os.PathLike)")
 
 
 def check_count(where: str, value: object, low: int, high: int) -> int:
     """The value, if it is an int (not a bool) from ``low`` to ``high``.
 
     Raises:
-        InvalidRecordError: naming ``where`` and the value.
+        InvalidTypeError: for anything but an int, naming ``where`` and the value.
+        InvalidRecordError: for an int out of range.
     """
     if not isinstance(value, int) or isinstance(value, bool):
-        raise InvalidRecordError(where, value, "must be a whole number")
+        raise InvalidTypeError(where, value, "must be a whole number")
     if not low <= value <= high:
         raise InvalidRecordError(where, value, f"must be from {low} to {high}")
     return value
@@ -208,9 +212,8 @@ def check_count(where: str, value: object, low: int, high: int) -> int:
 def check_country(record: str, name: str, value: object) -> None:
     """Refuse anything but an ISO 3166-1 alpha-2 code in upper case."""
     if not isinstance(value, str) or value not in COUNTRY_CODES:
-        raise InvalidRecordError(
-            f"{record}.{name}", value, "must be an ISO 3166-1 alpha-2 country code"
-        )
+        error = InvalidRecordError if isinstance(value, str) else InvalidTypeError
+        raise error(f"{record}.{name}", value, "must be an ISO 3166-1 alpha-2 country code")
 
 
 def _amount(value: object) -> Decimal:
@@ -219,7 +222,8 @@ def _amount(value: object) -> Decimal:
 
 def _check_currency(_instance: object, _attribute: Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or value not in CURRENCY_CODES:
-        raise InvalidRecordError("Money.currency", value, "must be an ISO 4217 currency code")
+        error = InvalidRecordError if isinstance(value, str) else InvalidTypeError
+        raise error("Money.currency", value, "must be an ISO 4217 currency code")
 
 
 @frozen(order=False)
@@ -260,3 +264,8 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+@show_value.register(Money)
+def _show_money(value: Money) -> str:
+    return str(value)  # as files write it: ``-5.00 EUR``

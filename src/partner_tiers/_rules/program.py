@@ -13,7 +13,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from partner_tiers._errors import InvalidRecordError, Problem, ProgramError, ProgramValidationError
+from partner_tiers._errors import Problem, ProgramError, ProgramValidationError, UnknownIdError
 from partner_tiers._model.dated import in_force
 from partner_tiers._rules.gates import GateSpec
 from partner_tiers._rules.ladder import Tier
@@ -129,8 +129,8 @@ class Program:
         """The tier with this id.
 
         Raises:
-            InvalidRecordError: when the program has no such tier (the message lists
-                its tiers).
+            UnknownIdError: when the program has no such tier (the message lists its
+                tiers).
         """
         return self.tiers[self.tier_index(tier_id)]
 
@@ -138,7 +138,7 @@ class Program:
         """The tier's position in the ladder; -1 for untiered (None).
 
         Raises:
-            InvalidRecordError: when the program has no such tier.
+            UnknownIdError: when the program has no such tier.
         """
         if tier_id is None:
             return -1
@@ -146,7 +146,7 @@ class Program:
             if tier.id == tier_id:
                 return index
         choices = ", ".join(tier.id for tier in self.tiers)
-        raise InvalidRecordError("tier_id", tier_id, f"must be one of {choices}")
+        raise UnknownIdError("tier_id", tier_id, f"must be one of {choices}")
 
     def rate_row(self, day: dt.date) -> RateRow | None:
         """The rate row in force on the day (the first row before it, if allowed)."""

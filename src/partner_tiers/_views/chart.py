@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from partner_tiers._errors import require
+
 __all__ = ["progress_chart"]
 
 
@@ -19,7 +21,8 @@ def progress_chart(program: str, rows: Sequence[Mapping[str, Any]], ax: Any = No
             reach.<track> (None where no tier is above).
         ax: the matplotlib axes to draw on.
     """
-    import matplotlib
+    with require("plot"):
+        import matplotlib
 
     if ax is None:
         matplotlib.use("Agg", force=False)

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from partner_tiers._errors import require
 from partner_tiers._html import table_html
 from partner_tiers._ledger.ledger import Market, Track
 from partner_tiers._model.records import RenewalOwner, SalesMotion
@@ -57,13 +58,15 @@ class Table:
 
     def to_pandas(self) -> Any:
         """The rows as a pandas DataFrame (needs the ``pandas`` extra)."""
-        import pandas as pd
+        with require("pandas"):
+            import pandas as pd
 
         return pd.DataFrame(self.records())
 
     def to_polars(self) -> Any:
         """The rows as a polars DataFrame (needs the ``polars`` extra)."""
-        import polars as pl
+        with require("polars"):
+            import polars as pl
 
         return pl.DataFrame(self.records())
 
