@@ -383,7 +383,9 @@ def test_registry_is_immutable_and_refuses_builtin_names() -> None:
 
     empty = pt.Registry()
     registry = empty.with_gate("never", never)
-    assert empty.gate("never") is None
+    assert not empty.knows_gate("never")
+    with pytest.raises(pt.ProgramError, match="'never' is no built-in or registered gate"):
+        empty.gate("never")
     assert registry.gate("never") is never
     with pytest.raises(pt.ProgramError, match="built in"):
         empty.with_gate("certification", never)

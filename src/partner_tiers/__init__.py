@@ -70,8 +70,8 @@ from partner_tiers._model.values import (
     PartnerId,
     SubscriptionId,
 )
-from partner_tiers._rules.context import Context
-from partner_tiers._rules.gates import GateOutcome, GateResult, GateRule, GateSpec
+from partner_tiers._rules.context import ChangeDays, Context
+from partner_tiers._rules.gates import GateOutcome, GateParam, GateResult, GateRule, GateSpec
 from partner_tiers._rules.ladder import Tier
 from partner_tiers._rules.policy import Promotion, ReviewPolicy
 from partner_tiers._rules.program import Program
@@ -132,6 +132,7 @@ __all__ = [
     "Certification",
     "CertificationId",
     "Change",
+    "ChangeDays",
     "Client",
     "ClientDetails",
     "ClientId",
@@ -147,6 +148,7 @@ __all__ = [
     "Explanation",
     "FileFormatError",
     "GateOutcome",
+    "GateParam",
     "GateResult",
     "GateRule",
     "GateSpec",

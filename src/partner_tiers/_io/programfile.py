@@ -32,7 +32,7 @@ from partner_tiers._errors import (
 from partner_tiers._model.codes import COUNTRY_CODES, CURRENCY_CODES
 from partner_tiers._model.convert import decode_text, make_converter, parse_json, problems_from
 from partner_tiers._model.values import check_path
-from partner_tiers._rules.gates import BUILTIN_GATES
+from partner_tiers._rules.gates import BUILTIN_GATE_PARAMS, BUILTIN_GATES
 from partner_tiers._rules.policy import DAYS_IN_MONTH, ReviewPolicy
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.registry import Registry
@@ -61,11 +61,8 @@ _lenient_converter.forbid_extra_keys = False
 _native = make_converter(omit=_OMIT, native=True)
 
 
-_REQUIRED_PARAMS = {
-    "median_tool_usage": ("minimum",),
-    "fact_at_least": ("fact", "minimum"),
-    "fact_true": ("fact",),
-}
+# A built-in gate holds a stray parameter of another built-in kind to that kind's spec.
+_BUILTIN_PARAMS = {param.name: param for params in BUILTIN_GATE_PARAMS.values() for param in params}
 
 
 def list_programs() -> list[str]:
@@ -202,7 +199,7 @@ def check_program(program: Program, registry: Registry | None = None) -> list[Pr
         where = f"gates[{index}]"
         if gate_ids.index(gate.id) != index:
             problems.append(Problem(f"{where}.id", "duplicates another gate's id", gate.id))
-        if registry.gate(gate.kind) is None:
+        if not registry.knows_gate(gate.kind):
             hint = _did_you_mean(gate.kind, registry.gate_kinds())
             problems.append(
                 Problem(f"{where}.kind", f"is no built-in or registered gate{hint}", gate.kind)
@@ -216,25 +213,8 @@ def check_program(program: Program, registry: Registry | None = None) -> list[Pr
                         tier_id,
                     )
                 )
-        if gate.kind in BUILTIN_GATES:
-            for param in _REQUIRED_PARAMS.get(gate.kind, ()):
-                if param not in gate.params:
-                    problems.append(Problem(f"{where}.params.{param}", "is required but missing"))
-            if "window_months" in gate.params:
-                window = gate.params["window_months"]
-                if (
-                    isinstance(window, bool)
-                    or not isinstance(window, int)
-                    or not 1 <= window <= 1200
-                ):
-                    problems.append(
-                        Problem(f"{where}.params.window_months", "must be from 1 to 1200", window)
-                    )
-            for param in ("minimum",):
-                if param in gate.params and not isinstance(gate.params[param], (int, Decimal)):
-                    problems.append(
-                        Problem(f"{where}.params.{param}", "must be a number", gate.params[param])
-                    )
+        if registry.knows_gate(gate.kind):
+            problems += _param_problems(where, gate.kind, gate.params, registry)
     problems += _check_policy(program.policy)
     if not program.rates:
         problems.append(Problem("rates", "must hold at least one rate row"))
@@ -295,6 +275,26 @@ def check_program(program: Program, registry: Registry | None = None) -> list[Pr
             problems.append(
                 Problem(f"rounding[{index}].places", "must be from 0 to 12", rounding.places)
             )
+    return problems
+
+
+def _param_problems(
+    where: str, kind: str, params: Mapping[str, Any], registry: Registry
+) -> list[Problem]:
+    """Missing required parameters first, then values that do not fit their spec."""
+    schema = registry.gate_params(kind)
+    problems = [
+        Problem(f"{where}.params.{param.name}", "is required but missing")
+        for param in schema
+        if param.required and param.name not in params
+    ]
+    specs = {param.name: param for param in schema}
+    if kind in BUILTIN_GATES:
+        specs = {**_BUILTIN_PARAMS, **specs}
+    for name, param in specs.items():
+        message = param.problem(params[name]) if name in params else None
+        if message is not None:
+            problems.append(Problem(f"{where}.params.{name}", message, params[name]))
     return problems
 
 
