@@ -31,7 +31,6 @@ from partner_tiers._io.bookfile import (
     loads_book,
 )
 from partner_tiers._io.programfile import (
-    check_program,
     dumps_program,
     list_programs,
     load_program,
@@ -74,7 +73,7 @@ from partner_tiers._rules.context import ChangeDays, Context
 from partner_tiers._rules.gates import GateOutcome, GateParam, GateResult, GateRule, GateSpec
 from partner_tiers._rules.ladder import Tier
 from partner_tiers._rules.policy import Promotion, ReviewPolicy
-from partner_tiers._rules.program import Program
+from partner_tiers._rules.program import Program, check_program
 from partner_tiers._rules.rates import (
     CurrencyTable,
     ExpiryRule,

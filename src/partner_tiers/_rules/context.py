@@ -20,7 +20,8 @@ __all__ = ["ChangeDays", "Context"]
 ChangeDays = Callable[[Book, PointsLedger, Mapping[str, Any], dt.date, dt.date], Iterable[dt.date]]
 """When a rule's answer can change: given the book, its ledger, the rule's params, a
 start and an end, every day in (start, end] on which the rule may answer differently
-than on the day before (a gate: pass or fail; a track: its value). Days outside the range are ignored, duplicates are harmless.
+than on the day before (a gate: pass or fail; a track: its value). Days outside the
+range are ignored, duplicates are harmless.
 
 The engine evaluates a rule only on such days (and on the days the ledger's batches
 start and stop counting, which it adds itself). A rule registered without one may change

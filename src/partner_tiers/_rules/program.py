@@ -2,7 +2,8 @@
 
 A program holds its whole effective-dated history of pricing rows, so a 2022 deal priced
 under ``hubspot-2025`` uses the 2022 row. Programs are read from TOML, JSON or YAML files
-(see `partner_tiers._io.programfile`); the shipped ones are package data.
+(see `partner_tiers._io.programfile`); the shipped ones are package data. `check_program`
+puts the semantic checks of `partner_tiers._rules.checks` together.
 """
 
 from __future__ import annotations
@@ -15,6 +16,18 @@ from attrs import field, frozen
 
 from partner_tiers._errors import InvalidRecordError, Problem, ProgramError, ProgramValidationError
 from partner_tiers._model.dated import in_force
+from partner_tiers._rules.checks import (
+    check_currencies,
+    check_expiry,
+    check_gates,
+    check_growth_markets,
+    check_name,
+    check_policy,
+    check_rates,
+    check_rounding,
+    check_tiers,
+    check_tracks,
+)
 from partner_tiers._rules.gates import GateSpec
 from partner_tiers._rules.ladder import Tier
 from partner_tiers._rules.policy import ReviewPolicy
@@ -28,7 +41,7 @@ from partner_tiers._rules.rates import (
 from partner_tiers._rules.registry import Registry
 from partner_tiers._rules.tracks import TrackSpec
 
-__all__ = ["Program"]
+__all__ = ["Program", "check_program"]
 
 
 @frozen
@@ -114,8 +127,6 @@ class Program:
 
     @functools.cached_property
     def _problems(self) -> tuple[Problem, ...]:
-        from partner_tiers._io.programfile import check_program
-
         try:
             return tuple(check_program(self))
         except (AttributeError, TypeError, ValueError, LookupError) as error:
@@ -170,3 +181,33 @@ class Program:
     def rounding_rule(self, day: dt.date) -> RoundingRule:
         """The rounding rule in force on the day (the first one before it)."""
         return in_force(self.rounding, day) or self.rounding[0]
+
+
+def check_program(program: Program, registry: Registry | None = None) -> list[Problem]:
+    """Every semantic problem of a program: an empty list when it holds together.
+
+    Checks: tracks defined and known; reach thresholds strictly increase up the ladder
+    (so no tier is unreachable); retain <= reach; gates of known kinds guarding known
+    tiers, with the parameters their kind declares; effective-dated rows sorted and not
+    overlapping; currency and country codes valid; a usable review policy.
+
+    Args:
+        program: the program to check.
+        registry: the custom rules its tracks and gates may name; the program's own
+            registry when None.
+    """
+    registry = program.registry if registry is None else registry
+    track_ids = [track.id for track in program.tracks]
+    tier_ids = [tier.id for tier in program.tiers]
+    return [
+        *check_name(program.name),
+        *check_tracks(program.tracks, registry),
+        *check_tiers(program.tiers, track_ids),
+        *check_gates(program.gates, tier_ids, registry),
+        *check_policy(program.policy),
+        *check_rates(program.rates),
+        *check_currencies(program.currencies),
+        *check_growth_markets(program.growth_markets),
+        *check_expiry(program.expiry),
+        *check_rounding(program.rounding),
+    ]
