@@ -10,7 +10,6 @@ or evaluated; custom rules come from a `Registry` passed in by code.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 import tomllib
@@ -20,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import tomli_w
+from attrs import evolve
 
 from partner_tiers._errors import (
     InvalidRecordError,
@@ -28,9 +27,15 @@ from partner_tiers._errors import (
     ProgramValidationError,
     UnknownProgramError,
 )
-from partner_tiers._model.convert import decode_text, make_converter, parse_json, problems_from
+from partner_tiers._model.convert import decode_text, parse_json
 from partner_tiers._model.values import check_path
-from partner_tiers._rules.program import Program, check_program
+from partner_tiers._rules.program import (
+    Program,
+    program_to_dict,
+    program_to_json,
+    program_to_toml,
+    structure_program,
+)
 from partner_tiers._rules.registry import Registry
 
 __all__ = [
@@ -48,12 +53,6 @@ _FORMATS: tuple[Format, ...] = ("toml", "json", "yaml")
 
 MAX_PROGRAM_BYTES = 4 * 1024 * 1024
 """Program files larger than this are refused before parsing (4 MiB)."""
-
-_OMIT = [(Program, "registry")]
-_strict = make_converter(omit=_OMIT)
-_lenient_converter = make_converter(omit=_OMIT)
-_lenient_converter.forbid_extra_keys = False
-_native = make_converter(omit=_OMIT, native=True)
 
 
 def list_programs() -> list[str]:
@@ -130,40 +129,14 @@ def program_from_dict(
     Raises:
         ProgramValidationError: with every problem found, each with its path.
     """
-    registry = registry or Registry()
     if not isinstance(data, Mapping):
         raise ProgramValidationError(source, [Problem("", "must be a table of keys and values")])
     # A JSON or YAML file may name its schema for editors; it is not part of the program.
     data = {key: value for key, value in data.items() if key != "$schema"}
-    problems: list[Problem] = []
-    program: Program | None
-    try:
-        program = _strict.structure(data, Program)
-    except Exception as error:  # noqa: BLE001 - cattrs' error groups, turned into problems
-        problems = problems_from(error, data)
-        try:  # unknown keys aside, the rest may still be checked
-            program = _lenient_converter.structure(data, Program)
-        except Exception:  # noqa: BLE001 - already reported through the strict pass
-            program = None
-    if program is not None:
-        from attrs import evolve
-
-        program = evolve(program, registry=registry)
-        problems += check_program(program)
+    program, problems = structure_program(data, registry or Registry())
     if problems or program is None:
         raise ProgramValidationError(source, _with_lines(problems, toml_text))
     return program
-
-
-def program_to_dict(program: Program, *, native: bool = False) -> dict[str, Any]:
-    """Plain data for a program; `program_from_dict` reads it back equal.
-
-    Args:
-        native: keep Decimals and dates as such (for TOML and YAML writers).
-    """
-    converter = _native if native else _strict
-    data: dict[str, Any] = converter.unstructure(program)
-    return data
 
 
 def _decimal_yaml_loader() -> Any:
@@ -302,8 +275,6 @@ def load_program(
     if isinstance(name_or_path, str) and text_name in list_programs():
         if registry is None:
             return _shipped(text_name)
-        from attrs import evolve
-
         return evolve(_shipped(text_name), registry=registry)
     path = Path(text_name)
     if not path.is_file():
@@ -333,9 +304,9 @@ def load_program(
 def dumps_program(program: Program, format: Format = "toml") -> str:
     """The program as TOML, JSON or YAML text that `loads_program` reads back equal."""
     if format == "toml":
-        return tomli_w.dumps(program_to_dict(program, native=True))
+        return program_to_toml(program)
     if format == "json":
-        return json.dumps(program_to_dict(program), indent=2, ensure_ascii=False) + "\n"
+        return program_to_json(program)
     import yaml
 
     data = program_to_dict(program)
