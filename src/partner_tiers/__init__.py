@@ -35,7 +35,6 @@ from partner_tiers._io.bookfile import (
     loads_book,
 )
 from partner_tiers._io.programfile import (
-    check_program,
     dumps_program,
     list_programs,
     load_program,
@@ -74,11 +73,11 @@ from partner_tiers._model.values import (
     PartnerId,
     SubscriptionId,
 )
-from partner_tiers._rules.context import Context
-from partner_tiers._rules.gates import GateOutcome, GateResult, GateRule, GateSpec
+from partner_tiers._rules.context import ChangeDays, Context
+from partner_tiers._rules.gates import GateOutcome, GateParam, GateResult, GateRule, GateSpec
 from partner_tiers._rules.ladder import Tier
 from partner_tiers._rules.policy import Promotion, ReviewPolicy
-from partner_tiers._rules.program import Program
+from partner_tiers._rules.program import Program, check_program
 from partner_tiers._rules.rates import (
     CurrencyTable,
     ExpiryRule,
@@ -129,6 +128,7 @@ __all__ = [
     "Certification",
     "CertificationId",
     "Change",
+    "ChangeDays",
     "Client",
     "ClientDetails",
     "ClientId",
@@ -144,6 +144,7 @@ __all__ = [
     "Explanation",
     "FileFormatError",
     "GateOutcome",
+    "GateParam",
     "GateResult",
     "GateRule",
     "GateSpec",
