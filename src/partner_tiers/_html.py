@@ -7,7 +7,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from partner_tiers._engine.evaluate import TierStatus
+    from partner_tiers._engine.status import TierStatus
 
 __all__ = ["gates_table", "status_html", "table_html", "tracks_table"]
 

@@ -14,8 +14,10 @@ from typing import Any
 import attrs
 from attrs import evolve, frozen
 
-from partner_tiers._engine.evaluate import TierStatus, evaluate
-from partner_tiers._engine.pricing import build_ledger, check_arguments
+from partner_tiers._engine.arguments import check_arguments
+from partner_tiers._engine.evaluate import evaluate
+from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.status import TierStatus
 from partner_tiers._engine.timeline import timeline
 from partner_tiers._errors import InvalidRecordError
 from partner_tiers._html import table_html
