@@ -1,4 +1,5 @@
-"""The records of a decision: a tier status on one date and the tier changes behind it."""
+"""The records of a decision: a tier status on one date and the tier changes behind it,
+and the status as HTML tables."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from typing import Any
 from attrs import field, frozen
 
 from partner_tiers._engine.explain import Explanation, explain_status
+from partner_tiers._html import table_html
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.values import frozen_map
 from partner_tiers._rules.gates import GateResult
 from partner_tiers._rules.program import Program
 
-__all__ = ["TierChange", "TierStatus"]
+__all__ = ["TierChange", "TierStatus", "gates_table", "status_html", "tracks_table"]
 
 
 @frozen
@@ -115,6 +117,40 @@ class TierStatus:
         }
 
     def _repr_html_(self) -> str:
-        from partner_tiers._html import status_html
-
         return status_html(self)
+
+
+def tracks_table(status: TierStatus) -> str:
+    """Tracks against the next tier's reach lines and the held tier's retain lines."""
+    caption = (
+        f"Tier {status.tier or 'untiered'} (qualified {status.qualified_tier or 'untiered'})"
+        f" - {status.program} as of {status.as_of}"
+    )
+    return table_html(
+        ["track", "value", f"next tier ({status.next_tier or '-'}) line", "retain line", "surplus"],
+        (
+            [
+                track,
+                value,
+                status.next_tier_reach.get(track, ""),
+                status.retain_minimum.get(track, ""),
+                status.to_keep_tier.get(track, ""),
+            ]
+            for track, value in status.values.items()
+        ),
+        caption,
+    )
+
+
+def gates_table(status: TierStatus) -> str:
+    """Every gate with passed or failed and its reason."""
+    return table_html(
+        ["gate", "passed", "reason"],
+        ([gate.name, "yes" if gate.passed else "no", gate.reason] for gate in status.gates),
+        "Gates",
+    )
+
+
+def status_html(status: TierStatus) -> str:
+    """A tier status as HTML: tier, tracks against the next tier and retain lines, gates."""
+    return f"<div class='partner-tiers-status'>{tracks_table(status)}{gates_table(status)}</div>"
