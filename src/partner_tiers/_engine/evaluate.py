@@ -8,11 +8,9 @@ needs, what keeping the tier takes, and what the next review would decide.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
 
 from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._engine.pricing import build_ledger
@@ -150,20 +148,12 @@ def _projection(
 
 
 def _expiring_sold(ledger: PointsLedger, as_of: dt.date, review: dt.date) -> list[PointBatch]:
-    by_expiry = _expiry_order(ledger)
-    keys = [batch.expires_on for batch in by_expiry]
-    low = bisect.bisect_right(keys, as_of)  # type: ignore[type-var]
-    high = bisect.bisect_right(keys, review)  # type: ignore[type-var]
-    return [batch for batch in by_expiry[low:high] if batch.earned_on <= as_of]
-
-
-def _expiry_order(ledger: PointsLedger) -> list[PointBatch]:
-    cache: dict[Any, Any] = ledger._sub_indexes  # the ledger's own cache of derived indexes
-    found = cache.get("expiry-order")
-    if found is None:
-        found = sorted(
-            (b for b in ledger.batches if b.track is Track.SOLD and b.expires_on is not None),
-            key=lambda b: (b.expires_on, b.id),
-        )
-        cache["expiry-order"] = found
-    return list(found)
+    """The sold batches active on as_of that expire by the review, by expiry date."""
+    expiring = [
+        batch
+        for batch in ledger.batches
+        if batch.track is Track.SOLD
+        and batch.expires_on is not None
+        and batch.earned_on <= as_of < batch.expires_on <= review
+    ]
+    return sorted(expiring, key=lambda batch: (batch.expires_on, batch.id))
