@@ -16,7 +16,7 @@ from partner_tiers._rules.gates import GateResult
 from partner_tiers._rules.ladder import Tier
 from partner_tiers._rules.program import Program
 
-__all__ = ["Explanation", "Reason", "explain_status"]
+__all__ = ["Explained", "Explanation", "Reason", "explain_status", "explain_untraced"]
 
 
 @frozen
@@ -117,6 +117,16 @@ def explain_status(status: Explained, program: Program, ledger: PointsLedger) ->
     reasons += [_gate_reason(gate) for gate in status.gates]
     reasons += _tier_reasons(status, program)
     return Explanation(tuple(reasons))
+
+
+def explain_untraced(status: Explained) -> Explanation:
+    """What a status with no program and ledger behind it can say: its gates, and that
+    its other numbers cannot be traced."""
+    headline = (
+        f"{status.program} as of {status.as_of}: made without its program and ledger, "
+        "so its points and tiers cannot be traced (evaluate gives a status that can)"
+    )
+    return Explanation((Reason("program", headline), *map(_gate_reason, status.gates)))
 
 
 def _batch_line(batch: PointBatch) -> str:

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from attrs import field, frozen
+from attrs import field, fields, frozen
 
-from partner_tiers._engine.explain import Explanation, explain_status
+from partner_tiers._engine.explain import Explanation, explain_status, explain_untraced
 from partner_tiers._html import table_html
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.values import frozen_map
@@ -81,12 +81,37 @@ class TierStatus:
     projected_tier: str | None
     history: tuple[TierChange, ...]
     pending_demotion: TierChange | None = None
-    _program: Program = field(default=None, eq=False, repr=False, alias="_program")
-    _ledger: PointsLedger = field(default=None, eq=False, repr=False, alias="_ledger")
+    # What the explanation is traced to; a status made by hand carries neither.
+    _program: Program | None = field(default=None, eq=False, repr=False, alias="_program")
+    _ledger: PointsLedger | None = field(default=None, eq=False, repr=False, alias="_ledger")
+    _explanation: Explanation | None = field(init=False, default=None, eq=False, repr=False)
 
     def explain(self) -> Explanation:
-        """Every number of the status traced to the rule and the ledger batches behind it."""
-        return explain_status(self, self._program, self._ledger)
+        """Every number of the status traced to the rule and the ledger batches behind it.
+
+        The explanation is worked out on first use and kept. A status made by hand, with
+        no program and ledger behind it, explains only its gates and says that the rest
+        cannot be traced.
+        """
+        if self._explanation is None:
+            if self._program is None or self._ledger is None:
+                explanation = explain_untraced(self)
+            else:
+                explanation = explain_status(self, self._program, self._ledger)
+            object.__setattr__(self, "_explanation", explanation)  # a cache, not a change
+            return explanation
+        return self._explanation
+
+    def __getstate__(self) -> dict[str, object]:
+        # A pickled status carries its explanation, not the program and ledger it is
+        # traced to: they are large, and a program's custom rules need not pickle.
+        state = {name: getattr(self, name) for name in _FIELD_NAMES}
+        state.update(_program=None, _ledger=None, _explanation=self.explain())
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     @property
     def reasons(self) -> list[str]:
@@ -118,6 +143,9 @@ class TierStatus:
 
     def _repr_html_(self) -> str:
         return status_html(self)
+
+
+_FIELD_NAMES = tuple(attribute.name for attribute in fields(TierStatus))
 
 
 def tracks_table(status: TierStatus) -> str:
