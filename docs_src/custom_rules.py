@@ -21,6 +21,15 @@ def managed_clients(context: pt.Context, params: Mapping[str, Any]) -> pt.GateOu
     )
 
 
+def managed_clients_changes(
+    book: pt.Book, ledger: pt.PointsLedger, params: Mapping[str, Any], start: dt.date, end: dt.date
+) -> list[dt.date]:
+    """When managed_clients can change: the days a managed service starts or ends."""
+    days = {m.since for m in book.managed_services}
+    days |= {m.until for m in book.managed_services if m.until is not None}
+    return sorted(day for day in days if start < day <= end)
+
+
 def growth_points(context: pt.Context, params: Mapping[str, Any]) -> Decimal:
     """A track: the points earned from clients in growth markets, active on the date."""
     return context.ledger.totals(context.as_of, market=pt.Market.GROWTH).total
@@ -32,7 +41,12 @@ def growth_points(context: pt.Context, params: Mapping[str, Any]) -> Decimal:
 # --8<-- [start:registry]
 registry = (
     pt.Registry()
-    .with_gate("managed_clients", managed_clients)
+    .with_gate(
+        "managed_clients",
+        managed_clients,
+        changes=managed_clients_changes,
+        params=[pt.GateParam("minimum", "int", required=True, minimum=0)],
+    )
     .with_track("growth_points", growth_points)
 )
 program = pt.load_program("custom-program.toml", registry=registry)

@@ -27,6 +27,7 @@ import partner_tiers as pt
 from cli_run import run_cli
 from partner_tiers._io import bookfile as _bookfile
 from partner_tiers._io import programfile as _programfile
+from partner_tiers._rules import program as _program_module
 
 PACKAGE = Path(pt.__file__).resolve().parent
 NORTHWIND = PACKAGE / "data" / "northwind.json"
@@ -2677,8 +2678,8 @@ def test_a_program_is_checked_once_per_object(monkeypatch: pytest.MonkeyPatch) -
         checked.append(program)
         return real(program, registry)
 
-    real = _programfile.check_program
-    monkeypatch.setattr(_programfile, "check_program", counting)
+    real = _program_module.check_program
+    monkeypatch.setattr(_program_module, "check_program", counting)
     program = _hand_built(title="Hand-built")
     for _ in range(3):
         assert pt.evaluate(_BOOK, program, _DAY).tier == pt.evaluate(_BOOK, _program(), _DAY).tier

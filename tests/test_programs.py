@@ -47,6 +47,15 @@ def test_roundtrip_shipped_program_through_plain_data(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", SHIPPED)
+def test_program_methods_write_what_dumps_program_writes(name: str) -> None:
+    program = pt.load_program(name)
+    assert program.to_toml() == pt.dumps_program(program, "toml")
+    assert program.to_json() == pt.dumps_program(program, "json")
+    assert program.to_dict() == pt.program_to_dict(program)
+    assert pt.loads_program(program.to_json(), "json") == program
+
+
+@pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_programs_hold_together(name: str) -> None:
     program = pt.load_program(name)
     assert pt.check_program(program) == []
@@ -383,7 +392,9 @@ def test_registry_is_immutable_and_refuses_builtin_names() -> None:
 
     empty = pt.Registry()
     registry = empty.with_gate("never", never)
-    assert empty.gate("never") is None
+    assert not empty.knows_gate("never")
+    with pytest.raises(pt.ProgramError, match="'never' is no built-in or registered gate"):
+        empty.gate("never")
     assert registry.gate("never") is never
     with pytest.raises(pt.ProgramError, match="built in"):
         empty.with_gate("certification", never)

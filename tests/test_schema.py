@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
 import partner_tiers as pt
-from partner_tiers._io.programfile import _strict
 from partner_tiers._io.schema import dumps_schema, shipped_program_schema
+from partner_tiers._rules.program import _strict
 from partner_tiers.testing import strategies as pts
 
 VALIDATOR = Draft202012Validator(shipped_program_schema(), format_checker=FormatChecker())

@@ -32,7 +32,6 @@ from partner_tiers._io.bookfile import (
     loads_book,
 )
 from partner_tiers._io.programfile import (
-    check_program,
     dumps_program,
     list_programs,
     load_program,
@@ -71,11 +70,11 @@ from partner_tiers._model.values import (
     PartnerId,
     SubscriptionId,
 )
-from partner_tiers._rules.context import Context
-from partner_tiers._rules.gates import GateOutcome, GateResult, GateRule, GateSpec
+from partner_tiers._rules.context import ChangeDays, Context
+from partner_tiers._rules.gates import GateOutcome, GateParam, GateResult, GateRule, GateSpec
 from partner_tiers._rules.ladder import Tier
 from partner_tiers._rules.policy import Promotion, ReviewPolicy
-from partner_tiers._rules.program import Program
+from partner_tiers._rules.program import Program, check_program
 from partner_tiers._rules.rates import (
     CurrencyTable,
     ExpiryRule,
@@ -133,6 +132,7 @@ __all__ = [
     "Certification",
     "CertificationId",
     "Change",
+    "ChangeDays",
     "Client",
     "ClientDetails",
     "ClientId",
@@ -148,6 +148,7 @@ __all__ = [
     "Explanation",
     "FileFormatError",
     "GateOutcome",
+    "GateParam",
     "GateResult",
     "GateRule",
     "GateSpec",

@@ -14,18 +14,16 @@ the managed points on any date are exactly those priced by the rules of that dat
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterator
 from decimal import Decimal, localcontext
 
 from attrs import define
-from dateutil.relativedelta import relativedelta
 
 from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._errors import PricingError
 from partner_tiers._ledger.ledger import Market, PointBatch, PointsLedger, Track
 from partner_tiers._model.book import Book
-from partner_tiers._model.dated import boundaries
+from partner_tiers._model.dated import boundaries, expiry_date
 from partner_tiers._model.records import Client, Deal, DealKind, ManagedService, Subscription
 from partner_tiers._model.values import Money
 from partner_tiers._rules.program import Program
@@ -36,18 +34,6 @@ __all__ = ["build_ledger", "expiry_date"]
 _PRECISION = 60
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
-
-
-@functools.lru_cache(maxsize=4096)
-def expiry_date(earned_on: dt.date, months: int) -> dt.date:
-    """The day a batch earned on ``earned_on`` stops counting: ``months`` calendar months
-    later, clipped to the month's end (2024-02-29 + 12 months = 2025-02-28).
-
-    Cached: books close many deals on the same days, and relativedelta is the costly
-    part of pricing a deal.
-    """
-    expires: dt.date = earned_on + relativedelta(months=months)
-    return expires
 
 
 @define

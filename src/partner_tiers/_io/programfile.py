@@ -9,9 +9,7 @@ or evaluated; custom rules come from a `Registry` passed in by code.
 
 from __future__ import annotations
 
-import difflib
 import functools
-import json
 import os
 import re
 import tomllib
@@ -21,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import tomli_w
+from attrs import evolve
 
 from partner_tiers._errors import (
     InvalidRecordError,
@@ -29,17 +27,19 @@ from partner_tiers._errors import (
     ProgramValidationError,
     UnknownProgramError,
 )
-from partner_tiers._model.codes import COUNTRY_CODES, CURRENCY_CODES
-from partner_tiers._model.convert import decode_text, make_converter, parse_json, problems_from
+from partner_tiers._model.convert import decode_text, parse_json
 from partner_tiers._model.values import check_path
-from partner_tiers._rules.gates import BUILTIN_GATES
-from partner_tiers._rules.policy import DAYS_IN_MONTH, ReviewPolicy
-from partner_tiers._rules.program import Program
+from partner_tiers._rules.program import (
+    Program,
+    program_to_dict,
+    program_to_json,
+    program_to_toml,
+    structure_program,
+)
 from partner_tiers._rules.registry import Registry
 
 __all__ = [
     "MAX_PROGRAM_BYTES",
-    "check_program",
     "dumps_program",
     "list_programs",
     "load_program",
@@ -54,19 +54,6 @@ _FORMATS: tuple[Format, ...] = ("toml", "json", "yaml")
 MAX_PROGRAM_BYTES = 4 * 1024 * 1024
 """Program files larger than this are refused before parsing (4 MiB)."""
 
-_OMIT = [(Program, "registry")]
-_strict = make_converter(omit=_OMIT)
-_lenient_converter = make_converter(omit=_OMIT)
-_lenient_converter.forbid_extra_keys = False
-_native = make_converter(omit=_OMIT, native=True)
-
-
-_REQUIRED_PARAMS = {
-    "median_tool_usage": ("minimum",),
-    "fact_at_least": ("fact", "minimum"),
-    "fact_true": ("fact",),
-}
-
 
 def list_programs() -> list[str]:
     """The names of the shipped programs, sorted."""
@@ -76,254 +63,6 @@ def list_programs() -> list[str]:
         for entry in folder.iterdir()
         if entry.name.endswith(".toml")
     )
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def _sorted_rows(
-    rows: tuple[Any, ...], name: str, problems: list[Problem], *, open_start: bool
-) -> None:
-    previous = None
-    for index, row in enumerate(rows):
-        start = row.effective_from
-        if start is None:
-            if index > 0 or not open_start:
-                problems.append(
-                    Problem(
-                        f"{name}[{index}].effective_from",
-                        "is required (only the first row may omit it)",
-                    )
-                )
-            continue
-        if previous is not None and start <= previous:
-            problems.append(
-                Problem(
-                    f"{name}[{index}].effective_from",
-                    f"must be after {name}[{index - 1}].effective_from ({previous}): "
-                    "rows are sorted and must not overlap",
-                    start,
-                )
-            )
-        previous = start
-
-
-def check_program(program: Program, registry: Registry | None = None) -> list[Problem]:
-    """Every semantic problem of a program: an empty list when it holds together.
-
-    Checks: tracks defined and known; reach thresholds strictly increase up the ladder
-    (so no tier is unreachable); retain <= reach; gates of known kinds guarding known
-    tiers; effective-dated rows sorted and not overlapping; currency and country codes
-    valid; a usable review policy.
-    """
-    registry = registry or program.registry
-    problems: list[Problem] = []
-    track_ids = [track.id for track in program.tracks]
-    if not program.name.strip():
-        problems.append(Problem("name", "must not be empty", program.name))
-    if not program.tracks:
-        problems.append(Problem("tracks", "must define at least one track"))
-    for index, spec in enumerate(program.tracks):
-        if track_ids.index(spec.id) != index:
-            problems.append(
-                Problem(f"tracks[{index}].id", "duplicates another track's id", spec.id)
-            )
-        if not registry.knows_track(spec.rule):
-            known = registry.track_kinds()
-            problems.append(
-                Problem(
-                    f"tracks[{index}].kind" if spec.kind else f"tracks[{index}].id",
-                    f"is no built-in or registered track{_did_you_mean(spec.rule, known)}",
-                    spec.rule,
-                )
-            )
-    if not program.tiers:
-        problems.append(Problem("tiers", "must hold at least one tier"))
-    tier_ids = [tier.id for tier in program.tiers]
-    for index, tier in enumerate(program.tiers):
-        where = f"tiers[{index}]"
-        if tier_ids.index(tier.id) != index:
-            problems.append(Problem(f"{where}.id", "duplicates another tier's id", tier.id))
-        if not tier.reach:
-            problems.append(Problem(f"{where}.reach", "must set at least one threshold"))
-        for kind, thresholds in (("reach", tier.reach), ("retain", tier.retain)):
-            for track, value in thresholds.items():
-                if track not in track_ids:
-                    problems.append(
-                        Problem(
-                            f"{where}.{kind}.{track}",
-                            "uses a track the program does not define"
-                            + _did_you_mean(track, track_ids),
-                        )
-                    )
-                if value < 0:
-                    problems.append(
-                        Problem(f"{where}.{kind}.{track}", "must not be negative", value)
-                    )
-        for track, value in tier.retain.items():
-            if track not in tier.reach:
-                problems.append(
-                    Problem(f"{where}.retain.{track}", "has no reach threshold to keep")
-                )
-            elif value > tier.reach[track]:
-                problems.append(
-                    Problem(
-                        f"{where}.retain.{track}",
-                        f"must be <= {where}.reach.{track} ({tier.reach[track]})",
-                        value,
-                    )
-                )
-        if index > 0:
-            below = program.tiers[index - 1]
-            for track_id, value in tier.reach.items():
-                if track_id in below.reach and value <= below.reach[track_id]:
-                    problems.append(
-                        Problem(
-                            f"{where}.reach.{track_id}",
-                            f"must be greater than tiers[{index - 1}].reach.{track_id} "
-                            f"({below.reach[track_id]}): reach thresholds strictly increase "
-                            "up the ladder",
-                            value,
-                        )
-                    )
-            shared = any(track_id in below.reach for track_id in tier.reach)
-            if not shared and tier.reach and below.reach:
-                problems.append(
-                    Problem(
-                        f"{where}.reach",
-                        f"shares no track with tiers[{index - 1}]: the tier could be met without "
-                        "the one below it",
-                    )
-                )
-    gate_ids = [gate.id for gate in program.gates]
-    for index, gate in enumerate(program.gates):
-        where = f"gates[{index}]"
-        if gate_ids.index(gate.id) != index:
-            problems.append(Problem(f"{where}.id", "duplicates another gate's id", gate.id))
-        if registry.gate(gate.kind) is None:
-            hint = _did_you_mean(gate.kind, registry.gate_kinds())
-            problems.append(
-                Problem(f"{where}.kind", f"is no built-in or registered gate{hint}", gate.kind)
-            )
-        for tier_id in gate.tiers:
-            if tier_id not in tier_ids:
-                problems.append(
-                    Problem(
-                        f"{where}.tiers",
-                        f"names no tier of the ladder{_did_you_mean(tier_id, tier_ids)}",
-                        tier_id,
-                    )
-                )
-        if gate.kind in BUILTIN_GATES:
-            for param in _REQUIRED_PARAMS.get(gate.kind, ()):
-                if param not in gate.params:
-                    problems.append(Problem(f"{where}.params.{param}", "is required but missing"))
-            if "window_months" in gate.params:
-                window = gate.params["window_months"]
-                if (
-                    isinstance(window, bool)
-                    or not isinstance(window, int)
-                    or not 1 <= window <= 1200
-                ):
-                    problems.append(
-                        Problem(f"{where}.params.window_months", "must be from 1 to 1200", window)
-                    )
-            for param in ("minimum",):
-                if param in gate.params and not isinstance(gate.params[param], (int, Decimal)):
-                    problems.append(
-                        Problem(f"{where}.params.{param}", "must be a number", gate.params[param])
-                    )
-    problems += _check_policy(program.policy)
-    if not program.rates:
-        problems.append(Problem("rates", "must hold at least one rate row"))
-    _sorted_rows(program.rates, "rates", problems, open_start=False)
-    for index, row in enumerate(program.rates):
-        for name in ("sourced", "assisted", "unattributed", "managed"):
-            if getattr(row, name) < 0:
-                problems.append(
-                    Problem(f"rates[{index}].{name}", "must not be negative", getattr(row, name))
-                )
-    if not program.currencies:
-        problems.append(Problem("currencies", "must hold at least one currency table"))
-    _sorted_rows(program.currencies, "currencies", problems, open_start=True)
-    for index, table in enumerate(program.currencies):
-        for code, amount in table.per_100_usd.items():
-            if code not in CURRENCY_CODES:
-                problems.append(
-                    Problem(
-                        f"currencies[{index}].per_100_usd.{code}",
-                        "is not an ISO 4217 currency code",
-                        code,
-                    )
-                )
-            if amount <= 0:
-                problems.append(
-                    Problem(f"currencies[{index}].per_100_usd.{code}", "must be positive", amount)
-                )
-    _sorted_rows(program.growth_markets, "growth_markets", problems, open_start=True)
-    for index, growth in enumerate(program.growth_markets):
-        for code in sorted(growth.countries):
-            if code not in COUNTRY_CODES:
-                problems.append(
-                    Problem(
-                        f"growth_markets[{index}].countries",
-                        "is not an ISO 3166-1 alpha-2 code",
-                        code,
-                    )
-                )
-        if growth.multiplier <= 0:
-            problems.append(
-                Problem(
-                    f"growth_markets[{index}].multiplier", "must be positive", growth.multiplier
-                )
-            )
-    if not program.expiry:
-        problems.append(Problem("expiry", "must hold at least one expiry rule"))
-    _sorted_rows(program.expiry, "expiry", problems, open_start=True)
-    for index, rule in enumerate(program.expiry):
-        if rule.months < 1:
-            problems.append(Problem(f"expiry[{index}].months", "must be at least 1", rule.months))
-        elif rule.months > 1200:
-            problems.append(Problem(f"expiry[{index}].months", "must be at most 1200", rule.months))
-    if not program.rounding:
-        problems.append(Problem("rounding", "must hold at least one rounding rule"))
-    _sorted_rows(program.rounding, "rounding", problems, open_start=True)
-    for index, rounding in enumerate(program.rounding):
-        if not 0 <= rounding.places <= 12:
-            problems.append(
-                Problem(f"rounding[{index}].places", "must be from 0 to 12", rounding.places)
-            )
-    return problems
-
-
-def _check_policy(policy: ReviewPolicy) -> list[Problem]:
-    problems = []
-    if not policy.review_dates:
-        problems.append(Problem("policy.review_dates", "must hold at least one MM-DD date"))
-    for text in policy.review_dates:
-        match = re.fullmatch(r"(\d{2})-(\d{2})", text)
-        if (
-            match is None
-            or not 1 <= int(match.group(1)) <= 12
-            or not 1 <= int(match.group(2)) <= DAYS_IN_MONTH[int(match.group(1)) - 1]
-        ):
-            problems.append(Problem("policy.review_dates", "must be MM-DD, e.g. 01-01", text))
-    if policy.notice_days < 0:
-        problems.append(Problem("policy.notice_days", "must not be negative", policy.notice_days))
-    elif policy.notice_days > 3650:
-        problems.append(Problem("policy.notice_days", "must be at most 3650", policy.notice_days))
-    deadline = policy.first_tier_deadline_months
-    if deadline is not None and deadline < 1:
-        problems.append(
-            Problem("policy.first_tier_deadline_months", "must be at least 1", deadline)
-        )
-    elif deadline is not None and deadline > 1200:
-        problems.append(
-            Problem("policy.first_tier_deadline_months", "must be at most 1200", deadline)
-        )
-    return problems
 
 
 def _toml_lines(text: str) -> dict[str, int]:
@@ -390,40 +129,14 @@ def program_from_dict(
     Raises:
         ProgramValidationError: with every problem found, each with its path.
     """
-    registry = registry or Registry()
     if not isinstance(data, Mapping):
         raise ProgramValidationError(source, [Problem("", "must be a table of keys and values")])
     # A JSON or YAML file may name its schema for editors; it is not part of the program.
     data = {key: value for key, value in data.items() if key != "$schema"}
-    problems: list[Problem] = []
-    program: Program | None
-    try:
-        program = _strict.structure(data, Program)
-    except Exception as error:  # noqa: BLE001 - cattrs' error groups, turned into problems
-        problems = problems_from(error, data)
-        try:  # unknown keys aside, the rest may still be checked
-            program = _lenient_converter.structure(data, Program)
-        except Exception:  # noqa: BLE001 - already reported through the strict pass
-            program = None
-    if program is not None:
-        from attrs import evolve
-
-        program = evolve(program, registry=registry)
-        problems += check_program(program)
+    program, problems = structure_program(data, registry or Registry())
     if problems or program is None:
         raise ProgramValidationError(source, _with_lines(problems, toml_text))
     return program
-
-
-def program_to_dict(program: Program, *, native: bool = False) -> dict[str, Any]:
-    """Plain data for a program; `program_from_dict` reads it back equal.
-
-    Args:
-        native: keep Decimals and dates as such (for TOML and YAML writers).
-    """
-    converter = _native if native else _strict
-    data: dict[str, Any] = converter.unstructure(program)
-    return data
 
 
 def _decimal_yaml_loader() -> Any:
@@ -562,8 +275,6 @@ def load_program(
     if isinstance(name_or_path, str) and text_name in list_programs():
         if registry is None:
             return _shipped(text_name)
-        from attrs import evolve
-
         return evolve(_shipped(text_name), registry=registry)
     path = Path(text_name)
     if not path.is_file():
@@ -593,9 +304,9 @@ def load_program(
 def dumps_program(program: Program, format: Format = "toml") -> str:
     """The program as TOML, JSON or YAML text that `loads_program` reads back equal."""
     if format == "toml":
-        return tomli_w.dumps(program_to_dict(program, native=True))
+        return program_to_toml(program)
     if format == "json":
-        return json.dumps(program_to_dict(program), indent=2, ensure_ascii=False) + "\n"
+        return program_to_json(program)
     import yaml
 
     data = program_to_dict(program)

@@ -1,12 +1,16 @@
-"""Effective-dated rows: a rule is in force from its date until the next row's date."""
+"""Effective-dated rows (a rule is in force from its date until the next row's date) and
+the calendar-month arithmetic of expiry dates."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-__all__ = ["Dated", "boundaries", "in_force"]
+from dateutil.relativedelta import relativedelta
+
+__all__ = ["Dated", "boundaries", "expiry_date", "in_force"]
 
 
 class Dated(Protocol):
@@ -38,3 +42,15 @@ def in_force(rows: Sequence[_D], day: dt.date) -> _D | None:
 def boundaries(rows: Sequence[Dated]) -> list[dt.date]:
     """The dates on which a new row takes over."""
     return [row.effective_from for row in rows if row.effective_from is not None]
+
+
+@functools.lru_cache(maxsize=4096)
+def expiry_date(earned_on: dt.date, months: int) -> dt.date:
+    """The day a batch earned on ``earned_on`` stops counting: ``months`` calendar months
+    later, clipped to the month's end (2024-02-29 + 12 months = 2025-02-28).
+
+    Cached: books close many deals on the same days, and relativedelta is the costly
+    part of pricing a deal.
+    """
+    expires: dt.date = earned_on + relativedelta(months=months)
+    return expires

@@ -1,9 +1,11 @@
-"""What a track or gate rule sees: the book, its ledger, the program and the date."""
+"""What a track or gate rule sees -- the book, its ledger, the program and the date -- and
+the protocol by which a rule says on which days its answer can change."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
@@ -13,7 +15,18 @@ from partner_tiers._model.book import Book
 if TYPE_CHECKING:
     from partner_tiers._rules.program import Program
 
-__all__ = ["Context"]
+__all__ = ["ChangeDays", "Context"]
+
+ChangeDays = Callable[[Book, PointsLedger, Mapping[str, Any], dt.date, dt.date], Iterable[dt.date]]
+"""When a rule's answer can change: given the book, its ledger, the rule's params, a
+start and an end, every day in (start, end] on which the rule may answer differently
+than on the day before (a gate: pass or fail; a track: its value). Days outside the
+range are ignored, duplicates are harmless.
+
+The engine evaluates a rule only on such days (and on the days the ledger's batches
+start and stop counting, which it adds itself). A rule registered without one may change
+on any day: the engine then evaluates it on every day, which is correct but slow.
+"""
 
 
 @frozen

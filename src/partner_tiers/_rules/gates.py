@@ -14,18 +14,32 @@ Built-in kinds:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from attrs import field, frozen
 from dateutil.relativedelta import relativedelta
 
 from partner_tiers._errors import ProgramError
+from partner_tiers._ledger.ledger import PointsLedger
+from partner_tiers._model.book import Book
+from partner_tiers._model.dated import expiry_date
 from partner_tiers._model.values import FrozenMap, frozen_map
-from partner_tiers._rules.context import Context
+from partner_tiers._rules.context import ChangeDays, Context
 
-__all__ = ["BUILTIN_GATES", "GateOutcome", "GateResult", "GateRule", "GateSpec"]
+__all__ = [
+    "BUILTIN_GATES",
+    "BUILTIN_GATE_CHANGES",
+    "BUILTIN_GATE_PARAMS",
+    "GateOutcome",
+    "GateParam",
+    "GateResult",
+    "GateRule",
+    "GateSpec",
+    "no_change_days",
+]
 
 
 @frozen
@@ -52,6 +66,57 @@ class GateRule(Protocol):
     """
 
     def __call__(self, context: Context, params: Mapping[str, Any], /) -> GateOutcome: ...
+
+
+ParamKind = Literal["int", "number", "text"]
+
+
+@frozen
+class GateParam:
+    """One parameter a gate rule reads, as the program checks hold a program to it.
+
+    Attributes:
+        name: the key under the gate's ``params``.
+        kind: ``int`` (a whole number, not a bool), ``number`` (a whole or decimal
+            number, not a bool) or ``text``.
+        required: whether a program must give it.
+        default: what the rule uses when a program does not give it (documentation for
+            people; None: no default).
+        minimum: the least value a number may have (None: unbounded).
+        maximum: the greatest value a number may have (None: unbounded).
+    """
+
+    name: str
+    kind: ParamKind
+    required: bool = False
+    default: int | Decimal | str | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def problem(self, value: object) -> str | None:
+        """What is wrong with a value given for the parameter; None when it fits."""
+        if self.kind == "text":
+            return None if isinstance(value, str) else "must be text"
+        number = _number(value, whole=self.kind == "int")
+        if (
+            number is not None
+            and (self.minimum is None or number >= self.minimum)
+            and (self.maximum is None or number <= self.maximum)
+        ):
+            return None
+        if self.minimum is not None and self.maximum is not None:
+            return f"must be from {self.minimum} to {self.maximum}"
+        return "must be a whole number" if self.kind == "int" else "must be a number"
+
+
+def _number(value: object, *, whole: bool) -> int | Decimal | None:
+    """The value as a number a rule can compare: an int (a bool is no number here) or,
+    unless whole, a finite Decimal; None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not whole and isinstance(value, Decimal) and value.is_finite():
+        return value
+    return None
 
 
 @frozen
@@ -134,10 +199,17 @@ def counting_clients(context: Context, window_months: int) -> list[str]:
     return sorted(managed | sold)
 
 
+_WINDOW_MONTHS = GateParam("window_months", "int", default=12, minimum=1, maximum=1200)
+
+
+def _window_months(params: Mapping[str, Any]) -> int:
+    return int(params.get(_WINDOW_MONTHS.name, _WINDOW_MONTHS.default))
+
+
 def median_tool_usage_gate(context: Context, params: Mapping[str, Any]) -> GateOutcome:
     """Passed when the median tool usage of the counting clients is at least ``minimum``."""
     minimum = Decimal(_param(params, "minimum", "median_tool_usage"))
-    window = int(params.get("window_months", 12))
+    window = _window_months(params)
     clients = counting_clients(context, window)
     if not clients:
         return GateOutcome(False, "no client counts (none managed, none sold in the window)")
@@ -183,6 +255,55 @@ def fact_true_gate(context: Context, params: Mapping[str, Any]) -> GateOutcome:
     return GateOutcome(False, f"{fact} is {'not stated' if value is None else repr(value)}")
 
 
+# --- when each built-in gate can change ---------------------------------------------------
+
+
+def _between(days: Iterable[dt.date], start: dt.date, end: dt.date) -> list[dt.date]:
+    return sorted({day for day in days if start < day <= end})
+
+
+def _day_after(day: dt.date) -> list[dt.date]:
+    return [day + dt.timedelta(days=1)] if day < dt.date.max else []
+
+
+def certification_changes(
+    book: Book, ledger: PointsLedger, params: Mapping[str, Any], start: dt.date, end: dt.date
+) -> list[dt.date]:
+    """The days a certification becomes valid and the days after one lapses."""
+    days = [c.valid_from for c in book.certifications]
+    for certification in book.certifications:
+        days += _day_after(certification.valid_until)
+    return _between(days, start, end)
+
+
+def median_tool_usage_changes(
+    book: Book, ledger: PointsLedger, params: Mapping[str, Any], start: dt.date, end: dt.date
+) -> list[dt.date]:
+    """The days a client starts or stops counting: a sale closes; the sale leaves the
+    window (its calendar-month expiry and, when the month end clips it, the day after);
+    a managed service starts or ends."""
+    closed = {deal.closed_on for deal in book.deals if deal.kind.earns}
+    window = _window_months(params)
+    # Once per closing day, not per deal: calendar arithmetic is the costly part.
+    stops = {expiry_date(day, window) for day in closed}
+    days = closed | stops
+    for stop in stops:
+        days.update(_day_after(stop))
+    for service in book.managed_services:
+        days.add(service.since)
+        if service.until is not None:
+            days.add(service.until)
+    return _between(days, start, end)
+
+
+def no_change_days(
+    book: Book, ledger: PointsLedger, params: Mapping[str, Any], start: dt.date, end: dt.date
+) -> tuple[dt.date, ...]:
+    """No day: for rules that read only what is constant in a book (its facts) or what
+    changes only when the ledger's batches do."""
+    return ()
+
+
 BUILTIN_GATES: Mapping[str, GateRule] = FrozenMap(
     {
         "certification": certification_gate,
@@ -192,3 +313,26 @@ BUILTIN_GATES: Mapping[str, GateRule] = FrozenMap(
     }
 )
 """The built-in gate kinds."""
+
+BUILTIN_GATE_CHANGES: Mapping[str, ChangeDays] = FrozenMap(
+    {
+        "certification": certification_changes,
+        "median_tool_usage": median_tool_usage_changes,
+        "fact_at_least": no_change_days,  # a book's facts are constant
+        "fact_true": no_change_days,
+    }
+)
+"""The days each built-in gate kind can change (see `ChangeDays`)."""
+
+_MINIMUM = GateParam("minimum", "number", required=True)
+_FACT = GateParam("fact", "text", required=True)
+
+BUILTIN_GATE_PARAMS: Mapping[str, tuple[GateParam, ...]] = FrozenMap(
+    {
+        "certification": (),
+        "median_tool_usage": (_WINDOW_MONTHS, _MINIMUM),
+        "fact_at_least": (_FACT, _MINIMUM),
+        "fact_true": (_FACT,),
+    }
+)
+"""The parameters each built-in gate kind reads; the program checks hold gates to them."""

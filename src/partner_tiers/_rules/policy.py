@@ -11,10 +11,20 @@ from attrs import field, frozen
 from partner_tiers._errors import InvalidRecordError, ProgramError
 from partner_tiers._model.values import check_day, enum_member
 
-__all__ = ["Promotion", "ReviewPolicy"]
+__all__ = ["Promotion", "ReviewPolicy", "month_day"]
 
 _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
-DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 02-29 allowed
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 02-29 allowed
+
+
+def month_day(text: str) -> tuple[int, int] | None:
+    """A review date ``MM-DD`` as (month, day); None when it is no month-day of the
+    calendar (02-29 is one)."""
+    match = _MONTH_DAY.fullmatch(text)
+    if match is None:
+        return None
+    month, day = int(match.group(1)), int(match.group(2))
+    return (month, day) if 1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month - 1] else None
 
 
 class Promotion(enum.StrEnum):
@@ -69,11 +79,8 @@ class ReviewPolicy:
         """
         pairs = []
         for text in self.review_dates:
-            match = _MONTH_DAY.fullmatch(text)
-            pair = (int(match.group(1)), int(match.group(2))) if match else None
-            if pair is None or not (
-                1 <= pair[0] <= 12 and 1 <= pair[1] <= DAYS_IN_MONTH[pair[0] - 1]
-            ):
+            pair = month_day(text)
+            if pair is None:
                 raise ProgramError(
                     f"policy.review_dates: must be MM-DD month-days, e.g. 01-01 (got {text!r})"
                 )

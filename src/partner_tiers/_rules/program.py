@@ -2,19 +2,37 @@
 
 A program holds its whole effective-dated history of pricing rows, so a 2022 deal priced
 under ``hubspot-2025`` uses the 2022 row. Programs are read from TOML, JSON or YAML files
-(see `partner_tiers._io.programfile`); the shipped ones are package data.
+(see `partner_tiers._io.programfile`, which parses the text and calls `structure_program`
+here); the shipped ones are package data. `check_program` puts the semantic checks of
+`partner_tiers._rules.checks` together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+from collections.abc import Mapping
 from typing import Any
 
-from attrs import field, frozen
+import tomli_w
+from attrs import evolve, field, frozen
 
 from partner_tiers._errors import InvalidRecordError, Problem, ProgramError, ProgramValidationError
+from partner_tiers._model.convert import make_converter, problems_from
 from partner_tiers._model.dated import in_force
+from partner_tiers._rules.checks import (
+    check_currencies,
+    check_expiry,
+    check_gates,
+    check_growth_markets,
+    check_name,
+    check_policy,
+    check_rates,
+    check_rounding,
+    check_tiers,
+    check_tracks,
+)
 from partner_tiers._rules.gates import GateSpec
 from partner_tiers._rules.ladder import Tier
 from partner_tiers._rules.policy import ReviewPolicy
@@ -28,7 +46,14 @@ from partner_tiers._rules.rates import (
 from partner_tiers._rules.registry import Registry
 from partner_tiers._rules.tracks import TrackSpec
 
-__all__ = ["Program"]
+__all__ = [
+    "Program",
+    "check_program",
+    "program_to_dict",
+    "program_to_json",
+    "program_to_toml",
+    "structure_program",
+]
 
 
 @frozen
@@ -80,21 +105,15 @@ class Program:
 
     def to_toml(self) -> str:
         """The program as a TOML program file; ``loads_program`` reads it back equal."""
-        from partner_tiers._io.programfile import dumps_program
-
-        return dumps_program(self, "toml")
+        return program_to_toml(self)
 
     def to_json(self) -> str:
         """The program as a JSON program file; ``loads_program(text, "json")`` reads it
         back equal."""
-        from partner_tiers._io.programfile import dumps_program
-
-        return dumps_program(self, "json")
+        return program_to_json(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The program as plain JSON-ready data (the file format's structure)."""
-        from partner_tiers._io.programfile import program_to_dict
-
         return program_to_dict(self)
 
     def check(self) -> None:
@@ -114,8 +133,6 @@ class Program:
 
     @functools.cached_property
     def _problems(self) -> tuple[Problem, ...]:
-        from partner_tiers._io.programfile import check_program
-
         try:
             return tuple(check_program(self))
         except (AttributeError, TypeError, ValueError, LookupError) as error:
@@ -170,3 +187,92 @@ class Program:
     def rounding_rule(self, day: dt.date) -> RoundingRule:
         """The rounding rule in force on the day (the first one before it)."""
         return in_force(self.rounding, day) or self.rounding[0]
+
+
+def check_program(program: Program, registry: Registry | None = None) -> list[Problem]:
+    """Every semantic problem of a program: an empty list when it holds together.
+
+    Checks: tracks defined and known; reach thresholds strictly increase up the ladder
+    (so no tier is unreachable); retain <= reach; gates of known kinds guarding known
+    tiers, with the parameters their kind declares; effective-dated rows sorted and not
+    overlapping; currency and country codes valid; a usable review policy.
+
+    Args:
+        program: the program to check.
+        registry: the custom rules its tracks and gates may name; the program's own
+            registry when None.
+    """
+    registry = program.registry if registry is None else registry
+    track_ids = [track.id for track in program.tracks]
+    tier_ids = [tier.id for tier in program.tiers]
+    return [
+        *check_name(program.name),
+        *check_tracks(program.tracks, registry),
+        *check_tiers(program.tiers, track_ids),
+        *check_gates(program.gates, tier_ids, registry),
+        *check_policy(program.policy),
+        *check_rates(program.rates),
+        *check_currencies(program.currencies),
+        *check_growth_markets(program.growth_markets),
+        *check_expiry(program.expiry),
+        *check_rounding(program.rounding),
+    ]
+
+
+# --- the plain-data form: what program files hold ----------------------------------------
+
+# The registry is code, not data: no file names it.
+_OMIT = [(Program, "registry")]
+_strict = make_converter(omit=_OMIT)
+_lenient = make_converter(omit=_OMIT)
+_lenient.forbid_extra_keys = False
+_native = make_converter(omit=_OMIT, native=True)
+
+
+def structure_program(
+    data: Mapping[str, Any], registry: Registry
+) -> tuple[Program | None, list[Problem]]:
+    """A program from plain data (what a TOML or JSON parser returns), with every problem:
+    unknown keys and wrong types, then -- when the rest can still be read -- the problems
+    `check_program` finds.
+
+    Returns:
+        The program (None when its data cannot be read at all) and the problems; the
+        program is usable only when there are none.
+    """
+    problems: list[Problem] = []
+    program: Program | None
+    try:
+        program = _strict.structure(data, Program)
+    except Exception as error:  # noqa: BLE001 - cattrs' error groups, turned into problems
+        problems = problems_from(error, data)
+        try:  # unknown keys aside, the rest may still be checked
+            program = _lenient.structure(data, Program)
+        except Exception:  # noqa: BLE001 - already reported through the strict pass
+            program = None
+    if program is not None:
+        program = evolve(program, registry=registry)
+        problems += check_program(program)
+    return program, problems
+
+
+def program_to_dict(program: Program, *, native: bool = False) -> dict[str, Any]:
+    """Plain data for a program; `partner_tiers.program_from_dict` reads it back equal.
+
+    Args:
+        program: the program.
+        native: keep Decimals and dates as such (for TOML and YAML writers).
+    """
+    converter = _native if native else _strict
+    data: dict[str, Any] = converter.unstructure(program)
+    return data
+
+
+def program_to_toml(program: Program) -> str:
+    """The program as the text of a TOML program file."""
+    return tomli_w.dumps(program_to_dict(program, native=True))
+
+
+def program_to_json(program: Program) -> str:
+    """The program as the text of a JSON program file."""
+    return json.dumps(program_to_dict(program), indent=2, ensure_ascii=False) + "\n"
