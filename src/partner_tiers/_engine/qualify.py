@@ -10,7 +10,7 @@ from decimal import Decimal
 from partner_tiers._ledger.ledger import LedgerTotals, PointsLedger
 from partner_tiers._model.book import Book
 from partner_tiers._rules.context import Context
-from partner_tiers._rules.gates import BUILTIN_GATES, GateResult, GateRule, GateSpec
+from partner_tiers._rules.gates import GateResult
 from partner_tiers._rules.ladder import Tier
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.tracks import builtin_value
@@ -55,11 +55,6 @@ def after_review(program: Program, held: int, values: Mapping[str, Decimal]) -> 
     return max(target, held - 1) if program.policy.soft_landing else target
 
 
-def _gate_rule(program: Program, gate: GateSpec) -> GateRule:
-    # Program.check refused kinds that are neither built in nor registered.
-    return BUILTIN_GATES.get(gate.kind) or program.registry.gates[gate.kind]
-
-
 def evaluate_gates(
     program: Program, book: Book, ledger: PointsLedger, day: dt.date, totals: LedgerTotals
 ) -> tuple[tuple[GateResult, ...], int]:
@@ -69,7 +64,7 @@ def evaluate_gates(
     results = []
     cap = len(program.tiers) - 1
     for gate in program.gates:
-        outcome = _gate_rule(program, gate)(context, gate.params)
+        outcome = program.registry.gate(gate.kind)(context, gate.params)
         guarded = [tier_ids.index(t) for t in gate.tiers] if gate.tiers else [0]
         lowest = min(guarded)
         if outcome.passed:
@@ -104,7 +99,7 @@ def promotion(
     for lowest, gate in guarded:
         if lowest > allowed:
             continue  # its cap, lowest - 1, is not below allowed
-        if not _gate_rule(program, gate)(context, gate.params).passed:
+        if not program.registry.gate(gate.kind)(context, gate.params).passed:
             allowed = lowest - 1
             if allowed <= held:
                 break

@@ -12,15 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from attrs import evolve, frozen
 from dateutil.relativedelta import relativedelta
 
-from partner_tiers._engine.pricing import expiry_date
 from partner_tiers._engine.qualify import after_review, points_index, promotion, track_values
 from partner_tiers._engine.status import TierChange
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book
+from partner_tiers._rules.context import ChangeDays
+from partner_tiers._rules.gates import no_change_days
 from partner_tiers._rules.policy import Promotion
 from partner_tiers._rules.program import Program
 
@@ -68,34 +70,42 @@ def tier_name(program: Program, index: int) -> str | None:
 def change_days(
     book: Book, program: Program, ledger: PointsLedger, start: dt.date, end: dt.date
 ) -> list[dt.date]:
-    """Every day in (start, end] on which a track, a gate or the policy can change."""
+    """Every day in (start, end] on which a track, a gate or the policy can change.
+
+    The built-in tracks change when the ledger's batches start or stop counting; every
+    other rule says on which days it can change (`Registry.gate_changes`,
+    `Registry.track_changes`). A rule that does not say may change on any day, and then
+    every day of the range is visited.
+    """
+    declared = _declared_changes(program)
+    if declared is None:
+        return [start + dt.timedelta(days=n) for n in range(1, (end - start).days + 1)]
     days: set[dt.date] = set()
     for batch in ledger.batches:
         days.add(batch.earned_on)
         if batch.expires_on is not None:
             days.add(batch.expires_on)
-    for certification in book.certifications:
-        days.add(certification.valid_from)
-        days.add(certification.valid_until + ONE_DAY)
-    windows = {int(gate.params.get("window_months", 12)) for gate in program.gates}
-    closed = {deal.closed_on for deal in book.deals}
-    days |= closed
-    for months in windows:
-        # A sold client stops counting on closed_on + window (and, when the month end
-        # clips that date, on the day after); both are days the gate can change.
-        # Once per closing day, not per deal: calendar arithmetic is the costly part.
-        stops = {expiry_date(day, months) for day in closed}
-        days |= stops
-        days.update(stop + ONE_DAY for stop in stops)
-    for service in book.managed_services:
-        days.add(service.since)
-        if service.until is not None:
-            days.add(service.until)
+    for changes, params in declared:
+        days.update(changes(book, ledger, params, start, end))
     reviews = program.policy.reviews(start, end)
     days.update(reviews)
     notice = dt.timedelta(days=program.policy.notice_days)
     days.update(review + notice for review in reviews)  # when announced demotions land
     return sorted(day for day in days if start < day <= end)
+
+
+def _declared_changes(program: Program) -> list[tuple[ChangeDays, Mapping[str, Any]]] | None:
+    """Each gate's and track's change days with its params; None when a rule has none."""
+    registry = program.registry
+    rules = [(registry.gate_changes(gate.kind), gate.params) for gate in program.gates]
+    rules += [(registry.track_changes(track.rule), track.params) for track in program.tracks]
+    declared = []
+    for changes, params in rules:
+        if changes is None:
+            return None
+        if changes is not no_change_days:
+            declared.append((changes, params))
+    return declared
 
 
 def replay(
