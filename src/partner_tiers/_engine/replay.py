@@ -1,10 +1,10 @@
 """The replay: the tier held on each day, found by applying the program's policy from the
 partner's ``joined_on``.
 
-Every day on which something can change (a batch starts or ends, a certification starts
-or lapses, a client starts or stops counting for tool usage, a review, a scheduled
-demotion) is visited once, in order. Each visit lands a scheduled demotion that is due,
-promotes, reviews, and moves a partner who missed the first-tier deadline to Provider.
+Every day on which something can change (a batch starts or ends, a gate or track rule
+says its answer can change, a review, a scheduled demotion) is visited once, in order.
+Each visit lands a scheduled demotion that is due, promotes, reviews, and moves a partner
+who missed the first-tier deadline to Provider.
 """
 
 from __future__ import annotations
