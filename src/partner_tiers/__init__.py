@@ -5,9 +5,10 @@ and decide tiers with an explanation for every number. The public API is what th
 exports; everything in underscored modules is private.
 """
 
-from partner_tiers._engine.evaluate import TierChange, TierStatus, evaluate, statuses
+from partner_tiers._engine.evaluate import evaluate, statuses
 from partner_tiers._engine.explain import Explanation, Reason
 from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.status import TierChange, TierStatus
 from partner_tiers._engine.timeline import Timeline, timeline
 from partner_tiers._errors import (
     BookIntegrityError,

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from partner_tiers._engine.evaluate import TierStatus, evaluate
+from partner_tiers._engine.evaluate import evaluate
+from partner_tiers._engine.status import TierStatus
 from partner_tiers._errors import FileFormatError, PartnerTiersError
 from partner_tiers._io.bookfile import demo_book, dumps_book, load_book
 from partner_tiers._io.programfile import dumps_program, list_programs, load_program

@@ -19,12 +19,13 @@ from decimal import Decimal, localcontext
 
 from attrs import define
 
+from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._errors import PricingError
 from partner_tiers._ledger.ledger import Market, PointBatch, PointsLedger, Track
 from partner_tiers._model.book import Book
 from partner_tiers._model.dated import boundaries, expiry_date
 from partner_tiers._model.records import Client, Deal, DealKind, ManagedService, Subscription
-from partner_tiers._model.values import Money, check_instance
+from partner_tiers._model.values import Money
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.rates import CurrencyTable, RateRow
 
@@ -294,15 +295,6 @@ def _managed_batches(
             market=market,
             mrr_usd=usd,
         )
-
-
-def check_arguments(book: object, program: object, ledger: object = None) -> None:
-    """Refuse a book, program or ledger of the wrong type, naming the argument, and a
-    program that does not hold together (`Program.check`)."""
-    check_instance("book", book, Book)
-    check_instance("program", program, Program).check()
-    if ledger is not None:
-        check_instance("ledger", ledger, PointsLedger)
 
 
 def build_ledger(book: Book, program: Program) -> PointsLedger:

@@ -9,8 +9,9 @@ from typing import Any
 from attrs import frozen
 from dateutil.relativedelta import relativedelta
 
-from partner_tiers._engine.evaluate import TierStatus, statuses
-from partner_tiers._engine.pricing import check_arguments
+from partner_tiers._engine.arguments import check_arguments
+from partner_tiers._engine.evaluate import statuses
+from partner_tiers._engine.status import TierStatus
 from partner_tiers._errors import InvalidRecordError, require
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book

@@ -14,7 +14,7 @@ from typing import Any
 
 from attrs import frozen
 
-from partner_tiers._engine.pricing import check_arguments
+from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._errors import InvalidRecordError
 from partner_tiers._html import table_html
 from partner_tiers._ledger.ledger import PointsLedger

@@ -9,9 +9,11 @@ from html import escape
 
 from dateutil.relativedelta import relativedelta
 
+from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._engine.evaluate import evaluate
-from partner_tiers._engine.pricing import build_ledger, check_arguments
-from partner_tiers._html import gates_table, table_html, tracks_table
+from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.status import gates_table, tracks_table
+from partner_tiers._html import table_html
 from partner_tiers._model.book import Book
 from partner_tiers._model.values import check_count, check_day
 from partner_tiers._rules.program import Program

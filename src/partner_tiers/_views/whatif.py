@@ -15,8 +15,10 @@ from typing import Any
 import attrs
 from attrs import evolve, frozen
 
-from partner_tiers._engine.evaluate import TierStatus, _change_days, evaluate, statuses
+from partner_tiers._engine.evaluate import evaluate, statuses
 from partner_tiers._engine.pricing import build_ledger, check_arguments
+from partner_tiers._engine.replay import change_days
+from partner_tiers._engine.status import TierStatus
 from partner_tiers._html import table_html
 from partner_tiers._model.book import Book
 from partner_tiers._model.records import Client, Deal, ManagedService, Subscription
@@ -167,7 +169,7 @@ def cliff_date(
     if rank < 0:
         return None
     end = as_of + relativedelta(months=horizon_months)
-    days = _change_days(frozen_book, program, ledger, as_of, end)
+    days = change_days(frozen_book, program, ledger, as_of, end)
     for status in statuses(frozen_book, program, days, ledger=ledger):
         if program.tier_index(status.tier) < rank:
             return status.as_of

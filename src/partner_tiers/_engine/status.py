@@ -1,0 +1,184 @@
+"""The records of a decision: a tier status on one date and the tier changes behind it,
+and the status as HTML tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from attrs import field, fields, frozen
+
+from partner_tiers._engine.explain import Explanation, explain_status, explain_untraced
+from partner_tiers._html import table_html
+from partner_tiers._ledger.ledger import PointsLedger
+from partner_tiers._model.values import frozen_map
+from partner_tiers._rules.gates import GateResult
+from partner_tiers._rules.program import Program
+
+__all__ = ["TierChange", "TierStatus", "gates_table", "status_html", "tracks_table"]
+
+
+@frozen
+class TierChange:
+    """A change of the held tier found by the replay.
+
+    Attributes:
+        on: the day it took effect.
+        from_tier: the tier before (None: untiered).
+        to_tier: the tier after (None: untiered).
+        reason: why, in words.
+    """
+
+    on: dt.date
+    from_tier: str | None
+    to_tier: str | None
+    reason: str
+
+
+@frozen
+class TierStatus:
+    """The decision for one partner on one date, with every number behind it.
+
+    Attributes:
+        as_of: the date of the evaluation.
+        program: the program's ``name@version``.
+        tier: the tier held after policy and gates (None: untiered).
+        qualified_tier: the tier points and gates alone give on the date.
+        level: ``partner``, or ``provider`` when the first-tier deadline was missed.
+        values: every track's value on the date.
+        points: sold, sourced, assisted, managed and total points on the date.
+        next_tier: the tier above the held one (None at the top).
+        next_tier_reach: the next tier's reach thresholds (the progress chart's lines).
+        to_next_tier: per track, what is still needed to reach next_tier (0 when met).
+        retain_minimum: the held tier's retain thresholds (empty when untiered).
+        to_keep_tier: per track, value minus retain minimum: a surplus when positive, a
+            deficit when negative.
+        gates: every gate with passed or failed and its reason.
+        next_review: the first review after the date.
+        expiring_before_review: per track, what expires by the next review.
+        projected_tier: the tier at the next review if nothing else happens.
+        history: the tier changes the replay found, oldest first.
+        pending_demotion: a demotion decided at a review and not yet in effect.
+    """
+
+    as_of: dt.date
+    program: str
+    tier: str | None
+    qualified_tier: str | None
+    level: str
+    values: Mapping[str, Decimal] = field(converter=frozen_map)
+    points: Mapping[str, Decimal] = field(converter=frozen_map)
+    next_tier: str | None
+    next_tier_reach: Mapping[str, Decimal] = field(converter=frozen_map)
+    to_next_tier: Mapping[str, Decimal] = field(converter=frozen_map)
+    retain_minimum: Mapping[str, Decimal] = field(converter=frozen_map)
+    to_keep_tier: Mapping[str, Decimal] = field(converter=frozen_map)
+    gates: tuple[GateResult, ...]
+    next_review: dt.date
+    expiring_before_review: Mapping[str, Decimal] = field(converter=frozen_map)
+    projected_tier: str | None
+    history: tuple[TierChange, ...]
+    pending_demotion: TierChange | None = None
+    # What the explanation is traced to; a status made by hand carries neither.
+    _program: Program | None = field(default=None, eq=False, repr=False, alias="_program")
+    _ledger: PointsLedger | None = field(default=None, eq=False, repr=False, alias="_ledger")
+    _explanation: Explanation | None = field(init=False, default=None, eq=False, repr=False)
+
+    def explain(self) -> Explanation:
+        """Every number of the status traced to the rule and the ledger batches behind it.
+
+        The explanation is worked out on first use and kept. A status made by hand, with
+        no program and ledger behind it, explains only its gates and says that the rest
+        cannot be traced.
+        """
+        if self._explanation is None:
+            if self._program is None or self._ledger is None:
+                explanation = explain_untraced(self)
+            else:
+                explanation = explain_status(self, self._program, self._ledger)
+            object.__setattr__(self, "_explanation", explanation)  # a cache, not a change
+            return explanation
+        return self._explanation
+
+    def __getstate__(self) -> dict[str, object]:
+        # A pickled status carries its explanation, not the program and ledger it is
+        # traced to: they are large, and a program's custom rules need not pickle.
+        state = {name: getattr(self, name) for name in _FIELD_NAMES}
+        state.update(_program=None, _ledger=None, _explanation=self.explain())
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def reasons(self) -> list[str]:
+        """The explanation as lines of text."""
+        return self.explain().lines()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract: keys as_of, program, tier, qualified_tier, points,
+        next_tier, to_next_tier, to_keep_tier, gates and reasons, decimals as strings."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "program": self.program,
+            "tier": self.tier,
+            "qualified_tier": self.qualified_tier,
+            "level": self.level,
+            "points": {name: str(value) for name, value in self.points.items()},
+            "values": {name: str(value) for name, value in self.values.items()},
+            "next_tier": self.next_tier,
+            "to_next_tier": {name: str(value) for name, value in self.to_next_tier.items()},
+            "to_keep_tier": {name: str(value) for name, value in self.to_keep_tier.items()},
+            "gates": [
+                {"name": gate.name, "passed": gate.passed, "reason": gate.reason}
+                for gate in self.gates
+            ],
+            "next_review": self.next_review.isoformat(),
+            "projected_tier": self.projected_tier,
+            "reasons": self.reasons,
+        }
+
+    def _repr_html_(self) -> str:
+        return status_html(self)
+
+
+_FIELD_NAMES = tuple(attribute.name for attribute in fields(TierStatus))
+
+
+def tracks_table(status: TierStatus) -> str:
+    """Tracks against the next tier's reach lines and the held tier's retain lines."""
+    caption = (
+        f"Tier {status.tier or 'untiered'} (qualified {status.qualified_tier or 'untiered'})"
+        f" - {status.program} as of {status.as_of}"
+    )
+    return table_html(
+        ["track", "value", f"next tier ({status.next_tier or '-'}) line", "retain line", "surplus"],
+        (
+            [
+                track,
+                value,
+                status.next_tier_reach.get(track, ""),
+                status.retain_minimum.get(track, ""),
+                status.to_keep_tier.get(track, ""),
+            ]
+            for track, value in status.values.items()
+        ),
+        caption,
+    )
+
+
+def gates_table(status: TierStatus) -> str:
+    """Every gate with passed or failed and its reason."""
+    return table_html(
+        ["gate", "passed", "reason"],
+        ([gate.name, "yes" if gate.passed else "no", gate.reason] for gate in status.gates),
+        "Gates",
+    )
+
+
+def status_html(status: TierStatus) -> str:
+    """A tier status as HTML: tier, tracks against the next tier and retain lines, gates."""
+    return f"<div class='partner-tiers-status'>{tracks_table(status)}{gates_table(status)}</div>"
