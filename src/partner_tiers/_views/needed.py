@@ -13,8 +13,10 @@ from decimal import ROUND_CEILING, Decimal, localcontext
 
 from attrs import evolve, frozen
 
-from partner_tiers._engine.evaluate import TierStatus, evaluate
-from partner_tiers._engine.pricing import build_ledger, check_arguments
+from partner_tiers._engine.arguments import check_arguments
+from partner_tiers._engine.evaluate import evaluate
+from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.status import TierStatus
 from partner_tiers._errors import InvalidRecordError, PricingError
 from partner_tiers._ledger.ledger import Market
 from partner_tiers._model.book import Book

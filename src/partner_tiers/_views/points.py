@@ -12,7 +12,8 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from partner_tiers._engine.pricing import build_ledger, check_arguments
+from partner_tiers._engine.arguments import check_arguments
+from partner_tiers._engine.pricing import build_ledger
 from partner_tiers._engine.timeline import timeline
 from partner_tiers._errors import InvalidRecordError
 from partner_tiers._ledger.ledger import PointBatch, PointsLedger, Track

@@ -11,8 +11,9 @@ from typing import Any
 import attrs
 from attrs import evolve, frozen
 
-from partner_tiers._engine.evaluate import TierStatus, evaluate
-from partner_tiers._engine.pricing import check_arguments
+from partner_tiers._engine.arguments import check_arguments
+from partner_tiers._engine.evaluate import evaluate
+from partner_tiers._engine.status import TierStatus
 from partner_tiers._html import table_html
 from partner_tiers._model.book import Book
 from partner_tiers._model.values import check_day, check_instance

@@ -15,8 +15,9 @@ from typing import Any
 import attrs
 from attrs import evolve, frozen
 
+from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._engine.evaluate import evaluate, statuses
-from partner_tiers._engine.pricing import build_ledger, check_arguments
+from partner_tiers._engine.pricing import build_ledger
 from partner_tiers._engine.replay import change_days
 from partner_tiers._engine.status import TierStatus
 from partner_tiers._html import table_html
