@@ -12,15 +12,17 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+import attrs
+
 from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._engine.pricing import build_ledger
 from partner_tiers._engine.qualify import after_review, evaluate_gates, points_index, track_values
 from partner_tiers._engine.replay import ReplayState, replay, tier_name
 from partner_tiers._engine.status import TierChange, TierStatus
 from partner_tiers._errors import InvalidRecordError
-from partner_tiers._ledger.ledger import LedgerTotals, PointBatch, PointsLedger, Track
+from partner_tiers._ledger.batch import FIGURES, LedgerTotals, PointBatch, Track
+from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book
-from partner_tiers._model.records import SalesMotion
 from partner_tiers._model.values import check_day
 from partner_tiers._rules.program import Program
 
@@ -127,23 +129,20 @@ def _projection(
     Sold batches active now that expire on or before the review are lost; managed points
     are a level and are assumed to stay as they are.
     """
-    lost = {"sold": ZERO, "sourced": ZERO, "assisted": ZERO, "sold_mrr_usd": ZERO}
-    for batch in _expiring_sold(ledger, as_of, review):
-        lost["sold"] += batch.points
-        lost["sold_mrr_usd"] += batch.mrr_usd
-        if batch.motion is SalesMotion.SOURCED:
-            lost["sourced"] += batch.points
-        elif batch.motion is SalesMotion.ASSISTED:
-            lost["assisted"] += batch.points
+    expiring = _expiring_sold(ledger, as_of, review)
+    lost = {
+        figure.name: sum((figure.of(batch) for batch in expiring), ZERO)
+        for figure in FIGURES
+        if figure.track is not Track.MANAGED
+    }
+    now = attrs.asdict(values_now)
     projected = LedgerTotals(
-        sold=values_now.sold - lost["sold"],
-        sourced=values_now.sourced - lost["sourced"],
-        assisted=values_now.assisted - lost["assisted"],
-        managed=values_now.managed,
-        sold_mrr_usd=values_now.sold_mrr_usd - lost["sold_mrr_usd"],
-        managed_mrr_usd=values_now.managed_mrr_usd,
+        **{
+            figure.name: now[figure.name] - lost.get(figure.name, ZERO)
+            for figure in FIGURES
+            if figure.name != "total"
+        }
     )
-    lost["total"] = lost["sold"]  # managed points are a level: nothing of them expires
     return lost, projected
 
 

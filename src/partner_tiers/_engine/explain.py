@@ -10,8 +10,8 @@ from typing import Protocol
 from attrs import frozen
 
 from partner_tiers._engine.qualify import points_index
-from partner_tiers._ledger.ledger import PointBatch, PointsLedger, Track
-from partner_tiers._model.records import SalesMotion
+from partner_tiers._ledger.batch import FIGURES, PointBatch
+from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._rules.gates import GateResult
 from partner_tiers._rules.ladder import Tier
 from partner_tiers._rules.program import Program
@@ -137,15 +137,10 @@ def _batch_line(batch: PointBatch) -> str:
 def _batch_groups(ledger: PointsLedger, day: dt.date) -> dict[str, list[PointBatch]]:
     """The batches active on the day behind each built-in track kind."""
     active = ledger.active(day)
-    sold = [b for b in active if b.track is Track.SOLD]
-    managed = [b for b in active if b.track is Track.MANAGED]
     return {
-        "sold": sold,
-        "sourced": [b for b in sold if b.motion is SalesMotion.SOURCED],
-        "assisted": [b for b in sold if b.motion is SalesMotion.ASSISTED],
-        "managed": managed,
-        "sold_mrr_usd": sold,
-        "managed_mrr_usd": managed,
+        figure.name: [batch for batch in active if figure.counts(batch.track, batch.motion)]
+        for figure in FIGURES
+        if figure.name != "total"
     }
 
 

@@ -14,7 +14,7 @@ from partner_tiers._errors import LedgerError
 from partner_tiers._model.records import SalesMotion
 from partner_tiers._model.values import ClientId, check_date, enum_member, to_decimal
 
-__all__ = ["LedgerTotals", "Market", "PointBatch", "Track"]
+__all__ = ["FIGURES", "Figure", "LedgerTotals", "Market", "PointBatch", "Track"]
 
 ZERO = Decimal(0)
 
@@ -153,3 +153,61 @@ class LedgerTotals:
             "managed": self.managed,
             "total": self.total,
         }
+
+
+@frozen
+class Figure:
+    """One figure of the ledger that a built-in track reads: which batches count toward
+    it, and whether it adds their points or their USD-equivalent MRR.
+
+    This table is the one place that says which track counts what: the ledger's running
+    sums, the built-in tracks, the projection, the explanation and the what-if solver
+    all read it.
+
+    Attributes:
+        name: the figure's and the built-in track's name, e.g. ``sourced``.
+        description: what it measures, in words.
+        track: the batches' track it counts (None: both).
+        motion: the sales motion it counts (None: any).
+        usd: whether it adds ``mrr_usd`` rather than ``points``.
+    """
+
+    name: str
+    description: str
+    track: Track | None = None
+    motion: SalesMotion | None = None
+    usd: bool = False
+
+    def counts(self, track: Track, motion: SalesMotion | str) -> bool:
+        """Whether a batch of the track and motion counts toward the figure."""
+        return (self.track is None or track is self.track) and (
+            self.motion is None or motion == self.motion
+        )
+
+    def of(self, batch: PointBatch) -> Decimal:
+        """What the batch adds to the figure (zero when it does not count)."""
+        if not self.counts(batch.track, batch.motion):
+            return ZERO
+        return batch.mrr_usd if self.usd else batch.points
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("sold", "sold points, any sales motion", Track.SOLD),
+    Figure("sourced", "sold points from partner-sourced deals", Track.SOLD, SalesMotion.SOURCED),
+    Figure("assisted", "sold points from partner-assisted deals", Track.SOLD, SalesMotion.ASSISTED),
+    Figure("managed", "managed points", Track.MANAGED),
+    Figure(
+        "sold_mrr_usd",
+        "USD-equivalent MRR of the sold batches still counting (legacy)",
+        Track.SOLD,
+        usd=True,
+    ),
+    Figure(
+        "managed_mrr_usd",
+        "USD-equivalent managed MRR, the partner's share (legacy)",
+        Track.MANAGED,
+        usd=True,
+    ),
+    Figure("total", "sold + managed points"),
+)
+"""Every figure of the ledger, in the order of `LedgerTotals`' fields."""

@@ -17,7 +17,7 @@ from typing import Any
 from attrs import field, frozen
 
 from partner_tiers._errors import LedgerError, UnknownIdError
-from partner_tiers._ledger.batch import LedgerTotals, Market, PointBatch, Track
+from partner_tiers._ledger.batch import FIGURES, LedgerTotals, Market, PointBatch, Track
 from partner_tiers._model.records import SalesMotion
 from partner_tiers._model.values import ClientId, check_day
 
@@ -25,19 +25,13 @@ __all__ = ["LedgerTotals", "Market", "Movements", "PointBatch", "PointsLedger", 
 
 ZERO = Decimal(0)
 
-_METRICS = 6
+# The running sums hold every figure but the total, which LedgerTotals derives.
+_SUMMED = tuple(figure for figure in FIGURES if figure.name != "total")
+_METRICS = len(_SUMMED)
 
 
 def _vector(batch: PointBatch) -> tuple[Decimal, ...]:
-    sold = batch.points if batch.track is Track.SOLD else ZERO
-    return (
-        sold,
-        sold if batch.motion is SalesMotion.SOURCED else ZERO,
-        sold if batch.motion is SalesMotion.ASSISTED else ZERO,
-        batch.points if batch.track is Track.MANAGED else ZERO,
-        batch.mrr_usd if batch.track is Track.SOLD else ZERO,
-        batch.mrr_usd if batch.track is Track.MANAGED else ZERO,
-    )
+    return tuple(figure.of(batch) for figure in _SUMMED)
 
 
 class _PrefixIndex:
@@ -278,10 +272,5 @@ def _split(vector: tuple[Decimal, ...], new: list[Decimal], lost: list[Decimal])
 
 def _totals(vector: list[Decimal]) -> LedgerTotals:
     return LedgerTotals(
-        sold=vector[0],
-        sourced=vector[1],
-        assisted=vector[2],
-        managed=vector[3],
-        sold_mrr_usd=vector[4],
-        managed_mrr_usd=vector[5],
+        **{figure.name: value for figure, value in zip(_SUMMED, vector, strict=True)}
     )

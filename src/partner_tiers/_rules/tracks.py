@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from attrs import field, frozen
 
-from partner_tiers._ledger.ledger import LedgerTotals
+from partner_tiers._ledger.batch import FIGURES, LedgerTotals
 from partner_tiers._model.values import FrozenMap, frozen_map
 from partner_tiers._rules.context import Context
 
@@ -34,15 +34,7 @@ class TrackRule(Protocol):
 
 
 BUILTIN_TRACKS: Mapping[str, str] = FrozenMap(
-    {
-        "total": "sold + managed points",
-        "sold": "sold points, any sales motion",
-        "sourced": "sold points from partner-sourced deals",
-        "assisted": "sold points from partner-assisted deals",
-        "managed": "managed points",
-        "sold_mrr_usd": "USD-equivalent MRR of the sold batches still counting (legacy)",
-        "managed_mrr_usd": "USD-equivalent managed MRR, the partner's share (legacy)",
-    }
+    {figure.name: figure.description for figure in FIGURES}
 )
 """The built-in tracks by kind, with what each one measures."""
 

@@ -18,7 +18,7 @@ from partner_tiers._engine.evaluate import evaluate
 from partner_tiers._engine.pricing import build_ledger
 from partner_tiers._engine.status import TierStatus
 from partner_tiers._errors import InvalidRecordError, PricingError
-from partner_tiers._ledger.ledger import Market
+from partner_tiers._ledger.batch import FIGURES, Market, Track
 from partner_tiers._model.book import Book
 from partner_tiers._model.records import (
     Client,
@@ -47,9 +47,14 @@ _MOTIONS = ("sourced", "assisted", "managed")
 _MARKETS = ("standard", "growth")
 # The tracks (by rule) that MRR of each sales motion adds to.
 _TOUCHED = {
-    "sourced": {"total", "sold", "sourced", "sold_mrr_usd"},
-    "assisted": {"total", "sold", "assisted", "sold_mrr_usd"},
-    "managed": {"total", "managed", "managed_mrr_usd"},
+    motion: {
+        figure.name
+        for figure in FIGURES
+        if figure.counts(
+            *((Track.MANAGED, "none") if motion == "managed" else (Track.SOLD, motion))
+        )
+    }
+    for motion in _MOTIONS
 }
 
 
