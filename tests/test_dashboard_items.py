@@ -8,6 +8,7 @@ a record the example lacks.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from importlib import resources
 from typing import Any
 
@@ -150,3 +151,131 @@ def test_item10_one_alert_horizon_default() -> None:
     assert ALERT_HORIZON_DAYS == 90
     book = pt.demo_book()
     assert pt.alerts(book, as_of=AS_OF).within_days == ALERT_HORIZON_DAYS
+
+
+# --- 11. rolling MRR ends with the sold points' expiry ----------------------------------
+
+
+def _leap_day_book(book: pt.Book) -> pt.Book:
+    deal = pt.Deal(
+        pt.DealId("d-leap"),
+        pt.ClientId("c-tailspin"),
+        "service-hub",
+        pt.DealKind.CROSS_SELL,
+        pt.SalesMotion.SOURCED,
+        D(2024, 2, 29),
+        pt.Money("1000.00", "USD"),
+    )
+    return evolve(book, deals=(deal,))
+
+
+@pytest.mark.parametrize(
+    ("day", "points", "mrr"),
+    [
+        (D(2025, 2, 27), Decimal("50.00"), Decimal("1000.00")),
+        (D(2025, 2, 28), Decimal("0"), Decimal("0")),
+        (D(2025, 3, 1), Decimal("0"), Decimal("0")),
+    ],
+)
+def test_item11_rolling_mrr_stops_with_the_points_of_a_leap_day_deal(
+    book: pt.Book, program: pt.Program, day: dt.date, points: Decimal, mrr: Decimal
+) -> None:
+    # 1,000 USD sourced on 2024-02-29 at 5 per 100 USD = 50.00 points; they expire on
+    # 2024-02-29 + 12 months = 2025-02-28 (clipped), and so does the rolling MRR.
+    leap = _leap_day_book(book)
+    ledger = pt.build_ledger(leap, program)
+    assert ledger.batch("sold:d-leap").expires_on == D(2025, 2, 28)
+    assert ledger.totals(day).sourced == points
+    assert pt.rolling_mrr(leap, program, as_of=day, ledger=ledger) == mrr
+    assert pt.rolling_mrr(leap, program, as_of=day, motion=None) == mrr
+
+
+# --- 8. re-priced managed points are not expired ----------------------------------------
+
+
+def test_item8_managed_points_repriced_on_2025_07_15_are_not_expired(
+    book: pt.Book, program: pt.Program
+) -> None:
+    # Fabrikam's managed batches were priced under the EUR 75 table until 2025-07-15 and
+    # under EUR 88 from then on: the same service goes on, re-priced.
+    breakdown = pt.points_breakdown(book, program, as_of=AS_OF)
+    fabrikam = next(row for row in breakdown.rows if row.client == "c-fabrikam")
+    assert fabrikam.expired == ("sold:d-1",)
+    assert fabrikam.repriced == (
+        "managed:c-fabrikam:2023-09-14:s-fab-mkt:2023-09-14",
+        "managed:c-fabrikam:2023-09-14:s-fab-sales:2025-01-20",
+    )
+    history = {b.id: breakdown.status(b) for b in breakdown.history("c-fabrikam")}
+    assert history["managed:c-fabrikam:2023-09-14:s-fab-mkt:2023-09-14"] == "re-priced"
+    assert history["managed:c-fabrikam:2023-09-14:s-fab-mkt:2025-07-15"] == "active"
+    assert history["sold:d-1"] == "expired"
+    # The points themselves do not change.
+    assert (fabrikam.sold, fabrikam.managed) == (Decimal("24.00"), Decimal("15.69"))
+
+
+def test_item8_a_managed_service_that_ends_is_expired_not_repriced(
+    book: pt.Book, program: pt.Program
+) -> None:
+    services = tuple(
+        evolve(m, until=D(2025, 7, 15)) if m.client == "c-fabrikam" else m
+        for m in book.managed_services
+    )
+    ended = evolve(book, managed_services=services)
+    breakdown = pt.points_breakdown(ended, program, as_of=AS_OF)
+    fabrikam = next(row for row in breakdown.rows if row.client == "c-fabrikam")
+    assert fabrikam.repriced == ()
+    assert len(fabrikam.expired) == 3
+    assert breakdown.status(breakdown.history("c-fabrikam")[0]) == "expired"
+
+
+# --- 7. sold sales history per client ---------------------------------------------------
+
+
+def test_item7_sales_history_of_a_client(book: pt.Book, program: pt.Program) -> None:
+    history = pt.sales_history(book, program, "c-fabrikam", as_of=AS_OF)
+    assert (history.client, history.client_name) == ("c-fabrikam", "Fabrikam GmbH")
+    assert [
+        (s.deal, s.closed_on, s.kind, s.motion, s.product_line, s.mrr_change, s.currency)
+        for s in history.rows
+    ] == [
+        ("d-1", D(2023, 9, 14), pt.DealKind.NEW, pt.SalesMotion.ASSISTED, "marketing-hub",
+         Decimal("900.00"), "EUR"),
+        ("d-2", D(2024, 10, 1), pt.DealKind.UPSELL, pt.SalesMotion.SOURCED, "marketing-hub",
+         Decimal("300.00"), "EUR"),
+        ("d-3", D(2025, 1, 20), pt.DealKind.CROSS_SELL, pt.SalesMotion.SOURCED, "sales-hub",
+         Decimal("180.00"), "EUR"),
+    ]  # fmt: skip
+    # d-1: 900 EUR / 75 * 100 * 3 / 100 = 36.00, expired 2024-09-14; d-2 and d-3 12.00 each
+    # (tests/test_views.py's worked example), both still counting on 2025-09-30.
+    assert [(s.points, s.expires_on, s.status) for s in history.rows] == [
+        (Decimal("36.00"), D(2024, 9, 14), "expired"),
+        (Decimal("12.00"), D(2025, 10, 1), "active"),
+        (Decimal("12.00"), D(2026, 1, 20), "active"),
+    ]
+    assert history.active_points == Decimal("24.00")
+    assert history.to_dict()["rows"][0]["kind"] == "new"
+    # Deals closed after the date are not history yet.
+    assert [
+        s.deal for s in pt.sales_history(book, program, "c-fabrikam", as_of=D(2024, 12, 31)).rows
+    ] == ["d-1", "d-2"]
+
+
+def test_item7_a_reduction_shows_the_points_it_took(book: pt.Book, program: pt.Program) -> None:
+    churn = pt.Deal(
+        pt.DealId("d-churn"),
+        pt.ClientId("c-tailspin"),
+        "crm-suite",
+        pt.DealKind.DOWNGRADE,
+        pt.SalesMotion.SOURCED,
+        D(2025, 3, 1),
+        pt.Money("-200.00", "USD"),
+    )
+    changed = evolve(book, deals=(*book.deals, churn))
+    history = pt.sales_history(changed, program, "c-tailspin", as_of=AS_OF)
+    last = history.rows[-1]
+    assert last.deal == "d-churn"
+    assert last.points < 0
+    assert last.status in ("active", "expired", "no points")
+    ledger = pt.build_ledger(changed, program)
+    taken = sum(b.points for b in ledger.batches if b.origin == "d-churn")
+    assert last.points == taken

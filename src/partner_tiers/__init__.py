@@ -111,6 +111,7 @@ from partner_tiers._views.points import (
     rolling_mrr,
 )
 from partner_tiers._views.report import report_html
+from partner_tiers._views.sales import Sale, SalesHistory, sales_history
 from partner_tiers._views.services import EndServices, end_services, without_client
 from partner_tiers._views.whatif import WhatIf, cliff_date, what_if
 
@@ -177,6 +178,8 @@ __all__ = [
     "ReviewPolicy",
     "RoundingMode",
     "RoundingRule",
+    "Sale",
+    "SalesHistory",
     "SalesMotion",
     "Source",
     "Subscription",
@@ -223,6 +226,7 @@ __all__ = [
     "progress",
     "report_html",
     "rolling_mrr",
+    "sales_history",
     "statuses",
     "timeline",
     "what_if",
