@@ -279,3 +279,52 @@ def test_item7_a_reduction_shows_the_points_it_took(book: pt.Book, program: pt.P
     ledger = pt.build_ledger(changed, program)
     taken = sum(b.points for b in ledger.batches if b.origin == "d-churn")
     assert last.points == taken
+
+
+# --- 14. program impact between different ladders ---------------------------------------
+
+
+def _bronze_silver_gold(program: pt.Program) -> pt.Program:
+    """hubspot-2025's thresholds under other names: gold, platinum, diamond become
+    bronze, silver, gold; elite and its gates are left out."""
+    rename = {"gold": "bronze", "platinum": "silver", "diamond": "gold"}
+    data = pt.program_to_dict(program)
+    data["name"] = "bronze-silver-gold"
+    data["tiers"] = [
+        dict(t, id=rename[t["id"]], name=rename[t["id"]].title())
+        for t in data["tiers"]
+        if t["id"] in rename
+    ]
+    data["gates"] = [g for g in data["gates"] if not set(g.get("tiers", [])) - set(rename)]
+    return pt.program_from_dict(data)
+
+
+def test_item14_impact_between_different_ladders_is_not_ranked(
+    book: pt.Book, program: pt.Program
+) -> None:
+    other = _bronze_silver_gold(program)
+    impact = pt.program_impact([book], program, other, AS_OF)
+    # The example book is gold under hubspot-2025, so bronze under the renamed ladder.
+    # A merged list ranked bronze above elite: "up 1".
+    assert impact.moves == {book.partner.id: ("gold", "bronze")}
+    assert (impact.up, impact.down, impact.same) == (None, None, 0)
+    assert not impact.comparable
+    assert impact.tiers_a == (None, "gold", "platinum", "diamond", "elite")
+    assert impact.tiers_b == (None, "bronze", "silver", "gold")
+    lines = str(impact).splitlines()
+    assert lines[1].split() == ["untiered", "bronze", "silver", "gold"]
+    assert lines[2].split() == ["untiered", "0", "0", "0", "0"]
+    assert lines[3].split() == ["gold", "0", "1", "0", "0"]
+    assert lines[-1] == "up and down: not comparable (the ladders differ), same 0"
+    data = impact.to_dict()
+    assert (data["up"], data["down"]) == (None, None)
+    assert data["matrix"] == [{"from": "gold", "to": "bronze", "partners": 1}]
+
+
+def test_item14_impact_on_one_ladder_still_counts_up_and_down(
+    book: pt.Book, program: pt.Program
+) -> None:
+    impact = pt.program_impact([book], pt.load_program("hubspot-2024"), program, AS_OF)
+    assert impact.comparable
+    assert impact.tiers_a == impact.tiers_b == impact.tiers
+    assert (impact.up, impact.down, impact.same) == (0, 0, 1)
