@@ -328,3 +328,52 @@ def test_item14_impact_on_one_ladder_still_counts_up_and_down(
     assert impact.comparable
     assert impact.tiers_a == impact.tiers_b == impact.tiers
     assert (impact.up, impact.down, impact.same) == (0, 0, 1)
+
+
+# --- 15. programs diff on effective values, sets as sets ---------------------------------
+
+
+def test_item15_a_changed_default_shows_its_before(program: pt.Program) -> None:
+    # hubspot-2018 leaves first_tier_deadline_months at its default (None); it used to
+    # show as "+ policy.first_tier_deadline_months: 24", with no before.
+    diff = pt.diff_programs(pt.load_program("hubspot-2018"), program)
+    [deadline] = [c for c in diff.changes if c.path == "policy.first_tier_deadline_months"]
+    assert (deadline.kind, deadline.before, deadline.after) == ("changed", None, 24)
+    assert str(deadline) == "~ policy.first_tier_deadline_months: None -> 24"
+
+
+def test_item15_expiry_months_changed_from_the_default(program: pt.Program) -> None:
+    data = pt.program_to_dict(program)
+    data["expiry"] = [dict(data["expiry"][0], months=18)]
+    longer = pt.program_from_dict(data)
+    diff = pt.diff_programs(program, longer)
+    assert [str(c) for c in diff.changes] == ["~ expiry[0].months: 12 -> 18 (+50.0%)"]
+
+
+def test_item15_growth_countries_are_compared_as_sets(program: pt.Program) -> None:
+    data = pt.program_to_dict(program)
+    countries = data["growth_markets"][0]["countries"]
+    # Drop the first country and add one: position by position, every later line moved.
+    data["growth_markets"][0]["countries"] = [*countries[1:], "FR"]
+    changed = pt.program_from_dict(data)
+    diff = pt.diff_programs(program, changed)
+    assert [str(c) for c in diff.changes] == [
+        "+ growth_markets[0].countries: ['FR']",
+        f"- growth_markets[0].countries: ['{countries[0]}']",
+    ]
+
+
+def test_item15_gate_tiers_are_compared_as_sets(program: pt.Program) -> None:
+    data = pt.program_to_dict(program)
+    gate = next(g for g in data["gates"] if g["id"] == "retention")
+    gate["tiers"] = ["diamond", "elite"]
+    diff = pt.diff_programs(program, pt.program_from_dict(data))
+    assert [(c.kind, c.path, c.before, c.after) for c in diff.changes] == [
+        ("added", "gates[retention].tiers", None, ["diamond"])
+    ]
+    same = [*reversed(gate["tiers"])]
+    gate["tiers"] = same
+    assert not pt.diff_programs(
+        pt.program_from_dict(dict(data, gates=data["gates"])),
+        pt.program_from_dict(data),
+    )
