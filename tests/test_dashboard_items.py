@@ -377,3 +377,30 @@ def test_item15_gate_tiers_are_compared_as_sets(program: pt.Program) -> None:
         pt.program_from_dict(dict(data, gates=data["gates"])),
         pt.program_from_dict(data),
     )
+
+
+# --- 16. data frames hold floats unless exact -------------------------------------------
+
+
+def test_item16_to_pandas_numbers_are_float64(book: pt.Book, program: pt.Program) -> None:
+    pd = pytest.importorskip("pandas")
+    progress = pt.progress(book, program, D(2025, 1, 1), AS_OF, months=3)
+    frame = progress.to_pandas()
+    assert frame["value.total"].dtype == "float64"
+    assert pd.api.types.is_numeric_dtype(frame["value.total"])
+    assert frame["value.total"].tolist() == [float(r["value.total"]) for r in progress.rows]
+    exact = progress.to_pandas(exact=True)
+    assert exact["value.total"].dtype == object
+    assert exact["value.total"].tolist() == [r["value.total"] for r in progress.rows]
+    points = pt.points_breakdown(book, program, as_of=AS_OF).to_pandas()
+    assert points["total"].dtype == "float64"
+    # The views themselves stay exact.
+    assert isinstance(progress.records()[0]["value.total"], Decimal)
+    assert isinstance(progress.to_dict()["rows"][0]["value.total"], str)
+
+
+def test_item16_to_polars_numbers_are_float64(book: pt.Book, program: pt.Program) -> None:
+    pl = pytest.importorskip("polars")
+    table = pt.clients_table(book, as_of=AS_OF, program=program)
+    assert table.to_polars()["mrr_usd"].dtype == pl.Float64
+    assert table.to_polars(exact=True)["mrr_usd"].dtype != pl.Float64
