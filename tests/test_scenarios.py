@@ -541,6 +541,8 @@ def test_program_impact_counts_the_moves(book: pt.Book, program: pt.Program) -> 
         (None, None): 1,
     }
     assert (impact.up, impact.down, impact.same) == (1, 1, 2)
+    assert impact.up is not None  # one ladder: comparable
+    assert impact.down is not None
     assert impact.up + impact.down + impact.same == len(books)
     assert impact.tiers == (None, "gold", "platinum", "diamond", "elite")
     assert (impact.a, impact.b, impact.as_of) == (

@@ -115,6 +115,7 @@ from partner_tiers._views.points import (
     rolling_mrr,
 )
 from partner_tiers._views.report import report_html
+from partner_tiers._views.sales import Sale, SalesHistory, sales_history
 from partner_tiers._views.services import EndServices, end_services, without_client
 from partner_tiers._views.whatif import WhatIf, cliff_date, what_if
 
@@ -186,6 +187,8 @@ __all__ = [
     "ReviewPolicy",
     "RoundingMode",
     "RoundingRule",
+    "Sale",
+    "SalesHistory",
     "SalesMotion",
     "Source",
     "Subscription",
@@ -233,6 +236,7 @@ __all__ = [
     "progress",
     "report_html",
     "rolling_mrr",
+    "sales_history",
     "statuses",
     "timeline",
     "what_if",

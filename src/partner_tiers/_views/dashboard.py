@@ -24,9 +24,11 @@ from partner_tiers._model.values import MAX_MONTHS, check_count, check_day, chec
 from partner_tiers._rules.context import Context
 from partner_tiers._rules.gates import counting_clients
 from partner_tiers._rules.program import Program
+from partner_tiers._views.client_facts import client_facts
 from partner_tiers._views.tables import Table, plain
 
 __all__ = [
+    "ALERT_HORIZON_DAYS",
     "AccountPerformance",
     "Alert",
     "Alerts",
@@ -41,6 +43,9 @@ __all__ = [
 ]
 
 ZERO = Decimal(0)
+
+ALERT_HORIZON_DAYS = 90
+"""How many days ahead renewal alerts look by default, in every view and the CLI."""
 
 
 # --- alerts -----------------------------------------------------------------------------
@@ -87,8 +92,9 @@ class Alerts(Table):
         return self.rows
 
 
-def alerts(book: Book, *, as_of: dt.date, within_days: int = 90) -> Alerts:
-    """Renewal decisions due in [as_of, as_of + within_days]."""
+def alerts(book: Book, *, as_of: dt.date, within_days: int = ALERT_HORIZON_DAYS) -> Alerts:
+    """Renewal decisions due in [as_of, as_of + within_days], of the subscriptions that
+    have started and not ended by ``as_of``."""
     check_instance("book", book, Book)
     as_of = check_day("as_of", as_of)
     check_count("within_days", within_days, 0, 36500)
@@ -103,7 +109,7 @@ def alerts(book: Book, *, as_of: dt.date, within_days: int = 90) -> Alerts:
             (s.renews_on - as_of).days,
         )
         for s in book.subscriptions
-        if as_of <= s.renews_on <= horizon and (s.ended_on is None or s.ended_on > as_of)
+        if as_of <= s.renews_on <= horizon and s.active_on(as_of)
     ]
     found.sort(key=lambda a: (a.renews_on, a.subscription))
     return Alerts(as_of, within_days, tuple(found))
@@ -128,12 +134,14 @@ class ClientRow:
         name: the client's name.
         country: its country.
         products: the product lines of its active subscriptions.
-        relationship: sold, managed or sold_and_managed.
+        relationship: sold, managed or sold_and_managed, as the book shows it.
         tools_used: the number of tools used.
-        engagement_index: the platform engagement index.
+        engagement_index: the platform engagement index the view uses.
         engagement_band: low, medium or high.
         mrr: MRR per currency.
         mrr_usd: USD-equivalent MRR under the program's currency table on the date.
+        typed_relationship, relationship_note, typed_engagement_index, engagement_source:
+            the typed values, and notes where they disagree with the book (`ClientFacts`).
     """
 
     client: str
@@ -146,6 +154,10 @@ class ClientRow:
     engagement_band: str
     mrr: dict[str, Decimal]
     mrr_usd: Decimal | None
+    typed_relationship: str
+    relationship_note: str | None
+    typed_engagement_index: int
+    engagement_source: str
 
 
 @frozen
@@ -155,10 +167,13 @@ class ClientsTable(Table):
     Attributes:
         as_of: the date.
         rows: one row per client, in book order.
+        warnings: where typed relationships or engagement indexes disagree with the book,
+            one line each naming the client.
     """
 
     as_of: dt.date
     rows: tuple[ClientRow, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def _usd(program: Program | None, currency: str, amount: Decimal, day: dt.date) -> Decimal | None:
@@ -177,7 +192,10 @@ def clients_table(book: Book, *, as_of: dt.date, program: Program | None = None)
     if program is not None:
         check_instance("program", program, Program)
     rows = []
+    warnings: list[str] = []
     for client in book.clients:
+        facts = client_facts(book, client, as_of)
+        warnings += facts.warnings(client.id)
         active = [s for s in book.subscriptions_of(client.id) if s.active_on(as_of)]
         mrr: dict[str, Decimal] = {}
         for s in active:
@@ -192,15 +210,22 @@ def clients_table(book: Book, *, as_of: dt.date, program: Program | None = None)
                 client.name,
                 client.country,
                 tuple(sorted({s.product_line for s in active})),
-                client.relationship.value,
+                facts.relationship,
                 client.tool_usage,
-                client.engagement_index,
-                engagement_band(client.engagement_index),
+                facts.engagement_index,
+                engagement_band(facts.engagement_index),
                 mrr,
                 usd,
+                facts.typed_relationship,
+                facts.relationship_note,
+                facts.typed_engagement_index,
+                facts.engagement_source,
             )
         )
-    return ClientsTable(as_of, tuple(rows))
+    return ClientsTable(as_of, tuple(rows), tuple(warnings))
+
+
+_SUBSCRIPTION_COLUMNS = ("id", "product_line", "edition", "mrr", "contact_tier", "email_tier")
 
 
 @frozen
@@ -213,11 +238,15 @@ class ClientDetails:
         country: its country.
         subscriptions: per subscription: product line, edition, MRR, contact and email
             tiers.
-        renewals: per subscription: renewal date, owner, manager, current and proposed
-            renewal subscription.
+        renewals: per subscription that has not ended (no end date): renewal date,
+            owner, manager, current and proposed renewal subscription.
         tools_used: the products and apps the client uses (portal usage).
-        engagement_index: the platform engagement index.
+        engagement_index: the platform engagement index the panel uses.
         engagement_band: low, medium or high.
+        relationship: sold, managed or sold_and_managed, as the book shows it.
+        typed_relationship, relationship_note, typed_engagement_index, engagement_source:
+            the typed values, and notes where they disagree with the book (`ClientFacts`).
+        warnings: the notes, one line each naming the client.
     """
 
     client: str
@@ -228,6 +257,12 @@ class ClientDetails:
     tools_used: tuple[str, ...]
     engagement_index: int
     engagement_band: str
+    relationship: str
+    typed_relationship: str
+    relationship_note: str | None
+    typed_engagement_index: int
+    engagement_source: str
+    warnings: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
@@ -237,41 +272,30 @@ class ClientDetails:
     def _repr_html_(self) -> str:
         subs = table_html(
             ["subscription", "product line", "edition", "MRR", "contact tier", "email tier"],
-            (
-                [
-                    s["id"],
-                    s["product_line"],
-                    s["edition"],
-                    s["mrr"],
-                    s["contact_tier"],
-                    s["email_tier"],
-                ]
-                for s in self.subscriptions
-            ),
-            f"{self.name} ({self.client}), engagement "
+            ([s[key] for key in _SUBSCRIPTION_COLUMNS] for s in self.subscriptions),
+            f"{self.name} ({self.client}), {self.relationship}, engagement "
             f"{self.engagement_index} ({self.engagement_band})",
         )
         renewals = table_html(
             ["subscription", "renews on", "owner", "manager", "current", "proposed"],
-            (
-                [
-                    r["subscription"],
-                    r["renews_on"],
-                    r["renewal_owner"],
-                    r["renewal_manager"],
-                    r["current"],
-                    r["proposed"],
-                ]
-                for r in self.renewals
-            ),
+            (list(r.values()) for r in self.renewals),
         )
-        return subs + renewals
+        notes = table_html(["warning"], ([w] for w in self.warnings)) if self.warnings else ""
+        return subs + renewals + notes
 
 
-def client_details(book: Book, client_id: str) -> ClientDetails:
-    """The details panel of one client."""
+def client_details(book: Book, client_id: str, *, as_of: dt.date | None = None) -> ClientDetails:
+    """The details panel of one client.
+
+    Args:
+        as_of: when given, the relationship counts only the deals closed and managed
+            services begun by this day; otherwise the whole book.
+    """
     check_instance("book", book, Book)
+    if as_of is not None:
+        as_of = check_day("as_of", as_of)
     client = book.client(client_id)
+    facts = client_facts(book, client, as_of)
     subs = book.subscriptions_of(client.id)
     subscriptions = tuple(
         {
@@ -296,6 +320,7 @@ def client_details(book: Book, client_id: str) -> ClientDetails:
             "proposed": f"{s.renewal.edition}, {s.renewal.mrr}" if s.renewal else None,
         }
         for s in subs
+        if s.ended_on is None
     )
     return ClientDetails(
         client.id,
@@ -304,8 +329,14 @@ def client_details(book: Book, client_id: str) -> ClientDetails:
         subscriptions,
         renewals,
         client.tools_used,
-        client.engagement_index,
-        engagement_band(client.engagement_index),
+        facts.engagement_index,
+        engagement_band(facts.engagement_index),
+        facts.relationship,
+        facts.typed_relationship,
+        facts.relationship_note,
+        facts.typed_engagement_index,
+        facts.engagement_source,
+        facts.warnings(client.id),
     )
 
 

@@ -1,13 +1,17 @@
-"""What changed between two programs, rule by rule."""
+"""What changed between two programs, rule by rule, on the effective values (defaults
+filled in on both sides) and with sets compared as sets."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+import attrs
 from attrs import frozen
 
-from partner_tiers._io.programfile import program_to_dict
+from partner_tiers._model.convert import make_converter
+from partner_tiers._model.values import check_instance
 from partner_tiers._rules.program import Program
 
 __all__ = ["Change", "ProgramDiff", "diff_programs"]
@@ -46,9 +50,16 @@ class Change:
         return f"~ {self.path}: {_show(self.before)} -> {_show(self.after)}{note}"
 
 
+def _without_empty(value: Any) -> Any:
+    # Whole added or removed entries carry every default; empty ones only add noise.
+    if isinstance(value, dict):
+        return {k: _without_empty(v) for k, v in value.items() if v not in ("", {}, [], None)}
+    return value
+
+
 def _show(value: Any) -> str:
     if isinstance(value, (dict, list)):
-        text = repr(value)
+        text = repr(_without_empty(value))
         return text if len(text) <= 80 else text[:77] + "..."
     return str(value)
 
@@ -88,6 +99,39 @@ class ProgramDiff:
 
 _KEYED = {"tiers": "id", "tracks": "id", "gates": "id"}
 
+# Lists whose order means nothing: growth-market countries and the tiers a gate guards.
+_SETS = re.compile(r"growth_markets\[\d+\]\.countries|gates\[[^\]]+\]\.tiers")
+
+_unstructure = make_converter().unstructure
+
+
+def effective(value: Any) -> Any:
+    """Plain data of a program (or any part of it) with every default filled in: the
+    keys and values of `program_to_dict`, plus the fields it leaves out because they hold
+    their default. Sets become sorted lists."""
+    if attrs.has(type(value)):
+        return {
+            f.name: effective(getattr(value, f.name))
+            for f in attrs.fields(type(value))
+            if f.init and f.eq and not f.name.startswith("_")
+        }
+    if isinstance(value, (frozenset, set)):
+        return sorted(effective(item) for item in value)
+    if isinstance(value, (tuple, list)):
+        return [effective(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): effective(item) for key, item in value.items()}
+    return _unstructure(value)
+
+
+def _set_changes(path: str, before: list[Any], after: list[Any]) -> Iterator[Change]:
+    added = [item for item in after if item not in before]
+    removed = [item for item in before if item not in after]
+    if added:
+        yield Change(path, "added", None, sorted(added, key=str))
+    if removed:
+        yield Change(path, "removed", sorted(removed, key=str), None)
+
 
 def _walk(path: str, before: Any, after: Any) -> Iterator[Change]:
     if isinstance(before, dict) and isinstance(after, dict):
@@ -101,6 +145,9 @@ def _walk(path: str, before: Any, after: Any) -> Iterator[Change]:
                 yield from _walk(sub, before[key], after[key])
         return
     if isinstance(before, list) and isinstance(after, list):
+        if _SETS.fullmatch(path):
+            yield from _set_changes(path, before, after)
+            return
         key_name = _KEYED.get(path)
         if key_name and all(isinstance(i, dict) and key_name in i for i in before + after):
             old = {i[key_name]: i for i in before}
@@ -130,12 +177,18 @@ def _walk(path: str, before: Any, after: Any) -> Iterator[Change]:
 def diff_programs(a: Program, b: Program, *, include_text: bool = False) -> ProgramDiff:
     """What changed from program ``a`` to program ``b``, rule by rule.
 
-    Tiers, tracks and gates are matched by id, so a renamed threshold shows as such;
-    effective-dated rows are compared by position. Names, titles and descriptions are
-    left out unless ``include_text``.
+    Both programs are compared on their effective values: a setting one program leaves
+    at its default (review dates, promotion, soft landing, expiry months) shows as a
+    change from or to that default, not as an addition. Tiers, tracks and gates are
+    matched by id, so a renamed threshold shows as such; effective-dated rows are
+    compared by position; growth-market countries and the tiers a gate guards are sets,
+    with one line for the members added and one for those removed. Names, titles and
+    descriptions are left out unless ``include_text``.
     """
-    before = program_to_dict(a)
-    after = program_to_dict(b)
+    check_instance("a", a, Program)
+    check_instance("b", b, Program)
+    before = effective(a)
+    after = effective(b)
     if not include_text:
         for data in (before, after):
             for key in ("name", "version", "title", "description"):

@@ -23,13 +23,21 @@ __all__ = ["ImpactMatrix", "program_impact"]
 class ImpactMatrix:
     """How partners move between tiers when one program replaces another.
 
+    Each side is ranked by its own ladder. When the two ladders differ (other tier ids or
+    another order), "up" and "down" have no meaning: Silver in a Bronze/Silver/Gold
+    program is neither above nor below Gold in a Gold/Platinum ladder. The matrix (rows:
+    ``a``'s ladder, columns: ``b``'s) still shows every move, and ``up`` and ``down`` are
+    None.
+
     Attributes:
         a: the first program's ``name@version``.
         b: the second program's ``name@version``.
         as_of: the date of both evaluations.
-        tiers: the tier ids in ladder order, untiered (None) first.
+        tiers: the tier ids of both ladders, a's first, untiered (None) first.
         counts: (tier under a, tier under b) -> number of partners.
         moves: per partner id: (tier under a, tier under b).
+        tiers_a: a's ladder, untiered (None) first; ``tiers`` when not given.
+        tiers_b: b's ladder, untiered (None) first; ``tiers`` when not given.
     """
 
     a: str
@@ -38,19 +46,34 @@ class ImpactMatrix:
     tiers: tuple[str | None, ...]
     counts: dict[tuple[str | None, str | None], int]
     moves: dict[str, tuple[str | None, str | None]]
+    tiers_a: tuple[str | None, ...] = ()
+    tiers_b: tuple[str | None, ...] = ()
 
-    def _rank(self, tier: str | None) -> int:
-        return self.tiers.index(tier) if tier in self.tiers else -1
+    def __attrs_post_init__(self) -> None:
+        for side in ("tiers_a", "tiers_b"):
+            if not getattr(self, side):
+                object.__setattr__(self, side, self.tiers)
 
     @property
-    def up(self) -> int:
-        """Partners with a higher tier under b."""
-        return sum(n for (x, y), n in self.counts.items() if self._rank(y) > self._rank(x))
+    def comparable(self) -> bool:
+        """True when both programs have the same ladder, so up and down mean something."""
+        return self.tiers_a == self.tiers_b
+
+    def _count(self, moved: Callable[[int, int], bool]) -> int | None:
+        if not self.comparable:
+            return None
+        rank = self.tiers_a.index
+        return sum(n for (x, y), n in self.counts.items() if moved(rank(x), rank(y)))
 
     @property
-    def down(self) -> int:
-        """Partners with a lower tier under b."""
-        return sum(n for (x, y), n in self.counts.items() if self._rank(y) < self._rank(x))
+    def up(self) -> int | None:
+        """Partners with a higher tier under b; None when the ladders differ."""
+        return self._count(lambda x, y: y > x)
+
+    @property
+    def down(self) -> int | None:
+        """Partners with a lower tier under b; None when the ladders differ."""
+        return self._count(lambda x, y: y < x)
 
     @property
     def same(self) -> int:
@@ -69,29 +92,34 @@ class ImpactMatrix:
             "matrix": [
                 {"from": x, "to": y, "partners": n}
                 for (x, y), n in sorted(
-                    self.counts.items(), key=lambda kv: (self._rank(kv[0][0]), self._rank(kv[0][1]))
+                    self.counts.items(),
+                    key=lambda kv: (self.tiers_a.index(kv[0][0]), self.tiers_b.index(kv[0][1])),
                 )
             ],
         }
 
     def __str__(self) -> str:
-        names = [t or "untiered" for t in self.tiers]
-        width = max(len(n) for n in names) + 2
+        rows = [t or "untiered" for t in self.tiers_a]
+        columns = [t or "untiered" for t in self.tiers_b]
+        width = max(len(n) for n in rows + columns) + 2
         lines = [f"{self.a} (rows) -> {self.b} (columns) as of {self.as_of}"]
-        lines.append(" " * width + "".join(f"{n:>{width}}" for n in names))
-        for x in self.tiers:
-            cells = "".join(f"{self.counts.get((x, y), 0):>{width}}" for y in self.tiers)
+        lines.append(" " * width + "".join(f"{n:>{width}}" for n in columns))
+        for x in self.tiers_a:
+            cells = "".join(f"{self.counts.get((x, y), 0):>{width}}" for y in self.tiers_b)
             lines.append(f"{x or 'untiered':<{width}}{cells}")
-        lines.append(f"up {self.up}, down {self.down}, same {self.same}")
+        if self.comparable:
+            lines.append(f"up {self.up}, down {self.down}, same {self.same}")
+        else:
+            lines.append(f"up and down: not comparable (the ladders differ), same {self.same}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        names = [t or "untiered" for t in self.tiers]
+        columns = [t or "untiered" for t in self.tiers_b]
         return table_html(
-            ["a \\ b", *names],
+            ["a \\ b", *columns],
             (
-                [x or "untiered", *(self.counts.get((x, y), 0) for y in self.tiers)]
-                for x in self.tiers
+                [x or "untiered", *(self.counts.get((x, y), 0) for y in self.tiers_b)]
+                for x in self.tiers_a
             ),
             f"{self.a} -> {self.b} as of {self.as_of}",
         )
@@ -126,7 +154,7 @@ def program_impact(
         moves[book.partner.id] = pair
         if progress is not None:
             progress(done)
-    ladder: list[str | None] = [None]
-    for program in (a, b):
-        ladder += [t.id for t in program.tiers if t.id not in ladder]
-    return ImpactMatrix(a.label, b.label, as_of, tuple(ladder), dict(counts), moves)
+    ladder_a: tuple[str | None, ...] = (None, *(t.id for t in a.tiers))
+    ladder_b: tuple[str | None, ...] = (None, *(t.id for t in b.tiers))
+    both = (*ladder_a, *(t for t in ladder_b if t not in ladder_a))
+    return ImpactMatrix(a.label, b.label, as_of, both, dict(counts), moves, ladder_a, ladder_b)

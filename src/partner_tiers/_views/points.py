@@ -18,6 +18,7 @@ from partner_tiers._engine.timeline import timeline
 from partner_tiers._errors import InvalidRecordError
 from partner_tiers._ledger.ledger import PointBatch, PointsLedger, Track
 from partner_tiers._model.book import Book
+from partner_tiers._model.dated import expiry_date
 from partner_tiers._model.records import SalesMotion
 from partner_tiers._model.values import MAX_MONTHS, check_count, check_day
 from partner_tiers._rules.program import Program
@@ -48,6 +49,10 @@ class PointsRow:
         total: sold + managed.
         active: the ids of the active batches.
         expired: the ids of the batches that had expired by the date.
+        repriced: the ids of the managed batches that ended by the date because a pricing
+            rule changed (a new currency table, rate row or growth list): the same
+            service of the same subscription goes on in a batch starting that day. They
+            are superseded, not expired, and are not in ``expired``.
     """
 
     client: str
@@ -58,6 +63,7 @@ class PointsRow:
     total: Decimal
     active: tuple[str, ...]
     expired: tuple[str, ...]
+    repriced: tuple[str, ...] = ()
 
 
 @frozen
@@ -83,6 +89,18 @@ class PointsBreakdown(Table):
         """The client's sold and managed batches, oldest first."""
         return tuple(b for b in self.batches if b.client == client_id)
 
+    def status(self, batch: PointBatch) -> str:
+        """``active``, ``expired``, ``re-priced`` or ``not yet earned`` on the date."""
+        for row in self.rows:
+            if row.client == batch.client:
+                if batch.id in row.active:
+                    return "active"
+                if batch.id in row.repriced:
+                    return "re-priced"
+                if batch.id in row.expired:
+                    return "expired"
+        return "not yet earned"
+
     @property
     def total(self) -> Decimal:
         """The sum over clients."""
@@ -96,6 +114,24 @@ def _deal_type(batch: PointBatch) -> str:
     return "managed" if batch.track is Track.MANAGED else batch.motion.value
 
 
+def _service_key(batch: PointBatch) -> str:
+    # Managed batch ids are "managed:<client>:<since>:<subscription>:<piece start>": the
+    # same service of the same subscription shares everything before the piece start.
+    return batch.id.rsplit(":", 1)[0]
+
+
+def repriced_batches(batches: Iterable[PointBatch]) -> frozenset[str]:
+    """The ids of the managed batches that end where another batch of the same service
+    and subscription starts: re-priced when a pricing rule changed, not expired."""
+    managed = [b for b in batches if b.track is Track.MANAGED]
+    starts = {(b.client, _service_key(b), b.earned_on) for b in managed}
+    return frozenset(
+        b.id
+        for b in managed
+        if b.expires_on is not None and (b.client, _service_key(b), b.expires_on) in starts
+    )
+
+
 def points_breakdown(
     book: Book,
     program: Program,
@@ -106,7 +142,8 @@ def points_breakdown(
     ledger: PointsLedger | None = None,
 ) -> PointsBreakdown:
     """Points per client, filtered by deal type (sourced, assisted, managed, none) and
-    market type (growth, standard), with each client's active and expired batches."""
+    market type (growth, standard), with each client's active, expired and re-priced
+    batches."""
     check_arguments(book, program, ledger)
     as_of = check_day("as_of", as_of)
     kept_types = tuple(deal_types)
@@ -121,6 +158,7 @@ def points_breakdown(
     batches = tuple(
         b for b in ledger.batches if _deal_type(b) in kept_types and b.market.value in kept_markets
     )
+    repriced = repriced_batches(ledger.batches)
     rows = []
     for client in book.clients:
         mine = [b for b in batches if b.client == client.id]
@@ -138,7 +176,8 @@ def points_breakdown(
                 managed,
                 sold + managed,
                 tuple(b.id for b in active),
-                tuple(b.id for b in mine if b.expired_on(as_of)),
+                tuple(b.id for b in mine if b.expired_on(as_of) and b.id not in repriced),
+                tuple(b.id for b in mine if b.expired_on(as_of) and b.id in repriced),
             )
         )
     return PointsBreakdown(as_of, kept_types, kept_markets, tuple(rows), batches)
@@ -154,18 +193,29 @@ def rolling_mrr(
     ledger: PointsLedger | None = None,
 ) -> Decimal:
     """Rolling sold MRR in USD over the ``months`` up to ``as_of`` (default: the
-    dashboard's rolling-12-month sourced MRR); ``motion=None`` counts every motion."""
+    dashboard's rolling-12-month sourced MRR); ``motion=None`` counts every motion.
+
+    A sold batch (a reduction too) counts from the day it is earned until
+    ``expiry_date(earned_on, months)``, the calendar rule the ledger's sold points
+    expire by: a deal of 2024-02-29 counts up to 2025-02-27, as its 12-month points do.
+    """
     check_arguments(book, program, ledger)
     as_of = check_day("as_of", as_of)
     check_count("months", months, 1, MAX_MONTHS)
-    from dateutil.relativedelta import relativedelta
-
     if motion is not None and motion not in {m.value for m in SalesMotion}:
         raise InvalidRecordError("motion", motion, "must be sourced, assisted, none or None")
     ledger = ledger if ledger is not None else build_ledger(book, program)
-    start: dt.date = as_of - relativedelta(months=months)
     kind = SalesMotion(motion) if motion is not None else None
-    return ledger.sold_mrr_usd(start, as_of, motion=kind)
+    return sum(
+        (
+            b.mrr_usd
+            for b in ledger.batches
+            if b.track is Track.SOLD
+            and b.earned_on <= as_of < expiry_date(b.earned_on, months)
+            and (kind is None or b.motion is kind)
+        ),
+        ZERO,
+    )
 
 
 # --- progress ---------------------------------------------------------------------------

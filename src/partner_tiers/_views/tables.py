@@ -16,7 +16,7 @@ from partner_tiers._html import table_html
 from partner_tiers._ledger.ledger import Market, Track
 from partner_tiers._model.records import RenewalOwner, SalesMotion
 
-__all__ = ["Table", "plain"]
+__all__ = ["Table", "float_records", "plain"]
 
 
 def plain(value: Any) -> Any:
@@ -40,6 +40,17 @@ def plain(value: Any) -> Any:
     return value
 
 
+def float_records(records: list[dict[str, Any]], *, exact: bool = False) -> list[dict[str, Any]]:
+    """The records with Decimal values as floats, for data frames (unchanged with
+    ``exact``). Floats are for plotting; the library's own arithmetic stays Decimal."""
+    if exact:
+        return records
+    return [
+        {key: float(value) if isinstance(value, Decimal) else value for key, value in row.items()}
+        for row in records
+    ]
+
+
 class Table:
     """Shared behaviour of the views that are lists of rows."""
 
@@ -56,19 +67,26 @@ class Table:
             {f.name: getattr(row, f.name) for f in attrs.fields(type(row))} for row in self.rows
         ]
 
-    def to_pandas(self) -> Any:
-        """The rows as a pandas DataFrame (needs the ``pandas`` extra)."""
+    def to_pandas(self, *, exact: bool = False) -> Any:
+        """The rows as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Numbers are float64 columns, ready to plot and aggregate; ``exact=True`` keeps
+        the Decimals (object columns). `records` and `to_dict` are always exact.
+        """
         with require("pandas"):
             import pandas as pd
 
-        return pd.DataFrame(self.records())
+        return pd.DataFrame(float_records(self.records(), exact=exact))
 
-    def to_polars(self) -> Any:
-        """The rows as a polars DataFrame (needs the ``polars`` extra)."""
+    def to_polars(self, *, exact: bool = False) -> Any:
+        """The rows as a polars DataFrame (needs the ``polars`` extra).
+
+        Numbers are Float64 columns; ``exact=True`` keeps them as polars Decimals.
+        """
         with require("polars"):
             import polars as pl
 
-        return pl.DataFrame(self.records())
+        return pl.DataFrame(float_records(self.records(), exact=exact))
 
     def _repr_html_(self) -> str:
         records = self.records()
