@@ -65,7 +65,9 @@ def test_demo_prints_the_dashboard_of_the_built_in_book(capsys: pytest.CaptureFi
     assert (
         "  PASS  certified: certification cert-2 is valid from 2025-04-20 until 2027-04-19" in lines
     )
-    assert "Alerts: 3 renewal decisions within 365 days" in lines
+    # One alert horizon everywhere (ALERT_HORIZON_DAYS): no renewal of the demo book is
+    # due within 90 days of 2025-09-30; the first, s-fab-sales, renews on 2026-01-20.
+    assert "Alerts: 0 renewal decisions within 90 days" in lines
     assert any(line.startswith("  total") and "66.69" in line for line in lines)
 
 

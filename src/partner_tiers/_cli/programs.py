@@ -1,0 +1,106 @@
+"""The ``programs`` commands: list, show, schema, diff and impact."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from partner_tiers._io.programfile import dumps_program, list_programs, load_program
+
+if TYPE_CHECKING:
+    pass
+from partner_tiers._cli.base import (
+    as_of_option,
+    cli,
+    json_option,
+    read_book,
+    read_program,
+)
+
+
+def _list_programs() -> None:
+    for name in list_programs():
+        click.echo(f"{name}  {load_program(name).title}")
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def programs(ctx: click.Context) -> None:
+    """List, show, compare the shipped programs."""
+    if ctx.invoked_subcommand is None:
+        _list_programs()
+
+
+@programs.command("list")
+def programs_list() -> None:
+    """List the shipped programs."""
+    _list_programs()
+
+
+@programs.command("show")
+@click.argument("name", metavar="NAME_OR_FILE")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["toml", "json", "yaml"]),
+    default="toml",
+    show_default=True,
+    help="The format to print.",
+)
+def programs_show(name: str, fmt: str) -> None:
+    """Print a program as TOML, JSON or YAML."""
+    click.echo(dumps_program(read_program(name), fmt), nl=False)  # type: ignore[arg-type]
+
+
+@programs.command("impact")
+@click.argument("a")
+@click.argument("b")
+@click.argument("books", nargs=-1, required=True, metavar="BOOK...")
+@as_of_option
+@json_option
+def programs_impact(a: str, b: str, books: tuple[str, ...], as_of: dt.date, as_json: bool) -> None:
+    """How partners move from program A to program B.
+
+    Evaluates every BOOK under programs A and B on the date and prints how many
+    partners move up, down or stay.
+    """
+    from partner_tiers._views.impact import program_impact
+
+    first, second = read_program(a), read_program(b)
+    loaded = (read_book(path) for path in books)
+    if not sys.stderr.isatty():  # no progress bar in logs and pipes: errors stay one line
+        matrix = program_impact(loaded, first, second, as_of)
+    else:
+        with click.progressbar(length=len(books), label="evaluating books", file=sys.stderr) as bar:
+            matrix = program_impact(loaded, first, second, as_of, progress=lambda _: bar.update(1))
+    if as_json:
+        click.echo(json.dumps(matrix.to_dict(), indent=2))
+    else:
+        click.echo(str(matrix))
+
+
+@programs.command("schema")
+def programs_schema() -> None:
+    """Print the JSON Schema of program files."""
+    from partner_tiers._io.schema import dumps_schema
+
+    click.echo(dumps_schema(), nl=False)
+
+
+@programs.command("diff")
+@click.argument("a")
+@click.argument("b")
+@json_option
+def programs_diff(a: str, b: str, as_json: bool) -> None:
+    """What changed from program A to program B, rule by rule."""
+    from partner_tiers._views.diff import diff_programs
+
+    difference = diff_programs(read_program(a), read_program(b))
+    if as_json:
+        click.echo(json.dumps(difference.to_dict(), indent=2, default=str))
+    else:
+        click.echo(str(difference))

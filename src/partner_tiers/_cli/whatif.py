@@ -1,0 +1,128 @@
+"""The ``whatif`` command: the status with hypothetical deals, ended services or a lapse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from partner_tiers._model.records import Client, Deal
+from partner_tiers._cli.base import (
+    as_of_option,
+    cli,
+    json_option,
+    parse_date,
+    program_option,
+    read_book,
+    read_program,
+)
+
+DEAL_SYNTAX = "[KIND:]MOTION:AMOUNT:CURRENCY[:CLIENT[:LINE]]"
+
+
+def _deal_option(value: str, as_of: dt.date, index: int) -> tuple[Deal, Client | None]:
+    """A ``--deal`` value as a deal closed on the date, with the what-if client it needs
+    when it names none."""
+    from partner_tiers._model.records import Client, Deal, DealKind, Relationship, SalesMotion
+    from partner_tiers._model.values import ClientId, DealId, Money
+
+    kinds, motions = [kind.value for kind in DealKind], [motion.value for motion in SalesMotion]
+    parts, kind = value.split(":"), DealKind.NEW
+    if not 3 <= len(parts) <= 6:
+        raise click.BadParameter(f"--deal: expected {DEAL_SYNTAX} (got {value!r})")
+    if parts[0] not in motions:
+        if parts[0] not in kinds:
+            raise click.BadParameter(
+                f"--deal: {parts[0]!r} is neither a kind ({', '.join(kinds)}) nor a motion "
+                f"({', '.join(motions)}) in {value!r}"
+            )
+        kind, parts = DealKind(parts[0]), parts[1:]
+    if not 3 <= len(parts) <= 5:
+        raise click.BadParameter(f"--deal: expected {DEAL_SYNTAX} (got {value!r})")
+    motion, amount, currency, client, line = (*parts, "", "")[:5]
+    if motion not in motions:
+        raise click.BadParameter(
+            f"--deal: motion must be {', '.join(motions)} (got {motion!r} in {value!r})"
+        )
+    if kind is not DealKind.NEW and not (client and line):
+        raise click.BadParameter(
+            f"--deal: {kind} changes a client's product line: give CLIENT and LINE (got {value!r})"
+        )
+    new_client = None
+    if not client:
+        client = f"c-whatif-{index}"
+        new_client = Client(ClientId(client), f"What-if client {index}", "US", Relationship.SOLD)
+    deal = Deal(
+        DealId(f"whatif-{index}"),
+        ClientId(client),
+        line or f"whatif-line-{index}",
+        kind,
+        SalesMotion(motion),
+        as_of,
+        Money(amount, currency),
+    )
+    return deal, new_client
+
+
+@cli.command()
+@click.argument("book_path", metavar="BOOK")
+@program_option
+@as_of_option
+@click.option(
+    "--deal",
+    "deals",
+    multiple=True,
+    metavar=DEAL_SYNTAX,
+    help="A hypothetical deal closed on the date (repeatable). KIND is new (the default), "
+    "cross_sell, upsell, downgrade, churn or adjustment; all but new need CLIENT and LINE. "
+    "MOTION is sourced, assisted or none; AMOUNT the MRR change, negative for downgrade "
+    "and churn. Without CLIENT, a new client in the US.",
+)
+@click.option(
+    "--end-services",
+    "ended",
+    multiple=True,
+    metavar="CLIENT",
+    help="Remove a client and its records (repeatable).",
+)
+@click.option(
+    "--lapse-certification",
+    callback=parse_date,
+    default=None,
+    metavar="DATE",
+    help="Every certification lapses on this date.",
+)
+@json_option
+def whatif(
+    book_path: str,
+    program_name: str,
+    as_of: dt.date,
+    deals: tuple[str, ...],
+    ended: tuple[str, ...],
+    lapse_certification: dt.date | None,
+    as_json: bool,
+) -> None:
+    """Compare BOOK with hypothetical changes.
+
+    Hypothetical deals, ended services or a certification lapse.
+    """
+    from partner_tiers._views.whatif import what_if
+
+    book = read_book(book_path)
+    made = [_deal_option(value, as_of, index) for index, value in enumerate(deals, start=1)]
+    result = what_if(
+        book,
+        read_program(program_name),
+        as_of,
+        deals=[deal for deal, _ in made],
+        clients=[client for _, client in made if client is not None],
+        end_services=ended,
+        certifications_lapse_on=lapse_certification,
+    )
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(str(result))
