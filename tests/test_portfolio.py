@@ -138,3 +138,19 @@ def test_scale_guide_example_prints_what_the_guide_shows() -> None:
     namespace = run_example(EXAMPLES / "portfolio_at_scale.py")
     assert namespace["with_dask"] == namespace["result"]
     assert namespace["same"] is True
+
+
+def test_impact_between_different_ladders_equals_program_impact(
+    programs: tuple[pt.Program, pt.Program],
+) -> None:
+    # The portfolio ranks each side by its own ladder, as program_impact does: between
+    # unlike ladders up and down are not comparable (None), not ranks in a merged list.
+    from test_dashboard_items import _bronze_silver_gold
+
+    a = programs[1]
+    b = _bronze_silver_gold(a)
+    books = _books()
+    impact = portfolio.evaluate_portfolio(books, (a, b), AS_OF).impact(a.label, b.label)
+    assert impact == pt.program_impact(books, a, b, AS_OF)
+    assert impact.up is None
+    assert impact.tiers_b == (None, "bronze", "silver", "gold")

@@ -118,7 +118,16 @@ class Portfolio:
             partner: (tier, under_b[partner]) for partner, tier in under_a.items()
         }
         counts = Counter(moves.values())
-        return ImpactMatrix(a, b, self.as_of, tuple(ladder), dict(counts), moves)
+        return ImpactMatrix(
+            a,
+            b,
+            self.as_of,
+            tuple(ladder),
+            dict(counts),
+            moves,
+            (None, *self.ladders[self._position(a)]),
+            (None, *self.ladders[self._position(b)]),
+        )
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per partner and program (tier, qualified tier, level, points)."""
