@@ -11,7 +11,7 @@ from partner_tiers._ledger.ledger import LedgerTotals, PointsLedger
 from partner_tiers._model.book import Book
 from partner_tiers._rules.context import Context
 from partner_tiers._rules.gates import GateResult
-from partner_tiers._rules.ladder import Tier
+from partner_tiers._rules.ladder import Tier, highest_met
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.tracks import builtin_value
 
@@ -36,10 +36,7 @@ def track_values(
 
 def points_index(tiers: Sequence[Tier], values: Mapping[str, Decimal], keep_up_to: int = -1) -> int:
     """The highest tier whose thresholds are met: reach, or retain for tiers <= keep_up_to."""
-    for index in range(len(tiers) - 1, -1, -1):
-        if tiers[index].met(values, keep=index <= keep_up_to):
-            return index
-    return -1
+    return highest_met(tiers, lambda index, tier: tier.met(values, keep=index <= keep_up_to))
 
 
 def after_review(program: Program, held: int, values: Mapping[str, Decimal]) -> int:
