@@ -135,7 +135,9 @@ def test_an_inherited_item_that_no_longer_fits_names_its_file_and_line(tmp_path:
 
 def test_an_own_bad_value_is_reported_at_its_line(tmp_path: Path, brazil: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('extends = "brazil.toml"\n\n[[tiers]]\nid = "platinum"\nreach = { total = 40 }\n')
+    bad.write_text(
+        'extends = "brazil.toml"\n\n[[tiers]]\nid = "platinum"\nreach = { total = 40 }\n'
+    )
     with pytest.raises(pt.ProgramValidationError) as caught:
         pt.load_program(bad)
     lines = caught.value.lines()
@@ -156,7 +158,7 @@ def test_dropping_an_item_the_base_lacks_names_the_file_and_line(tmp_path: Path)
 def test_a_cycle_names_the_chain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "a.toml").write_text('extends = "b.toml"\n')
     (tmp_path / "b.toml").write_text('extends = "a.toml"\n')
-    code, out, err = run_cli(["validate", str(tmp_path / "a.toml")], capsys)
+    code, _, err = run_cli(["validate", str(tmp_path / "a.toml")], capsys)
     assert code == 2
     a, b = tmp_path / "a.toml", tmp_path / "b.toml"
     assert err.count("\n") == 1
@@ -168,7 +170,7 @@ def test_a_missing_target_exits_2_with_one_line(
 ) -> None:
     path = tmp_path / "p.toml"
     path.write_text('name = "x"\nextends = "hubspot-2099"\n')
-    code, out, err = run_cli(["programs", "show", "--resolved", str(path)], capsys)
+    code, _, err = run_cli(["programs", "show", "--resolved", str(path)], capsys)
     assert code == 2
     assert err.count("\n") == 1
     assert f"{path}: line 2: extends: names neither a shipped program" in err
