@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from attrs import frozen
 
@@ -16,6 +16,7 @@ from partner_tiers._engine.evaluate import evaluate
 from partner_tiers._engine.pricing import build_ledger
 from partner_tiers._engine.status import TierStatus
 from partner_tiers._ledger.ledger import Market
+from partner_tiers._model.book import Book
 from partner_tiers._rules.program import Program
 from partner_tiers._views.scenario_tests import ScenarioResult
 
@@ -96,33 +97,42 @@ def _retained(status: TierStatus) -> str | None:
     return None if demoted or pending else status.tier
 
 
+_GRANDFATHERED_ROW = re.compile(r"rows from (\d{4}-\d{2}-\d{2})")
+
+
+def _decided(statuses: Iterable[TierStatus]) -> Iterator[tuple[str, str]]:
+    """The tiers reached and the gate outcomes of the statuses."""
+    for status in statuses:
+        yield from (("tier reached", c.to_tier) for c in status.history if c.to_tier)
+        if status.tier is not None:
+            yield "tier reached", status.tier
+        for gate in status.gates:
+            yield ("gate passed" if gate.passed else "gate failed"), gate.name
+
+
+def _priced(book: Book, program: Program) -> Iterator[tuple[str, str]]:
+    """The rate rows, currency tables and growth lists that priced the book's batches."""
+    for batch in build_ledger(book, program).batches:
+        row = program.rate_row(batch.earned_on)
+        if row is not None:
+            yield "rate row", _since(row.effective_from)
+        for day in _GRANDFATHERED_ROW.findall(batch.rule):  # an upsell at an earlier rate
+            yield "rate row", f"from {day}"
+        table = program.currency_table(batch.earned_on)
+        if table is not None:
+            yield "currency table", _since(table.effective_from)
+        growth = program.growth_list(batch.earned_on)
+        if growth is not None and batch.market is Market.GROWTH:
+            yield "growth markets", _since(growth.effective_from)
+
+
 def _exercised(results: Sequence[ScenarioResult], program: Program) -> set[tuple[str, str]]:
     seen: set[tuple[str, str]] = set()
     for result in results:
         reviews = list(_review_statuses(result, program))
-        for status in (*result.statuses, *reviews):
-            seen.update(("tier reached", c.to_tier) for c in status.history if c.to_tier)
-            if status.tier is not None:
-                seen.add(("tier reached", status.tier))
-            seen.update(
-                ("gate passed" if gate.passed else "gate failed", gate.name)
-                for gate in status.gates
-            )
+        seen.update(_decided([*result.statuses, *reviews]))
         seen.update(("tier retained at a review", t) for s in reviews if (t := _retained(s)))
-        for batch in build_ledger(result.scenario.book, program).batches:
-            row = program.rate_row(batch.earned_on)
-            if row is not None:
-                seen.add(("rate row", _since(row.effective_from)))
-            seen.update(
-                ("rate row", f"from {day}")
-                for day in re.findall(r"rows from (\S+?)[,;)]", batch.rule)
-            )
-            table = program.currency_table(batch.earned_on)
-            if table is not None:
-                seen.add(("currency table", _since(table.effective_from)))
-            growth = program.growth_list(batch.earned_on)
-            if growth is not None and batch.market is Market.GROWTH:
-                seen.add(("growth markets", _since(growth.effective_from)))
+        seen.update(_priced(result.scenario.book, program))
     return seen
 
 
