@@ -41,3 +41,28 @@ def test_command(program_name: str, scenarios: tuple[str, ...], coverage: bool) 
             click.echo(line)
     if failed:
         sys.exit(1)
+
+
+@cli.command("lint")
+@click.argument("program_name", metavar="PROGRAM")
+def lint_command(program_name: str) -> None:
+    """Warn about what a program may say but probably does not mean.
+
+    Each warning has a code; silence one in the file with lint.ignore = ["PT001"].
+    Exits 0 when there is no warning, 1 when there is one, 2 on bad input.
+    """
+    from partner_tiers._cli.base import fail
+    from partner_tiers._io.programfile import resolve_file
+    from partner_tiers._views.program_lint import CODES, lint_program
+
+    program = read_program(program_name)
+    settings = resolve_file(program_name).data.get("lint", {})
+    ignore = settings.get("ignore", []) if isinstance(settings, dict) else None
+    if not isinstance(ignore, list) or any(code not in CODES for code in ignore):
+        fail(f"{program_name}: lint.ignore: must be a list of codes ({', '.join(CODES)})")
+    warnings = lint_program(program, ignore=ignore)
+    for warning in warnings:
+        click.echo(f"{program_name}: {warning}")
+    click.echo(f"{len(warnings)} warning{'' if len(warnings) == 1 else 's'}")
+    if warnings:
+        sys.exit(1)
