@@ -224,6 +224,10 @@ def _decimal(value: object) -> Decimal | None:
         return None
 
 
+def _gate_outcome(value: object) -> bool | None:
+    return _GATE_OUTCOMES.get(value) if isinstance(value, str) else None
+
+
 def _outcome(data: Mapping[str, Any], where: str, problems: list[Problem]) -> dict[str, object]:
     outcome: dict[str, object] = {}
     for key in ("tier", "qualified_tier"):
@@ -234,14 +238,14 @@ def _outcome(data: Mapping[str, Any], where: str, problems: list[Problem]) -> di
             outcome[key] = None if tier == UNTIERED else tier
     for key, convert, what in (
         ("tracks", _decimal, "must be a number"),
-        ("gates", _GATE_OUTCOMES.get, "must be 'passed' or 'failed'"),
+        ("gates", _gate_outcome, "must be 'passed' or 'failed'"),
     ):
         table = data.get(key, {})
         if not isinstance(table, Mapping):
             problems.append(Problem(f"{where}.{key}", "must be a table", table))
             continue
         for name, value in table.items():
-            converted = convert(value) if isinstance(value, (str, int, Decimal)) else None
+            converted = convert(value)
             if converted is None:
                 problems.append(Problem(f"{where}.{key}.{name}", what, value))
             outcome[f"{key}.{name}"] = converted
