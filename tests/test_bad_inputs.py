@@ -538,8 +538,10 @@ def test_xxx_is_a_valid_currency_code_refused_only_by_the_program() -> None:
     with pytest.raises(pt.PricingError) as info:
         pt.evaluate(book, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
     message = str(info.value)
-    assert message.startswith("deal d-1: ")
+    assert message.startswith("deals[0].mrr_change.currency: deal d-1: ")
     assert "currency XXX on 2023-09-14" in message
+    assert "which accepts AUD, CAD, COP, EUR, GBP, JPY, SGD, USD, ZAR;" in message
+    assert "add a XXX currency row with a program that extends hubspot-2025" in message
 
 
 def test_every_problem_of_a_book_is_reported_at_once() -> None:
@@ -1529,8 +1531,8 @@ API_CASES: list[Any] = [
             _program(),
         ),
         pt.PricingError,
-        "deal d-1",
-        ["currency XXX", "2023-09-14"],
+        "deals[0].mrr_change.currency",
+        ["deal d-1", "currency XXX", "2023-09-14", "which accepts", "extends hubspot-2025"],
         id="currency-not-in-table",
     ),
     pytest.param(

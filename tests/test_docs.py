@@ -35,6 +35,9 @@ import yaml
 
 import partner_tiers as pt
 from partner_tiers._cli import cli, main
+from test_pytest_plugin import PLUGIN_ARGS
+
+pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -589,3 +592,22 @@ def test_shipped_thresholds_are_called_example_values() -> None:
                 f"{page.name} shows tiers of a shipped program but does not say that the "
                 "points thresholds are example values"
             )
+
+
+# --- write and test your own program (issue 17) ------------------------------------------
+
+
+def test_write_and_test_a_program(
+    workspace: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(workspace)  # pytester moved to a folder of its own
+    codes = run_console(DOCS_SRC / "write-and-test.console")
+    assert codes == [0, 0, 0, 1, 0, 2, 2]
+    # The same three scenarios under pytest, with the plugin the package installs.
+    for name in ("brl-sale", "brl-gold", "northwind"):
+        shutil.copy(workspace / f"{name}.scenario.toml", pytester.path)
+    for name in ("book.json", "brazil-club.toml"):
+        shutil.copy(workspace / name, pytester.path)
+    monkeypatch.chdir(pytester.path)
+    result = pytester.runpytest(*PLUGIN_ARGS)
+    result.assert_outcomes(passed=3)

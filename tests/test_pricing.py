@@ -742,10 +742,14 @@ def test_a_downgrade_in_a_currency_the_program_lacks_names_the_deal() -> None:
             c1_deal("d-1", "new", "sourced", JAN_10, "10"),
             c1_deal("d-2", "churn", "sourced", FEB_1, "-10", "GBP"),
         )
+    # Issue 18 item 17: the path in the book, the accepted currencies and the fix.
     assert str(info.value) == (
-        "deal d-2: currency GBP on 2024-02-01 is not in the currency table of stateful@1 "
-        "in force since the beginning"
+        "deals[1].mrr_change.currency: deal d-2: currency GBP on 2024-02-01 is not in the "
+        "currency table of stateful@1 in force since the beginning, which accepts EUR, JPY, "
+        "USD; to price it, add a GBP currency row with a program that extends stateful "
+        "(how-to: write and test your own program)"
     )
+    assert info.value.problems[0].path == "deals[1].mrr_change.currency"
 
 
 def test_an_offset_keeps_the_market_of_the_batch_it_reduces() -> None:
@@ -783,9 +787,10 @@ def test_an_offset_needs_the_currency_of_the_batch_it_reduces_in_todays_table() 
     )
     with pytest.raises(pt.PricingError) as info:
         pt.build_ledger(book, program)
-    assert str(info.value) == (
+    # The missing currency is the reduced sale's: no path in the book names it for d-2.
+    assert str(info.value).startswith(
         "deal d-2: currency EUR on 2024-03-01 is not in the currency table of stateful@1 "
-        "in force since 2024-02-01"
+        "in force since 2024-02-01, which accepts USD; "
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from partner_tiers._io.programfile import dumps_program, list_programs, load_program
+from partner_tiers._io.programfile import dumps_program, list_programs, load_program, resolve_file
 
 if TYPE_CHECKING:
     pass
@@ -51,9 +52,22 @@ def programs_list() -> None:
     show_default=True,
     help="The format to print.",
 )
-def programs_show(name: str, fmt: str) -> None:
-    """Print a program as TOML, JSON or YAML."""
-    click.echo(dumps_program(read_program(name), fmt), nl=False)  # type: ignore[arg-type]
+@click.option(
+    "--resolved",
+    is_flag=True,
+    help="For a file that extends another program: print the merged program, "
+    "not the file as written.",
+)
+def programs_show(name: str, fmt: str, resolved: bool) -> None:
+    """Print a program as TOML, JSON or YAML.
+
+    A file that extends another program is printed as written unless --resolved.
+    """
+    program = read_program(name)
+    if not resolved and name not in list_programs() and len(resolve_file(name).chain) > 1:
+        click.echo(Path(name).read_text("utf-8"), nl=False)
+        return
+    click.echo(dumps_program(program, fmt), nl=False)  # type: ignore[arg-type]
 
 
 @programs.command("impact")

@@ -57,7 +57,11 @@ def _row(program: Program, day: dt.date, what: str) -> RateRow:
     return row
 
 
-def _per_100_usd(program: Program, money: Money, day: dt.date, what: str) -> tuple[Decimal, str]:
+def _per_100_usd(
+    program: Program, money: Money, day: dt.date, what: str, path: str = ""
+) -> tuple[Decimal, str]:
+    """The amount of the money's currency that counts as 100 USD on the day; path is
+    where the currency is written in the book (``deals[3].mrr_change.currency``)."""
     table: CurrencyTable | None = program.currency_table(day)
     if table is None:
         raise PricingError(f"{what}: no currency table of {program.label} covers {day}")
@@ -65,9 +69,13 @@ def _per_100_usd(program: Program, money: Money, day: dt.date, what: str) -> tup
         per_100 = table.per_100_usd[money.currency]
     except KeyError:
         since = table.effective_from or "the beginning"
+        where = f"{path}: " if path else ""
         raise PricingError(
-            f"{what}: currency {money.currency} on {day} is not in the currency table of "
-            f"{program.label} in force since {since}"
+            f"{where}{what}: currency {money.currency} on {day} is not in the currency table "
+            f"of {program.label} in force since {since}, which accepts "
+            f"{', '.join(sorted(table.per_100_usd))}; to price it, add a {money.currency} "
+            f"currency row with a program that extends {program.name} "
+            f"(how-to: write and test your own program)"
         ) from None
     return per_100, f"{per_100} {money.currency} per 100 USD"
 
@@ -96,7 +104,9 @@ def _deal_order(deal: Deal) -> tuple[dt.date, int, str]:
     return (deal.closed_on, 1 if deal.mrr_change.amount < 0 else 0, deal.id)
 
 
-def _price_sale(deal: Deal, client: Client, program: Program, first_sale: dt.date) -> PointBatch:
+def _price_sale(
+    deal: Deal, client: Client, program: Program, first_sale: dt.date, index: int
+) -> PointBatch:
     what = f"deal {deal.id}"
     day = deal.closed_on
     row = _row(program, day, what)
@@ -114,7 +124,8 @@ def _price_sale(deal: Deal, client: Client, program: Program, first_sale: dt.dat
             f"{deal.motion} rate of the rows from {earlier.effective_from}, grandfathered: "
             f"{deal.product_line} first sold on {first_sale}"
         )
-    per_100, table_text = _per_100_usd(program, deal.mrr_change, day, what)
+    path = f"deals[{index}].mrr_change.currency"
+    per_100, table_text = _per_100_usd(program, deal.mrr_change, day, what, path)
     multiplier, market = _multiplier(program, client, day)
     rounding = program.rounding_rule(day)
     amount = deal.mrr_change.amount
@@ -148,7 +159,9 @@ def _price_sale(deal: Deal, client: Client, program: Program, first_sale: dt.dat
     return batch
 
 
-def _reductions(deal: Deal, program: Program, open_batches: list[_Open]) -> Iterator[PointBatch]:
+def _reductions(
+    deal: Deal, program: Program, open_batches: list[_Open], path: str
+) -> Iterator[PointBatch]:
     """Negative batches offsetting the newest active batches of the deal's line
     (``open_batches`` holds that client's batches of that product line only)."""
     day = deal.closed_on
@@ -168,7 +181,9 @@ def _reductions(deal: Deal, program: Program, open_batches: list[_Open]) -> Iter
                 available = item.amount_left
                 to_item = ONE
             else:
-                deal_per_100, _ = _per_100_usd(program, deal.mrr_change, day, f"deal {deal.id}")
+                deal_per_100, _ = _per_100_usd(
+                    program, deal.mrr_change, day, f"deal {deal.id}", path
+                )
                 item_per_100, _ = _per_100_usd(program, item.amount, day, f"deal {deal.id}")
                 to_item = item_per_100 / deal_per_100
                 available = item.amount_left / to_item
@@ -208,13 +223,14 @@ def _reductions(deal: Deal, program: Program, open_batches: list[_Open]) -> Iter
 
 def _sold_batches(book: Book, program: Program) -> Iterator[PointBatch]:
     first_sales = _first_sales(book)
+    positions = {deal.id: index for index, deal in enumerate(book.deals)}
     # Open batches by (client, product line): a reduction only looks at its own line.
     open_batches: dict[tuple[str, str], list[_Open]] = {}
     for deal in sorted(book.deals, key=_deal_order):
         if deal.mrr_change.amount > 0:
             client = book.client(deal.client)
             line = (deal.client, deal.product_line)  # every sale is in first_sales
-            batch = _price_sale(deal, client, program, first_sales[line])
+            batch = _price_sale(deal, client, program, first_sales[line], positions[deal.id])
             open_batches.setdefault(line, []).append(
                 _Open(
                     batch,
@@ -227,7 +243,8 @@ def _sold_batches(book: Book, program: Program) -> Iterator[PointBatch]:
             yield batch
         else:
             line_batches = open_batches.get((deal.client, deal.product_line), [])
-            yield from _reductions(deal, program, line_batches)
+            path = f"deals[{positions[deal.id]}].mrr_change.currency"
+            yield from _reductions(deal, program, line_batches, path)
 
 
 def _cuts(program: Program, start: dt.date, end: dt.date | None) -> list[dt.date]:

@@ -28,6 +28,7 @@ from partner_tiers._errors import (
     UnknownProgramError,
     require,
 )
+from partner_tiers._io.extends import TOOL_KEYS, Parsed, Resolved, line_of, resolve
 from partner_tiers._model.convert import decode_text, parse_json
 from partner_tiers._model.values import check_path
 from partner_tiers._rules.program import (
@@ -243,6 +244,8 @@ def loads_program(
     """Read a program from text in TOML, JSON or YAML."""
     text = decode_text(text, source, ProgramValidationError, MAX_PROGRAM_BYTES)
     data = _parse(text, format, source)
+    if isinstance(data, Mapping) and any(key in data for key in TOOL_KEYS):
+        return _structure_resolved(resolve_text(text, format, source=source), registry)
     return program_from_dict(
         data, registry=registry, source=source, toml_text=text if format == "toml" else None
     )
@@ -317,3 +320,75 @@ def dumps_program(program: Program, format: Format = "toml") -> str:
 
     data = program_to_dict(program)
     return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+# --- extends: a program file that names another (the merge is in _io/extends.py) ---------
+
+
+def resolve_text(text: str, format: Format, *, source: str = "<string>") -> Resolved:
+    """A program file's data with its ``extends`` chain merged in; a relative
+    ``extends`` path is looked up beside the file named by source."""
+    folder = None if source.startswith("<") else Path(source).parent
+    parsed = Parsed(_parse(text, format, source), source, folder, _lines_of(text, format))
+    return resolve(parsed, _read_extended)
+
+
+def resolve_file(path: str | os.PathLike[str]) -> Resolved:
+    """The program file at path with its ``extends`` chain merged in (a shipped name
+    resolves to itself)."""
+    name = check_path("path", path)
+    if name in list_programs():
+        return resolve_text(_shipped_text(name), "toml", source=f"{name}.toml")
+    text, format = _read_program_file(Path(name), name)
+    return resolve_text(text, format, source=name)
+
+
+def _lines_of(text: str, format: Format) -> dict[str, int]:
+    return _toml_lines(text) if format == "toml" else {}
+
+
+def _shipped_text(name: str) -> str:
+    return (resources.files("partner_tiers") / "programs" / f"{name}.toml").read_text("utf-8")
+
+
+def _read_program_file(path: Path, name: str) -> tuple[str, Format]:
+    format = _SUFFIXES.get(path.suffix.lower())
+    if format is None:
+        problem = Problem("", "has an unknown suffix: use .toml, .json, .yaml or .yml", path.suffix)
+        raise ProgramValidationError(name, [problem])
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ProgramValidationError(
+            name, [Problem("", f"cannot be read: {error.strerror}")]
+        ) from None
+    return decode_text(raw, name, ProgramValidationError, MAX_PROGRAM_BYTES), format
+
+
+def _read_extended(target: str, child: Parsed) -> Parsed:
+    """The program a file's ``extends`` names: a shipped name or a path beside the file."""
+    if target in list_programs():
+        text = _shipped_text(target)
+        source = f"{target}.toml"
+        return Parsed(_parse(text, "toml", source), source, None, _toml_lines(text))
+    path = (child.folder or Path()) / target
+    if not path.is_file():
+        beside = f" beside {child.source}" if child.folder is not None else ""
+        reason = (
+            f"names neither a shipped program ({', '.join(list_programs())}) "
+            f"nor a program file{beside}"
+        )
+        line = line_of(child.lines, "extends")
+        raise ProgramValidationError(child.source, [Problem("extends", reason, target, line)])
+    text, format = _read_program_file(path, str(path))
+    return Parsed(_parse(text, format, str(path)), str(path), path.parent, _lines_of(text, format))
+
+
+def _structure_resolved(resolved: Resolved, registry: Registry | None) -> Program:
+    data = {key: value for key, value in resolved.data.items() if key not in TOOL_KEYS}
+    data.pop("$schema", None)
+    program, problems = structure_program(data, registry or Registry())
+    if problems or program is None:
+        located = [resolved.locate(problem) for problem in problems]
+        raise ProgramValidationError(resolved.source, located)
+    return program

@@ -1,0 +1,68 @@
+"""The program designer's commands: ``test`` runs scenario files against a program (with
+``--coverage``), ``lint`` finds what is legal but probably wrong in a program file."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from partner_tiers._cli.base import cli, read_program
+
+
+@cli.command("test")
+@click.argument("program_name", metavar="PROGRAM")
+@click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO...")
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="Report which tiers, gates and pricing rows the scenarios exercised.",
+)
+def test_command(program_name: str, scenarios: tuple[str, ...], coverage: bool) -> None:
+    """Run scenario files against a program.
+
+    Prints each scenario as PASS or FAIL, with expected against actual and the
+    explanation's lines for a failure. Exits 0 when all pass, 1 when one fails, 2 on
+    bad input.
+    """
+    from partner_tiers._views.scenario_coverage import scenario_coverage
+    from partner_tiers._views.scenario_tests import load_scenario, run_scenario
+
+    program = read_program(program_name)
+    loaded = [load_scenario(path) for path in scenarios]  # all read before any runs
+    results = [run_scenario(scenario, program) for scenario in loaded]
+    for result in results:
+        for line in result.lines():
+            click.echo(line)
+    failed = sum(not result.passed for result in results)
+    click.echo(f"{len(results) - failed} passed, {failed} failed")
+    if coverage:
+        for line in scenario_coverage(results, program).lines():
+            click.echo(line)
+    if failed:
+        sys.exit(1)
+
+
+@cli.command("lint")
+@click.argument("program_name", metavar="PROGRAM")
+def lint_command(program_name: str) -> None:
+    """Warn about what a program may say but probably does not mean.
+
+    Each warning has a code; silence one in the file with lint.ignore = ["PT001"].
+    Exits 0 when there is no warning, 1 when there is one, 2 on bad input.
+    """
+    from partner_tiers._cli.base import fail
+    from partner_tiers._io.programfile import resolve_file
+    from partner_tiers._views.program_lint import CODES, lint_program
+
+    program = read_program(program_name)
+    settings = resolve_file(program_name).data.get("lint", {})
+    ignore = settings.get("ignore", []) if isinstance(settings, dict) else None
+    if not isinstance(ignore, list) or any(code not in CODES for code in ignore):
+        fail(f"{program_name}: lint.ignore: must be a list of codes ({', '.join(CODES)})")
+    warnings = lint_program(program, ignore=ignore)
+    for warning in warnings:
+        click.echo(f"{program_name}: {warning}")
+    click.echo(f"{len(warnings)} warning{'' if len(warnings) == 1 else 's'}")
+    if warnings:
+        sys.exit(1)

@@ -1,0 +1,196 @@
+"""``extends``: a program file that names another program and gives only what differs.
+
+The merge rules (docs/reference/program-format.md): tables merge by key; tracks, tiers
+and gates merge by id and the effective-dated rows by effective_from, ``drop = true``
+removing one; other lists and scalars replace.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import partner_tiers as pt
+from cli_run import run_cli
+from partner_tiers._io.programfile import resolve_file
+
+BRAZIL = """\
+extends = "hubspot-2025"
+name = "brazil-club"
+version = "2026"
+
+[[tiers]]
+id = "gold"
+reach = { total = 60 }
+
+[[tiers]]
+id = "elite"
+drop = true
+
+[[gates]]
+id = "invited"
+drop = true
+
+[[gates]]
+id = "retention"
+drop = true
+
+[[gates]]
+id = "team-certifications"
+drop = true
+
+[[gates]]
+id = "audited"
+kind = "fact_true"
+params = { fact = "audited" }
+
+[[currencies]]
+effective_from = 2025-07-15
+per_100_usd = { BRL = "550" }
+
+[policy]
+notice_days = 60
+"""
+
+
+@pytest.fixture
+def brazil(tmp_path: Path) -> Path:
+    path = tmp_path / "brazil.toml"
+    path.write_text(BRAZIL, "utf-8")
+    return path
+
+
+def test_extends_merges_thresholds_currency_gates_and_policy(brazil: Path) -> None:
+    base = pt.load_program("hubspot-2025")
+    program = pt.load_program(brazil)
+    assert program.label == "brazil-club@2026"
+    assert [tier.id for tier in program.tiers] == ["gold", "platinum", "diamond"]
+    gold = program.tier("gold")
+    # The reach table merges by key: total replaced, sourced and managed inherited.
+    assert gold.reach == {"total": Decimal(60), "sourced": Decimal(10), "managed": Decimal(10)}
+    assert gold.retain == base.tier("gold").retain
+    assert [gate.id for gate in program.gates] == [
+        "certified",
+        "median-tools",
+        "audited",
+    ]
+    later = program.currencies[1].per_100_usd
+    assert later["BRL"] == Decimal(550)
+    assert later["EUR"] == Decimal(88)  # the rest of the row inherited
+    assert "BRL" not in program.currencies[0].per_100_usd
+    assert program.policy.notice_days == 60
+    assert program.policy.review_dates == base.policy.review_dates
+    assert program.rates == base.rates
+
+
+def test_a_brl_deal_is_priced_by_the_added_row(brazil: Path) -> None:
+    book = pt.book_from_dict(
+        {
+            "partner": {"id": "p", "name": "P", "country": "BR", "joined_on": "2025-01-01"},
+            "clients": [{"id": "c", "name": "C", "country": "BR", "relationship": "sold"}],
+            "deals": [
+                {
+                    "id": "d",
+                    "client": "c",
+                    "product_line": "marketing-hub",
+                    "kind": "new",
+                    "motion": "sourced",
+                    "closed_on": "2025-08-01",
+                    "mrr_change": {"amount": "1100", "currency": "BRL"},
+                }
+            ],
+        }
+    )
+    ledger = pt.build_ledger(book, pt.load_program(brazil))
+    # 1,100 BRL at 550 BRL per 100 USD = 200 USD x 5 points x 2 (Brazil, growth market).
+    assert ledger.batches[0].points == Decimal("20.00")
+
+
+def test_resolved_shows_the_chain(brazil: Path) -> None:
+    resolved = resolve_file(brazil)
+    assert resolved.chain == (str(brazil), "hubspot-2025.toml")
+    assert "extends" not in resolved.data
+
+
+def test_diff_programs_compares_the_resolved_programs(brazil: Path) -> None:
+    difference = pt.diff_programs(pt.load_program("hubspot-2025"), pt.load_program(brazil))
+    text = str(difference)
+    assert "elite" in text
+    assert "BRL" in text
+
+
+def test_an_inherited_item_that_no_longer_fits_names_its_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('extends = "hubspot-2025"\n\n[[tiers]]\nid = "elite"\ndrop = true\n')
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.load_program(path)
+    # The elite-only gates stay and name a tier that is gone.
+    assert caught.value.lines()[0] == (
+        f"{path}: gates[2].tiers: names no tier of the ladder (the value comes from "
+        "hubspot-2025.toml, line 62: gates[2].tiers) (got 'elite')"
+    )
+
+
+def test_an_own_bad_value_is_reported_at_its_line(tmp_path: Path, brazil: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'extends = "brazil.toml"\n\n[[tiers]]\nid = "platinum"\nreach = { total = 40 }\n'
+    )
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.load_program(bad)
+    lines = caught.value.lines()
+    assert any(
+        line.startswith(f"{bad}: line 5: tiers[1].reach.total: must be greater") for line in lines
+    ), lines
+    # The inherited retain of 141.75 is now above reach: named in the file it came from.
+    assert any("hubspot-2025.toml, line 34: tiers[1].retain.total" in line for line in lines)
+
+
+def test_dropping_an_item_the_base_lacks_names_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('extends = "hubspot-2025"\n\n[[gates]]\nid = "nope"\ndrop = true\n')
+    with pytest.raises(pt.ProgramValidationError, match=r"line 5: gates\[0\]\.drop: drops id nope"):
+        pt.load_program(path)
+
+
+def test_a_cycle_names_the_chain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.toml").write_text('extends = "b.toml"\n')
+    (tmp_path / "b.toml").write_text('extends = "a.toml"\n')
+    code, _, err = run_cli(["validate", str(tmp_path / "a.toml")], capsys)
+    assert code == 2
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    assert err.count("\n") == 1
+    assert f"{a}: line 1: extends: comes back to a program of the chain: {a} -> {b} -> {a}" in err
+
+
+def test_a_missing_target_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('name = "x"\nextends = "hubspot-2099"\n')
+    code, _, err = run_cli(["programs", "show", "--resolved", str(path)], capsys)
+    assert code == 2
+    assert err.count("\n") == 1
+    assert f"{path}: line 2: extends: names neither a shipped program" in err
+    assert "(got 'hubspot-2099')" in err
+
+
+def test_show_prints_the_file_as_written_or_resolved(
+    brazil: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run_cli(["programs", "show", str(brazil)], capsys)
+    assert (code, out) == (0, BRAZIL)
+    code, out, _ = run_cli(["programs", "show", "--resolved", str(brazil)], capsys)
+    assert code == 0
+    assert pt.loads_program(out) == pt.load_program(brazil)
+    assert "extends" not in out
+
+
+def test_extends_from_json_with_a_relative_path(tmp_path: Path, brazil: Path) -> None:
+    path = tmp_path / "sub.json"
+    path.write_text('{"extends": "brazil.toml", "policy": {"soft_landing": false}}')
+    program = pt.load_program(path)
+    assert program.policy.soft_landing is False
+    assert program.policy.notice_days == 60
