@@ -80,3 +80,104 @@ def test_199_points_and_a_median_of_2_tools_is_platinum_under_hubspot_2024() -> 
         book, pt.load_program("hubspot-2024"), as_of=dt.date(2024, 7, 1)
     ).median_tool_usage == Decimal(2)
     assert status.qualified_tier == "platinum"
+
+
+# --- item 13: grandfathering by the line's first sale -------------------------------------
+
+
+def _grandfathering_book(*extra: pt.Deal) -> pt.Book:
+    """domain.md's worked example of grandfathering (2024-02-27): Oct 2021 Marketing Hub
+    Pro 1,000 USD; Mar 2024 sourced cross-sell of Sales Hub Pro 1,000 USD; Apr 2024
+    upsell of the Marketing Hub line."""
+    client = pt.ClientId("c-1")
+
+    def deal(deal_id: str, line: str, kind: str, day: dt.date) -> pt.Deal:
+        return pt.Deal(
+            pt.DealId(deal_id),
+            client,
+            line,
+            pt.DealKind(kind),
+            pt.SalesMotion.SOURCED,
+            day,
+            pt.Money("1000", "USD"),
+        )
+
+    deals = [
+        deal("d-2021", "marketing-hub", "new", dt.date(2021, 10, 1)),
+        deal("d-cross", "sales-hub", "cross_sell", dt.date(2024, 3, 1)),
+        deal("d-upsell", "marketing-hub", "upsell", dt.date(2024, 4, 1)),
+        *extra,
+    ]
+    return pt.Book(
+        PARTNER,
+        clients=[pt.Client(client, "Client", "US", pt.Relationship.SOLD)],
+        deals=deals,
+    )
+
+
+MISLABELLED = pt.Deal(
+    pt.DealId("d-labelled-new"),
+    pt.ClientId("c-1"),
+    "marketing-hub",
+    pt.DealKind.NEW,
+    pt.SalesMotion.SOURCED,
+    dt.date(2024, 5, 2),
+    pt.Money("1000", "USD"),
+)
+
+
+def test_the_worked_example_of_grandfathering() -> None:
+    # Source: hubspot.com/partners/how-tiers-work (2024-02-27), domain.md section 2.
+    ledger = pt.build_ledger(_grandfathering_book(), pt.load_program("hubspot-2024"))
+    points = {batch.origin: batch.points for batch in ledger.batches}
+    assert points == {
+        "d-2021": Decimal("30.00"),
+        "d-cross": Decimal("50.00"),
+        "d-upsell": Decimal("30.00"),
+    }
+
+
+def test_a_deal_labelled_new_on_a_line_first_sold_in_2021_earns_3_per_100_usd() -> None:
+    book = _grandfathering_book(MISLABELLED)
+    ledger = pt.build_ledger(book, pt.load_program("hubspot-2024"))
+    (batch,) = [b for b in ledger.batches if b.origin == "d-labelled-new"]
+    assert batch.points == Decimal("30.00")
+    assert "first sold on 2021-10-01 (labelled new)" in batch.rule
+
+
+def test_the_points_view_warns_of_the_mislabelled_deal() -> None:
+    book = _grandfathering_book(MISLABELLED)
+    program = pt.load_program("hubspot-2024")
+    view = pt.points_breakdown(book, program, as_of=dt.date(2024, 6, 1))
+    assert view.warnings == (
+        "deal d-labelled-new: labelled new, but c-1 bought marketing-hub first on "
+        "2021-10-01: priced as a sale on that line (an upsell)",
+    )
+    assert view.to_dict()["warnings"] == list(view.warnings)
+    # Before the deal closed, nothing to warn of; a book labelled right has no warning.
+    assert pt.points_breakdown(book, program, as_of=dt.date(2024, 5, 1)).warnings == ()
+    assert (
+        pt.points_breakdown(_grandfathering_book(), program, as_of=dt.date(2024, 6, 1)).warnings
+        == ()
+    )
+
+
+def test_an_upsell_that_is_the_first_sale_of_its_line_is_flagged() -> None:
+    upsell = pt.Deal(
+        pt.DealId("d-first-upsell"),
+        pt.ClientId("c-1"),
+        "service-hub",
+        pt.DealKind.UPSELL,
+        pt.SalesMotion.SOURCED,
+        dt.date(2024, 5, 2),
+        pt.Money("1000", "USD"),
+    )
+    book = _grandfathering_book(upsell)
+    program = pt.load_program("hubspot-2024")
+    view = pt.points_breakdown(book, program, as_of=dt.date(2024, 6, 1))
+    assert view.warnings == (
+        "deal d-first-upsell: labelled upsell, but it is the first sale of service-hub to "
+        "c-1: priced as a first sale",
+    )
+    (batch,) = [b for b in pt.build_ledger(book, program).batches if b.origin == "d-first-upsell"]
+    assert batch.points == Decimal("50.00")

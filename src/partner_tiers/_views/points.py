@@ -13,7 +13,7 @@ import attrs
 from attrs import frozen
 
 from partner_tiers._engine.arguments import check_arguments
-from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.pricing import build_ledger, mislabelled_sales
 from partner_tiers._engine.timeline import timeline
 from partner_tiers._errors import InvalidRecordError
 from partner_tiers._ledger.ledger import PointBatch, PointsLedger, Track
@@ -77,6 +77,9 @@ class PointsBreakdown(Table):
         markets: the market types kept: growth, standard.
         rows: one row per client with points.
         batches: every batch of the kept types, for the per-client history.
+        warnings: deals whose kind contradicts their product line's first sale (a
+            ``new`` deal on a line sold before), priced by the first sale; one line each
+            naming the deal (`mislabelled_sales`).
     """
 
     as_of: dt.date
@@ -84,6 +87,7 @@ class PointsBreakdown(Table):
     markets: tuple[str, ...]
     rows: tuple[PointsRow, ...]
     batches: tuple[PointBatch, ...] = attrs.field(repr=False)
+    warnings: tuple[str, ...] = ()
 
     def history(self, client_id: str) -> tuple[PointBatch, ...]:
         """The client's sold and managed batches, oldest first."""
@@ -180,7 +184,8 @@ def points_breakdown(
                 tuple(b.id for b in mine if b.expired_on(as_of) and b.id in repriced),
             )
         )
-    return PointsBreakdown(as_of, kept_types, kept_markets, tuple(rows), batches)
+    warnings = mislabelled_sales(book, as_of=as_of)
+    return PointsBreakdown(as_of, kept_types, kept_markets, tuple(rows), batches, warnings)
 
 
 def rolling_mrr(
