@@ -754,7 +754,7 @@ PROGRAM_CASES = [
     ),
     pytest.param(
         set_(["gates", 1, "params"], {}),
-        "gates[1].params.minimum",
+        "gates[1].params.fact",
         ["required but missing"],
         id="gate-param-missing",
     ),
@@ -2359,7 +2359,7 @@ def test_json_numbers_in_a_program_are_exact_decimals() -> None:
     text = json.dumps(_with_float_minimum())
     assert '"minimum": 0.85' in text
     program = pt.loads_program(text, "json")
-    minimum = program.gates[3].params["minimum"]
+    minimum = program.gates[2].params["minimum"]
     assert isinstance(minimum, Decimal)
     assert minimum == Decimal("0.85")
     assert program.tiers[0].reach["total"] == Decimal("52.5")
@@ -2370,7 +2370,7 @@ def test_yaml_numbers_in_a_program_are_exact_decimals() -> None:
     text = yaml.safe_dump(_with_float_minimum(), sort_keys=False)
     assert "minimum: 0.85" in text
     program = pt.loads_program(text, "yaml")
-    minimum = program.gates[3].params["minimum"]
+    minimum = program.gates[2].params["minimum"]
     assert isinstance(minimum, Decimal)
     assert minimum == Decimal("0.85")
     assert program == pt.load_program("hubspot-2025")
@@ -2398,7 +2398,7 @@ def test_dumps_program_toml_writes_numbers_and_dates_natively() -> None:
     assert text == pt.dumps_program(program, "toml")
     assert "effective_from = 2025-07-15\n" in text
     assert "total = 52.5" in text
-    assert "months = 12\n" in text
+    assert "notice_days = 30\n" in text
     assert pt.loads_program(text) == program
 
 

@@ -181,3 +181,62 @@ def test_an_upsell_that_is_the_first_sale_of_its_line_is_flagged() -> None:
     )
     (batch,) = [b for b in pt.build_ledger(book, program).batches if b.origin == "d-first-upsell"]
     assert batch.points == Decimal("50.00")
+
+
+# --- item 9: the 2025 deal-type names ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "motion"),
+    [
+        ("partner collab", pt.SalesMotion.SOURCED),
+        ("Partner Collab", pt.SalesMotion.SOURCED),
+        ("partner_collab", pt.SalesMotion.SOURCED),
+        ("DIFM", pt.SalesMotion.ASSISTED),
+        ("difm", pt.SalesMotion.ASSISTED),
+    ],
+)
+def test_a_book_file_may_name_the_motion_by_its_2025_name(
+    name: str, motion: pt.SalesMotion
+) -> None:
+    data = pt.book_to_dict(pt.demo_book())
+    data["deals"][0]["motion"] = name
+    book = pt.book_from_dict(data)
+    assert book.deals[0].motion is motion
+    # Written back with the value, which reads back equal.
+    assert pt.book_to_dict(book)["deals"][0]["motion"] == motion.value
+
+
+def test_an_unknown_motion_is_still_refused() -> None:
+    data = pt.book_to_dict(pt.demo_book())
+    data["deals"][0]["motion"] = "partner"
+    with pytest.raises(pt.FileFormatError, match=r"deals\[0\]\.motion"):
+        pt.book_from_dict(data)
+
+
+def test_the_points_breakdown_filters_by_the_2025_names() -> None:
+    book, program = pt.demo_book(), pt.load_program("hubspot-2025")
+    day = dt.date(2025, 9, 30)
+    by_new = pt.points_breakdown(book, program, as_of=day, deal_types=["partner collab", "DIFM"])
+    by_old = pt.points_breakdown(book, program, as_of=day, deal_types=["sourced", "assisted"])
+    assert by_new.deal_types == ("sourced", "assisted")
+    assert by_new.rows == by_old.rows
+    assert by_new.total > 0
+    assert pt.rolling_mrr(book, program, as_of=day, motion="DIFM") == pt.rolling_mrr(
+        book, program, as_of=day, motion="assisted"
+    )
+    with pytest.raises(pt.InvalidRecordError, match="partner collab or DIFM"):
+        pt.points_breakdown(book, program, as_of=day, deal_types=["collab"])
+
+
+def test_the_points_views_show_the_name_in_force_on_the_date() -> None:
+    book, program = pt.demo_book(), pt.load_program("hubspot-2025")
+    after = pt.points_breakdown(book, program, as_of=dt.date(2025, 7, 15))
+    before = pt.points_breakdown(book, program, as_of=dt.date(2025, 7, 14))
+    assert after.deal_type_names == ("partner collab", "DIFM", "managed", "none")
+    assert before.deal_type_names == ("sourced", "assisted", "managed", "none")
+    sourced = next(b for b in after.batches if b.motion is pt.SalesMotion.SOURCED)
+    assert after.name_of(sourced) == "partner collab"
+    assert before.name_of(sourced) == "sourced"
+    assert pt.deal_type_name("DIFM", dt.date(2024, 1, 1)) == "assisted"
+    assert pt.SalesMotion.ASSISTED.name_on(pt.DEAL_TYPES_RENAMED_ON) == "DIFM"

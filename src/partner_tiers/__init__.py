@@ -54,6 +54,7 @@ from partner_tiers._ledger.ledger import (
 )
 from partner_tiers._model.book import Book
 from partner_tiers._model.records import (
+    DEAL_TYPES_RENAMED_ON,
     Certification,
     Client,
     Deal,
@@ -110,6 +111,7 @@ from partner_tiers._views.points import (
     PointsBreakdown,
     PointsRow,
     Progress,
+    deal_type_name,
     points_breakdown,
     progress,
     rolling_mrr,
@@ -122,6 +124,7 @@ from partner_tiers._views.whatif import WhatIf, cliff_date, what_if
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEAL_TYPES_RENAMED_ON",
     "AccountPerformance",
     "Alert",
     "Alerts",
@@ -228,6 +231,7 @@ __all__ = [
     "loads_program",
     "needed_to_keep",
     "needed_to_reach",
+    "deal_type_name",
     "points_breakdown",
     "program_from_dict",
     "program_impact",

@@ -27,6 +27,7 @@ from partner_tiers._model.values import (
 )
 
 __all__ = [
+    "DEAL_TYPES_RENAMED_ON",
     "Certification",
     "Client",
     "Deal",
@@ -78,13 +79,41 @@ _EARNING = frozenset({DealKind.NEW, DealKind.CROSS_SELL, DealKind.UPSELL})
 _REDUCING = frozenset({DealKind.DOWNGRADE, DealKind.CHURN})
 
 
+DEAL_TYPES_RENAMED_ON = dt.date(2025, 7, 15)
+"""The day HubSpot renamed the deal types: "partner collab" for partner-sourced, "DIFM"
+for partner-assisted."""
+
+
 class SalesMotion(enum.StrEnum):
     """Who drove a deal: partner-sourced ("partner collab" from 2025-07-15),
-    partner-assisted ("DIFM"), or neither (adjustments, managed credit)."""
+    partner-assisted ("DIFM"), or neither (adjustments, managed credit).
+
+    ``SalesMotion("partner collab")`` and ``SalesMotion("DIFM")`` give the members too:
+    the 2025 names are aliases, read in any case, with a space, ``-`` or ``_`` between
+    the words. A book file may use them; it is written back with the values.
+    """
 
     SOURCED = "sourced"
     ASSISTED = "assisted"
     NONE = "none"
+
+    @classmethod
+    def _missing_(cls, value: object) -> SalesMotion | None:
+        if not isinstance(value, str):
+            return None
+        words = value.replace("-", " ").replace("_", " ").casefold().split()
+        return _MOTION_ALIASES.get(" ".join(words))
+
+    def name_on(self, day: dt.date) -> str:
+        """The deal type's name in force on the day: ``partner collab`` and ``DIFM`` from
+        2025-07-15 (`DEAL_TYPES_RENAMED_ON`), ``sourced`` and ``assisted`` before."""
+        if day >= DEAL_TYPES_RENAMED_ON and self in _NAMES_FROM_2025:
+            return _NAMES_FROM_2025[self]
+        return self.value
+
+
+_NAMES_FROM_2025 = {SalesMotion.SOURCED: "partner collab", SalesMotion.ASSISTED: "DIFM"}
+_MOTION_ALIASES = {name.casefold(): motion for motion, name in _NAMES_FROM_2025.items()}
 
 
 class RenewalOwner(enum.StrEnum):
