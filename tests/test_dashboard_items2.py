@@ -240,3 +240,146 @@ def test_the_points_views_show_the_name_in_force_on_the_date() -> None:
     assert before.name_of(sourced) == "sourced"
     assert pt.deal_type_name("DIFM", dt.date(2024, 1, 1)) == "assisted"
     assert pt.SalesMotion.ASSISTED.name_on(pt.DEAL_TYPES_RENAMED_ON) == "DIFM"
+
+
+# --- item 1: the HubSpot team tab ----------------------------------------------------------
+
+
+def test_the_demo_book_has_a_team_and_the_team_view_shows_it() -> None:
+    view = pt.team(pt.demo_book())
+    assert [(c.role, c.title) for c in view.rows] == [
+        ("channel_account_manager", "Channel Account Manager"),
+        ("channel_consultant", "Channel Consultant"),
+    ]
+    assert view.rows[0].mailto == f"mailto:{view.rows[0].email}"
+    assert view.rows[0].description
+    assert view.to_dict()["rows"][1]["name"] == "Jonas Berg"
+
+
+def test_the_team_round_trips_through_the_book_format() -> None:
+    book = pt.demo_book()
+    data = pt.book_to_dict(book)
+    assert data["partner"]["team"][0]["role"] == "channel_account_manager"
+    assert pt.book_from_dict(data) == book
+    # Optional: a partner without a team writes no key.
+    del data["partner"]["team"]
+    assert "team" not in pt.book_to_dict(pt.book_from_dict(data))["partner"]
+
+
+@pytest.mark.parametrize(
+    ("member", "path"),
+    [
+        ({"role": "channel_account_manager", "name": "A", "email": "a@b"}, "email"),
+        ({"role": "account_manager", "name": "A", "email": "a@b.example"}, "role"),
+        ({"role": "channel_consultant", "name": "", "email": "a@b.example"}, "name"),
+        ({"role": "channel_consultant", "name": "A"}, "email"),
+    ],
+)
+def test_a_bad_team_member_is_refused_with_its_path(member: dict[str, str], path: str) -> None:
+    data = pt.book_to_dict(pt.demo_book())
+    data["partner"]["team"] = [member]
+    with pytest.raises(pt.FileFormatError, match=rf"partner\.team\[0\]\.{path}"):
+        pt.book_from_dict(data)
+
+
+def _hostile_team_book() -> pt.Book:
+    member = pt.TeamMember(
+        pt.TeamRole.CHANNEL_CONSULTANT,
+        "<script>alert(1)</script>",
+        "o'brien+x@vendor.example.com",
+        "Says <b>hi</b> & more",
+    )
+    book = pt.demo_book()
+    import attrs
+
+    return attrs.evolve(book, partner=attrs.evolve(book.partner, team=(member,)))
+
+
+def test_the_report_shows_the_team_with_escaped_mailto_links() -> None:
+    page = pt.report_html(pt.demo_book(), pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
+    assert "<section id='team'>" in page
+    assert "href='mailto:priya.raman@vendor.example.com'" in page
+    assert "Channel Consultant" in page
+    hostile = pt.report_html(
+        _hostile_team_book(), pt.load_program("hubspot-2025"), dt.date(2025, 9, 30)
+    )
+    assert "<script>alert(1)" not in hostile
+    assert "<b>hi</b>" not in hostile
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile
+    assert "href='mailto:o%27brien+x@vendor.example.com'" in hostile
+
+
+def test_the_cli_dashboard_shows_the_team() -> None:
+    from click.testing import CliRunner
+
+    from partner_tiers._cli import cli
+
+    result = CliRunner().invoke(cli, ["demo"])
+    assert result.exit_code == 0
+    assert (
+        "  Channel Account Manager: Priya Raman  mailto:priya.raman@vendor.example.com"
+        in result.output.splitlines()
+    )
+
+
+# --- item 2: client details ----------------------------------------------------------------
+
+
+def test_client_details_show_company_information_and_links() -> None:
+    details = pt.client_details(pt.demo_book(), "c-fabrikam")
+    assert details.company == {
+        "domain": "fabrikam.example",
+        "industry": "Manufacturing",
+        "size": "201-500 employees",
+        "crm_id": "1001",
+    }
+    assert details.links == {
+        "crm": "https://crm.example.com/companies/1001",
+        "account": "https://app.example.com/portal/c-fabrikam",
+    }
+    # Adatum has no CRM id: no "open in CRM" link, but the account link.
+    assert pt.client_details(pt.demo_book(), "c-adatum").links == {
+        "account": "https://app.example.com/portal/c-adatum"
+    }
+    assert "href='https://crm.example.com/companies/1001'" in details._repr_html_()
+
+
+def test_company_fields_and_links_round_trip_and_are_optional() -> None:
+    book = pt.demo_book()
+    data = pt.book_to_dict(book)
+    assert data["clients"][0]["crm_id"] == "1001"
+    assert "crm_id" not in data["clients"][2]
+    assert data["partner"]["links"]["crm"] == "https://crm.example.com/companies/{crm_id}"
+    assert pt.book_from_dict(data) == book
+    assert pt.loads_book(pt.dumps_book(book)) == book
+
+
+@pytest.mark.parametrize(
+    ("edit", "path"),
+    [
+        (lambda d: d["clients"][0].update(domain="https://fabrikam.example/"), "clients[0].domain"),
+        (lambda d: d["clients"][0].update(crm_id=""), "clients[0].crm_id"),
+        (lambda d: d["partner"]["links"].update(crm="https://x.example/{secret}"), "partner.links"),
+        (lambda d: d["partner"]["links"].update(crm="javascript:alert(1)"), "partner.links"),
+    ],
+)
+def test_bad_company_fields_and_link_templates_are_refused(edit: object, path: str) -> None:
+    data = pt.book_to_dict(pt.demo_book())
+    edit(data)  # type: ignore[operator]
+    with pytest.raises(pt.FileFormatError) as caught:
+        pt.book_from_dict(data)
+    assert any(problem.path.startswith(path) for problem in caught.value.problems)
+
+
+def test_link_values_are_percent_encoded_and_the_report_lists_the_links() -> None:
+    import attrs
+
+    book = pt.demo_book()
+    odd = attrs.evolve(book.clients[0], crm_id="10/01?x=<y>")
+    book = attrs.evolve(book, clients=(odd, *book.clients[1:]))
+    details = pt.client_details(book, "c-fabrikam")
+    assert details.links["crm"] == "https://crm.example.com/companies/10%2F01%3Fx%3D%3Cy%3E"
+    page = pt.report_html(book, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
+    assert "<section id='links'>" in page
+    assert "https://crm.example.com/companies/10%2F01%3Fx%3D%3Cy%3E" in page
+    assert "fabrikam.example" in page

@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import Attribute, field, frozen
 
 from partner_tiers._errors import InvalidRecordError, InvalidTypeError
+from partner_tiers._model.contacts import (
+    TeamMember,
+    TeamRole,
+    check_domain,
+    link_templates,
+    team_members,
+)
 from partner_tiers._model.values import (
     CertificationId,
     ClientId,
@@ -39,6 +47,8 @@ __all__ = [
     "RenewalProposal",
     "SalesMotion",
     "Subscription",
+    "TeamMember",
+    "TeamRole",
 ]
 
 
@@ -174,6 +184,12 @@ def _optional_count(instance: object, attribute: Attribute[Any], value: object) 
         _count(instance, attribute, value)
 
 
+def _optional_domain(instance: object, attribute: Attribute[Any], value: object) -> None:
+    if value is not None:
+        _text(instance, attribute, value)
+        check_domain(f"{_name(type(instance))}.{attribute.name}", value)
+
+
 def _relationship(value: object) -> Relationship:
     return enum_member(Relationship, "Client.relationship", value)
 
@@ -211,12 +227,19 @@ class Partner:
         country: ISO 3166-1 alpha-2 code of the partner's country.
         joined_on: the day the partner joined the program; tier history is replayed from
             here.
+        team: the vendor's team that supports the partner: its channel account manager
+            and channel consultant (the dashboard's HubSpot team tab).
+        links: link templates by name, filled in per client, e.g. ``{"crm":
+            "https://crm.example.com/companies/{crm_id}"}`` ("open in CRM", "go to
+            account"); a template may name ``{id}``, ``{crm_id}`` and ``{domain}``.
     """
 
     id: PartnerId = field(validator=_text)
     name: str = field(validator=_text)
     country: str = field(validator=_country)
     joined_on: dt.date = field(validator=_date)
+    team: tuple[TeamMember, ...] = field(default=(), converter=team_members)
+    links: Mapping[str, str] = field(factory=dict, converter=link_templates)
 
 
 @frozen
@@ -231,6 +254,11 @@ class Client:
         tools_used: the products and tools the client uses (the "portal usage" tab);
             their number is the client's tool usage.
         engagement_index: the platform engagement index, 0 to 10.
+        domain: the company's web domain, e.g. ``fabrikam.example``, if known.
+        industry: its industry, if known.
+        size: its size as the CRM records it, e.g. ``51-200 employees``, if known.
+        crm_id: its record's id in the partner's CRM, if known; link templates
+            (`Partner.links`) may use it.
     """
 
     id: ClientId = field(validator=_text)
@@ -239,6 +267,10 @@ class Client:
     relationship: Relationship = field(converter=_relationship)
     tools_used: tuple[str, ...] = field(default=(), converter=_tuple_of_text)
     engagement_index: int = field(default=0)
+    domain: str | None = field(default=None, validator=_optional_domain)
+    industry: str | None = field(default=None, validator=_optional_text)
+    size: str | None = field(default=None, validator=_optional_text)
+    crm_id: str | None = field(default=None, validator=_optional_text)
 
     @engagement_index.validator
     def _check_engagement(self, _attribute: Attribute[int], value: object) -> None:

@@ -4,6 +4,7 @@ per track month by month with the next tier's reach lines.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
@@ -132,12 +133,12 @@ def deal_type_key(name: object, where: str = "deal_types") -> str:
     """
     if name in _DEAL_TYPES:
         return str(name)
-    try:
-        return SalesMotion(name).value  # the 2025 names are the motion's aliases
-    except ValueError:
-        raise InvalidRecordError(
-            where, name, f"must be one of {', '.join(_DEAL_TYPES)}, partner collab or DIFM"
-        ) from None
+    if isinstance(name, str):
+        with contextlib.suppress(ValueError):
+            return SalesMotion(name).value  # the 2025 names are the motion's aliases
+    raise InvalidRecordError(
+        where, name, f"must be one of {', '.join(_DEAL_TYPES)}, partner collab or DIFM"
+    )
 
 
 def deal_type_name(deal_type: str, on: dt.date) -> str:
