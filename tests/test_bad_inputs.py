@@ -2481,7 +2481,7 @@ def test_a_yaml_reader_error_has_no_line_but_a_clear_message() -> None:
     )
 
 
-def test_yaml_and_json_problems_carry_no_toml_line() -> None:
+def test_yaml_and_json_problems_carry_their_own_line_not_a_toml_guess() -> None:
     data = pt.program_to_dict(pt.load_program("hubspot-2025"))
     # A line that would look like a TOML key to the line finder.
     data["description"] = "first line\ncolour = red\nlast line"
@@ -2493,7 +2493,13 @@ def test_yaml_and_json_problems_carry_no_toml_line() -> None:
         with pytest.raises(pt.ProgramValidationError) as info:
             pt.loads_program(text, fmt)  # type: ignore[arg-type]
         [problem] = info.value.problems
-        assert (problem.path, problem.line) == ("colour", None)
+        # The key's own line, not that of the description's "colour = red".
+        key_line = next(
+            number
+            for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip().startswith(("colour:", '"colour":'))
+        )
+        assert (problem.path, problem.line) == ("colour", key_line)
 
 
 def test_a_toml_problem_in_a_sub_table_names_the_table_line() -> None:

@@ -383,3 +383,77 @@ def test_link_values_are_percent_encoded_and_the_report_lists_the_links() -> Non
     assert "<section id='links'>" in page
     assert "https://crm.example.com/companies/10%2F01%3Fx%3D%3Cy%3E" in page
     assert "fabrikam.example" in page
+
+
+# --- item 19: line numbers in every program format, and one pass -----------------------
+
+
+def _broken_program_text(format: str) -> str:
+    """hubspot-2025 in the format, with a value of the wrong type (policy.notice_days)
+    and a semantic problem (Platinum's reach total below Gold's)."""
+    text = pt.dumps_program(pt.load_program("hubspot-2025"), format)  # type: ignore[arg-type]
+    if format == "toml":
+        text = text.replace("notice_days = 30", 'notice_days = "thirty"')
+        return text.replace("total = 157.5", "total = 10", 1)
+    if format == "json":
+        text = text.replace('"notice_days": 30', '"notice_days": "thirty"')
+        return text.replace('"total": "157.5"', '"total": "10"', 1)
+    text = text.replace("notice_days: 30", "notice_days: thirty")
+    return text.replace("total: '157.5'", "total: '10'", 1)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+@pytest.mark.parametrize("format", ["toml", "json", "yaml"])
+def test_every_format_reports_structural_and_semantic_problems_with_lines(format: str) -> None:
+    text = _broken_program_text(format)
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.loads_program(text, format)  # type: ignore[arg-type]
+    by_path = {problem.path: problem for problem in caught.value.problems}
+    notice = by_path["policy.notice_days"]
+    assert notice.message == "expected an integer"
+    assert notice.line == _line_of(text, "notice_days")
+    reach = by_path["tiers[1].reach.total"]
+    assert "must be greater than tiers[0].reach.total" in reach.message
+    needle = {"toml": "total = 10", "json": '"total": "10"', "yaml": "total: '10'"}[format]
+    assert reach.line == _line_of(text, needle)
+
+
+@pytest.mark.parametrize("format", ["json", "yaml"])
+def test_an_unknown_key_in_json_or_yaml_has_its_line(format: str) -> None:
+    text = pt.dumps_program(pt.load_program("hubspot-2025"), format)  # type: ignore[arg-type]
+    if format == "json":
+        text = text.replace('"notice_days": 30', '"notice_dayz": 30')
+    else:
+        text = text.replace("notice_days: 30", "notice_dayz: 30")
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.loads_program(text, format)  # type: ignore[arg-type]
+    (problem,) = caught.value.problems
+    assert problem.path == "policy.notice_dayz"
+    assert problem.line == _line_of(text, "notice_dayz")
+
+
+def test_json_lines_follow_list_items_and_escaped_strings() -> None:
+    from partner_tiers._io.lines import json_lines
+
+    text = '{\n  "a": "x\\"]{,",\n  "list": [\n    1,\n    {"k": [true,\n null]}\n  ]\n}\n'
+    assert json_lines(text) == {
+        "a": 2,
+        "list": 3,
+        "list[0]": 4,
+        "list[1]": 5,
+        "list[1].k": 5,
+        "list[1].k[0]": 5,
+        "list[1].k[1]": 6,
+    }
+
+
+def test_a_broken_structure_still_reports_only_what_it_can() -> None:
+    # A required key missing: the semantic checks cannot run, the problem is reported.
+    text = pt.dumps_program(pt.load_program("hubspot-2025"), "json")
+    text = text.replace('"name": "hubspot-2025",', "", 1)
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.loads_program(text, "json")
+    assert [p.path for p in caught.value.problems] == ["name"]
