@@ -511,6 +511,7 @@ def test_validate_lists_one_line_per_problem_whatever_a_key_holds(
     assert done.value.code == 2
     err = capsys.readouterr().err
     lines = err.splitlines()
-    assert all(line.startswith(f"{path}: tiers[0]") for line in lines), lines
+    # JSON problems carry their line too (the whole file is on line 1).
+    assert all(line.startswith(f"{path}: line 1: tiers[0]") for line in lines), lines
     assert "\x1b" not in err
-    assert f"{path}: tiers[0].\\x1e: unknown key" in lines
+    assert f"{path}: line 1: tiers[0].\\x1e: unknown key" in lines
