@@ -4,11 +4,11 @@ date, as a notebook user would compute them without partner_tiers.
 Money and points are int64 hundredths (cents); each batch is rounded half up to the cent
 as the programs say, so the totals are exact and must equal
 ``pt.build_ledger(book, program).totals(as_of)``. The rules it implements: the rate row in
-force on the closing day, grandfathered upsells (the rate of the line's first sale), the
-currency table and growth list in force, expiry after the program's calendar months,
-downgrade and churn offsets (``reference_common.offsets``), and managed credit priced by
-the rules in force on the date, shared between partners. Gates and the review policy are
-left out: the tier is the one the points reach.
+force on the closing day, grandfathered sales (the rate of the line's first sale, whatever
+the deal's kind), the currency table and growth list in force, expiry after the program's
+calendar months, downgrade and churn offsets (``reference_common.offsets``), and managed
+credit priced by the rules in force on the date, shared between partners. Gates and the
+review policy are left out: the tier is the one the points reach.
 """
 
 from __future__ import annotations
@@ -184,8 +184,8 @@ def _sold(frames: Frames, rules: Rules) -> Any:
     row = _row_index(rules, day)
     rate = _rate(rules, row, motion)
     grandfathered = (
+        # Whatever the deal's kind says: the rate follows the line's first sale.
         np.array(rules.grandfather)[row]
-        & priced["kind"].isin(["upsell", "adjustment"]).to_numpy()
         & (priced["first_sale"].to_numpy() < np.array(rules.rate_starts)[row])
     )
     if grandfathered.any():

@@ -199,8 +199,8 @@ def _priced(frames: Frames, rules: Rules) -> Any:
     day = pl.col("closed")
     first = pl.col("first_sale")
     grandfathered = (
+        # Whatever the deal's kind says: the rate follows the line's first sale.
         _rows(rules, day, tuple(int(flag) for flag in rules.grandfather)).cast(pl.Boolean)
-        & pl.col("kind").is_in(["upsell", "adjustment"])
         & (first < _rows(rules, day, rules.rate_starts))
     )
     rate = (

@@ -756,7 +756,7 @@ PROGRAM_CASES = [
     ),
     pytest.param(
         set_(["gates", 1, "params"], {}),
-        "gates[1].params.minimum",
+        "gates[1].params.fact",
         ["required but missing"],
         id="gate-param-missing",
     ),
@@ -2361,7 +2361,7 @@ def test_json_numbers_in_a_program_are_exact_decimals() -> None:
     text = json.dumps(_with_float_minimum())
     assert '"minimum": 0.85' in text
     program = pt.loads_program(text, "json")
-    minimum = program.gates[3].params["minimum"]
+    minimum = program.gates[2].params["minimum"]
     assert isinstance(minimum, Decimal)
     assert minimum == Decimal("0.85")
     assert program.tiers[0].reach["total"] == Decimal("52.5")
@@ -2372,7 +2372,7 @@ def test_yaml_numbers_in_a_program_are_exact_decimals() -> None:
     text = yaml.safe_dump(_with_float_minimum(), sort_keys=False)
     assert "minimum: 0.85" in text
     program = pt.loads_program(text, "yaml")
-    minimum = program.gates[3].params["minimum"]
+    minimum = program.gates[2].params["minimum"]
     assert isinstance(minimum, Decimal)
     assert minimum == Decimal("0.85")
     assert program == pt.load_program("hubspot-2025")
@@ -2400,7 +2400,7 @@ def test_dumps_program_toml_writes_numbers_and_dates_natively() -> None:
     assert text == pt.dumps_program(program, "toml")
     assert "effective_from = 2025-07-15\n" in text
     assert "total = 52.5" in text
-    assert "months = 12\n" in text
+    assert "notice_days = 30\n" in text
     assert pt.loads_program(text) == program
 
 
@@ -2483,7 +2483,7 @@ def test_a_yaml_reader_error_has_no_line_but_a_clear_message() -> None:
     )
 
 
-def test_yaml_and_json_problems_carry_no_toml_line() -> None:
+def test_yaml_and_json_problems_carry_their_own_line_not_a_toml_guess() -> None:
     data = pt.program_to_dict(pt.load_program("hubspot-2025"))
     # A line that would look like a TOML key to the line finder.
     data["description"] = "first line\ncolour = red\nlast line"
@@ -2495,7 +2495,13 @@ def test_yaml_and_json_problems_carry_no_toml_line() -> None:
         with pytest.raises(pt.ProgramValidationError) as info:
             pt.loads_program(text, fmt)  # type: ignore[arg-type]
         [problem] = info.value.problems
-        assert (problem.path, problem.line) == ("colour", None)
+        # The key's own line, not that of the description's "colour = red".
+        key_line = next(
+            number
+            for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip().startswith(("colour:", '"colour":'))
+        )
+        assert (problem.path, problem.line) == ("colour", key_line)
 
 
 def test_a_toml_problem_in_a_sub_table_names_the_table_line() -> None:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 
@@ -55,12 +56,14 @@ def text_problems(text: str | bytes) -> tuple[pt.Problem, ...]:
 
 def test_the_northwind_example_book_loads_with_every_record(northwind: pt.Book) -> None:
     book = northwind
-    assert book.partner == pt.Partner(
+    assert attrs.evolve(book.partner, team=(), links={}) == pt.Partner(
         id=pt.PartnerId("p-northwind"),
         name="Northwind Digital",
         country="GB",
         joined_on=dt.date(2021, 3, 1),
     )
+    assert [member.role for member in book.partner.team] == list(pt.TeamRole)
+    assert set(book.partner.links) == {"crm", "account"}
     assert [client.id for client in book.clients] == ["c-fabrikam", "c-tailspin", "c-adatum"]
     assert [deal.id for deal in book.deals] == ["d-1", "d-2", "d-3", "d-4", "d-5"]
     assert len(book.subscriptions) == 4

@@ -128,8 +128,6 @@ def test_northwind_explanation_line_by_line(northwind_status: pt.TierStatus) -> 
         " + 13.64 (managed:c-fabrikam:2023-09-14:s-fab-mkt:2025-07-15)"
         " + 2.05 (managed:c-fabrikam:2023-09-14:s-fab-sales:2025-07-15)",
         "gate certified passed: certification cert-2 is valid from 2025-04-20 until 2027-04-19",
-        "gate median-tools passed: median tool usage 6 >= 3 over "
-        "c-adatum 8, c-fabrikam 6, c-tailspin 2",
         "gate invited (elite) failed: invited is not stated; caps the tier at diamond",
         "gate retention (elite) failed: the book states no retention; caps the tier at diamond",
         "gate team-certifications (elite) failed: the book states no team_certifications; "

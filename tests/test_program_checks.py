@@ -27,8 +27,10 @@ HUBSPOT_2025_TOML = (PACKAGE / "programs" / "hubspot-2025.toml").read_text("utf-
 Data = dict[str, Any]
 Edit = Callable[[Data], None]
 
-# In hubspot-2025, gates[1] is "median-tools" (median_tool_usage, window_months = 12) and
-# gates[3] is "retention" (fact_at_least, no window_months).
+# In hubspot() below, gates[1] is "median-tools" (median_tool_usage, window_months = 12),
+# added back to hubspot-2025 as a program designer would (the shipped points programs
+# carry only published gates), and gates[3] is "retention" (fact_at_least, no
+# window_months).
 MEDIAN_TOOLS = 1
 RETENTION = 3
 
@@ -37,8 +39,16 @@ RETENTION = 3
 
 
 def hubspot() -> Data:
-    """A fresh copy of the plain data of the shipped hubspot-2025 program (which is valid)."""
-    return copy.deepcopy(pt.load_program("hubspot-2025").to_dict())
+    """A fresh copy of the plain data of the shipped hubspot-2025 program (which is valid),
+    with a median tool usage gate as gates[1]."""
+    data = copy.deepcopy(pt.load_program("hubspot-2025").to_dict())
+    median = {
+        "id": "median-tools",
+        "kind": "median_tool_usage",
+        "params": {"minimum": 3, "window_months": 12},
+    }
+    data["gates"].insert(MEDIAN_TOOLS, median)
+    return data
 
 
 def problems_of(data: Data) -> list[pt.Problem]:

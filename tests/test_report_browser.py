@@ -70,6 +70,16 @@ def test_report_dom_has_chart_lines_and_tables(report_file: Path, tmp_path: Path
     assert "<table>" in dom
 
 
+def test_report_dom_has_the_team_with_mailto_links(report_file: Path, tmp_path: Path) -> None:
+    done = _chromium(tmp_path, "--dump-dom", report_file.as_uri())
+    dom = done.stdout
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert 'id="team"' in dom
+    assert 'href="mailto:priya.raman@vendor.example.com"' in dom
+    assert 'href="mailto:jonas.berg@vendor.example.com"' in dom
+    assert 'href="https://crm.example.com/companies/1001"' in dom
+
+
 def test_report_screenshot_shows_the_chart_in_colour(report_file: Path, tmp_path: Path) -> None:
     image_module = pytest.importorskip("matplotlib.image")
     shot = tmp_path / "shot.png"

@@ -54,6 +54,7 @@ from partner_tiers._ledger.ledger import (
 )
 from partner_tiers._model.book import Book
 from partner_tiers._model.records import (
+    DEAL_TYPES_RENAMED_ON,
     Certification,
     Client,
     Deal,
@@ -65,6 +66,8 @@ from partner_tiers._model.records import (
     RenewalProposal,
     SalesMotion,
     Subscription,
+    TeamMember,
+    TeamRole,
 )
 from partner_tiers._model.values import (
     CertificationId,
@@ -110,6 +113,7 @@ from partner_tiers._views.points import (
     PointsBreakdown,
     PointsRow,
     Progress,
+    deal_type_name,
     points_breakdown,
     progress,
     rolling_mrr,
@@ -117,11 +121,13 @@ from partner_tiers._views.points import (
 from partner_tiers._views.report import report_html
 from partner_tiers._views.sales import Sale, SalesHistory, sales_history
 from partner_tiers._views.services import EndServices, end_services, without_client
+from partner_tiers._views.team import Team, TeamContact, team
 from partner_tiers._views.whatif import WhatIf, cliff_date, what_if
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEAL_TYPES_RENAMED_ON",
     "AccountPerformance",
     "Alert",
     "Alerts",
@@ -193,6 +199,10 @@ __all__ = [
     "Source",
     "Subscription",
     "SubscriptionId",
+    "Team",
+    "TeamContact",
+    "TeamMember",
+    "TeamRole",
     "Tier",
     "TierChange",
     "TierStatus",
@@ -213,6 +223,7 @@ __all__ = [
     "client_details",
     "clients_table",
     "cliff_date",
+    "deal_type_name",
     "demo_book",
     "diff_programs",
     "dump_book",
@@ -238,6 +249,7 @@ __all__ = [
     "rolling_mrr",
     "sales_history",
     "statuses",
+    "team",
     "timeline",
     "what_if",
     "without_client",

@@ -42,6 +42,18 @@ def _bar(value: Decimal, line: Decimal | None, width: int = 30) -> str:
     return "[" + "#" * filled + "." * (width - filled) + "]"
 
 
+def _team_lines(book: Book) -> list[str]:
+    from partner_tiers._views.team import team
+
+    contacts = team(book).rows
+    lines = ["", "HubSpot team" + ("" if contacts else ": none in the book")]
+    for contact in contacts:
+        lines.append(f"  {contact.title}: {contact.name}  {contact.mailto}")
+        if contact.description:
+            lines.append(f"    {contact.description}")
+    return [printable(line) for line in lines]
+
+
 def _dashboard(book: Book, status: TierStatus, program: Program) -> str:
     from partner_tiers._views.dashboard import ALERT_HORIZON_DAYS, alerts
     from partner_tiers._views.points import points_breakdown
@@ -72,6 +84,7 @@ def _dashboard(book: Book, status: TierStatus, program: Program) -> str:
             f"{item.renewal_owner or '-'}"
         )
     breakdown = points_breakdown(book, program, as_of=status.as_of)
+    lines += _team_lines(book)
     lines += ["", "Top clients by points"]
     for row in sorted(breakdown.rows, key=lambda r: -r.total)[:5]:
         lines.append(

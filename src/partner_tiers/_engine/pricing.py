@@ -1,8 +1,9 @@
 """Pricing: turn a book's deals and managed service into the batches of a points ledger.
 
 Sold points: each deal that adds MRR becomes one batch priced by the rate row, currency
-table and growth list in force on the day it closed (an upsell under a grandfathering row
-keeps the rate of its product line's first sale). Downgrades and churn become negative
+table and growth list in force on the day it closed (under a grandfathering row, a sale
+on a product line first sold before the row keeps the rate of the line's first sale,
+whatever the deal's kind says). Downgrades and churn become negative
 batches that offset the newest active batches of the same client and product line, each
 expiring with the batch it reduces, so no batch is reduced twice or below what it earned.
 
@@ -29,7 +30,7 @@ from partner_tiers._model.values import Money
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.rates import CurrencyTable, RateRow
 
-__all__ = ["build_ledger", "expiry_date"]
+__all__ = ["build_ledger", "expiry_date", "mislabelled_sales"]
 
 _PRECISION = 60
 ONE = Decimal(1)
@@ -99,6 +100,40 @@ def _first_sales(book: Book) -> dict[tuple[str, str], dt.date]:
     return first
 
 
+def mislabelled_sales(book: Book, *, as_of: dt.date | None = None) -> tuple[str, ...]:
+    """Warnings for the deals whose kind contradicts their product line's first sale: a
+    ``new`` or ``cross_sell`` deal on a line the client bought before (by an earlier
+    deal or subscription), or an ``upsell`` that is the line's first sale.
+
+    Pricing follows the first sale, not the label; these say where the book's labels
+    disagree with it, one line per deal, naming the deal. With ``as_of``, only the
+    deals closed by that day.
+    """
+    first_sales = _first_sales(book)
+    earning = sorted((d for d in book.deals if d.kind.earns), key=_deal_order)
+    found = []
+    for position, deal in enumerate(earning):
+        if as_of is not None and deal.closed_on > as_of:
+            break
+        first = first_sales[(deal.client, deal.product_line)]
+        sold_before = any(
+            (other.client, other.product_line) == (deal.client, deal.product_line)
+            for other in earning[:position]
+        )
+        if deal.kind in (DealKind.NEW, DealKind.CROSS_SELL) and first < deal.closed_on:
+            found.append(
+                f"deal {deal.id}: labelled {deal.kind}, but {deal.client} bought "
+                f"{deal.product_line} first on {first}: priced as a sale on that line "
+                "(an upsell)"
+            )
+        elif deal.kind is DealKind.UPSELL and first == deal.closed_on and not sold_before:
+            found.append(
+                f"deal {deal.id}: labelled upsell, but it is the first sale of "
+                f"{deal.product_line} to {deal.client}: priced as a first sale"
+            )
+    return tuple(found)
+
+
 def _deal_order(deal: Deal) -> tuple[dt.date, int, str]:
     # On one day, what is earned is booked before what reduces it.
     return (deal.closed_on, 1 if deal.mrr_change.amount < 0 else 0, deal.id)
@@ -112,17 +147,21 @@ def _price_sale(
     row = _row(program, day, what)
     rate = row.sold_rate(deal.motion)
     note = f"{deal.motion} rate of the rows from {row.effective_from}"
-    if (
-        row.grandfather_upsells
-        and deal.kind in (DealKind.UPSELL, DealKind.ADJUSTMENT)
-        and first_sale < row.effective_from
-    ):
-        # A line first sold before the program's first row keeps the first row's rate.
+    if row.grandfather_upsells and first_sale < row.effective_from:
+        # The rate follows the line's first sale, whatever the deal's label says: a deal
+        # labelled new on a line sold before the row is an upsell of that line (see
+        # `mislabelled_sales`). A line first sold before the program's first row keeps
+        # the first row's rate.
         earlier = program.rate_row(first_sale) or program.rates[0]
         rate = earlier.sold_rate(deal.motion)
+        labelled = (
+            ""
+            if deal.kind in (DealKind.UPSELL, DealKind.ADJUSTMENT)
+            else f" (labelled {deal.kind})"
+        )
         note = (
             f"{deal.motion} rate of the rows from {earlier.effective_from}, grandfathered: "
-            f"{deal.product_line} first sold on {first_sale}"
+            f"{deal.product_line} first sold on {first_sale}{labelled}"
         )
     path = f"deals[{index}].mrr_change.currency"
     per_100, table_text = _per_100_usd(program, deal.mrr_change, day, what, path)

@@ -3,12 +3,13 @@ and written back.
 
 Reading reports every problem at once -- unknown keys with a did-you-mean suggestion,
 wrong types, and the semantic checks of `check_program` -- each with its path
-(``tiers[2].reach.total``) and, for TOML, the line. Nothing in a file is ever imported
-or evaluated; custom rules come from a `Registry` passed in by code.
+(``tiers[2].reach.total``) and its line, in TOML, JSON and YAML alike. Nothing in a file
+is ever imported or evaluated; custom rules come from a `Registry` passed in by code.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import re
@@ -29,6 +30,7 @@ from partner_tiers._errors import (
     require,
 )
 from partner_tiers._io.extends import TOOL_KEYS, Parsed, Resolved, line_of, resolve
+from partner_tiers._io.lines import lines_of, toml_lines, with_lines
 from partner_tiers._model.convert import decode_text, parse_json
 from partner_tiers._model.values import check_path
 from partner_tiers._rules.program import (
@@ -67,58 +69,6 @@ def list_programs() -> list[str]:
     )
 
 
-def _toml_lines(text: str) -> dict[str, int]:
-    """Best-effort lines of the keys of a TOML file: ``tiers[2].reach`` -> line."""
-    lines: dict[str, int] = {}
-    counts: dict[str, int] = {}
-    section = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        header = re.fullmatch(r"\[\[\s*([\w.]+)\s*\]\]", stripped)
-        if header:
-            name = header.group(1)
-            index = counts.get(name, 0)
-            counts[name] = index + 1
-            section = f"{name}[{index}]"
-            lines.setdefault(section, number)
-            continue
-        table = re.fullmatch(r"\[\s*([\w.]+)\s*\]", stripped)
-        if table:
-            # [tiers.reach] after [[tiers]] is the reach of the latest tier: tiers[i].reach.
-            section = table.group(1)
-            head, dot, rest = section.partition(".")
-            if dot and head in counts:
-                section = f"{head}[{counts[head] - 1}].{rest}"
-            lines.setdefault(section, number)
-            continue
-        key = re.match(r"([\w-]+)\s*=", stripped)
-        if key:
-            path = f"{section}.{key.group(1)}" if section != "" else key.group(1)
-            lines.setdefault(path, number)
-    return lines
-
-
-def _with_lines(problems: list[Problem], text: str | None) -> list[Problem]:
-    if text is None:
-        return problems
-    lines = _toml_lines(text)
-    located = []
-    for problem in problems:
-        path = problem.path
-        line = None
-        while path:
-            if path in lines:
-                line = lines[path]
-                break
-            path = (
-                re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
-                if re.search(r"(\.[^.\[]+|\[\d+\])$", path)
-                else ""
-            )
-        located.append(Problem(problem.path, problem.message, problem.value, line))
-    return located
-
-
 def program_from_dict(
     data: object,
     *,
@@ -135,10 +85,62 @@ def program_from_dict(
         raise ProgramValidationError(source, [Problem("", "must be a table of keys and values")])
     # A JSON or YAML file may name its schema for editors; it is not part of the program.
     data = {key: value for key, value in data.items() if key != "$schema"}
-    program, problems = structure_program(data, registry or Registry())
+    lines = toml_lines(toml_text) if toml_text is not None else None
+    return _checked_program(data, registry or Registry(), source, lines)
+
+
+def _checked_program(
+    data: Mapping[str, Any], registry: Registry, source: str, lines: Mapping[str, int] | None
+) -> Program:
+    program, problems = structure_program(data, registry)
+    if program is None and problems:
+        problems += _semantic_problems_without(data, problems, registry)
     if problems or program is None:
-        raise ProgramValidationError(source, _with_lines(problems, toml_text))
+        raise ProgramValidationError(source, with_lines(problems, lines))
     return program
+
+
+def _steps(path: str) -> list[str | int] | None:
+    """``tiers[2].reach`` -> ``["tiers", 2, "reach"]``; None for the root."""
+    steps: list[str | int] = []
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        steps.append(int(part[1:-1]) if part.startswith("[") else part)
+    return steps or None
+
+
+def _semantic_problems_without(
+    data: Mapping[str, Any], problems: list[Problem], registry: Registry
+) -> list[Problem]:
+    """The semantic problems of the program with every value that could not be read left
+    out, when the rest can then be read: one pass reports both kinds. Problems at or
+    around a left-out value are not repeated (they may come from its default)."""
+    pruned: Any = copy.deepcopy(dict(data))
+    removed = []
+    for problem in problems:
+        steps = _steps(problem.path)
+        if steps is None or "missing" in problem.message:
+            return []  # the structure itself is broken: nothing more can be checked
+        parent = pruned
+        try:
+            for step in steps[:-1]:
+                parent = parent[step]
+            if not isinstance(parent, dict) or steps[-1] not in parent:
+                return []
+            del parent[steps[-1]]
+        except (KeyError, IndexError, TypeError):
+            return []
+        removed.append(problem.path)
+    program, more = structure_program(pruned, registry)
+    if program is None:
+        return []
+
+    def near(path: str) -> bool:
+        return any(
+            path == gone or path.startswith((f"{gone}.", f"{gone}[")) or gone.startswith(path)
+            for gone in removed
+        )
+
+    return [problem for problem in more if not near(problem.path)]
 
 
 def _decimal_yaml_loader() -> Any:
@@ -246,9 +248,11 @@ def loads_program(
     data = _parse(text, format, source)
     if isinstance(data, Mapping) and any(key in data for key in TOOL_KEYS):
         return _structure_resolved(resolve_text(text, format, source=source), registry)
-    return program_from_dict(
-        data, registry=registry, source=source, toml_text=text if format == "toml" else None
-    )
+    if not isinstance(data, Mapping):
+        return program_from_dict(data, registry=registry, source=source)
+    # A JSON or YAML file may name its schema for editors; it is not part of the program.
+    data = {key: value for key, value in data.items() if key != "$schema"}
+    return _checked_program(data, registry or Registry(), source, lines_of(text, format))
 
 
 _SUFFIXES: dict[str, Format] = {".toml": "toml", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
@@ -344,7 +348,7 @@ def resolve_file(path: str | os.PathLike[str]) -> Resolved:
 
 
 def _lines_of(text: str, format: Format) -> dict[str, int]:
-    return _toml_lines(text) if format == "toml" else {}
+    return lines_of(text, format)
 
 
 def _shipped_text(name: str) -> str:
@@ -370,7 +374,7 @@ def _read_extended(target: str, child: Parsed) -> Parsed:
     if target in list_programs():
         text = _shipped_text(target)
         source = f"{target}.toml"
-        return Parsed(_parse(text, "toml", source), source, None, _toml_lines(text))
+        return Parsed(_parse(text, "toml", source), source, None, toml_lines(text))
     path = (child.folder or Path()) / target
     if not path.is_file():
         beside = f" beside {child.source}" if child.folder is not None else ""

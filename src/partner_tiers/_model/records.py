@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import Attribute, field, frozen
 
 from partner_tiers._errors import InvalidRecordError, InvalidTypeError
+from partner_tiers._model.contacts import (
+    TeamMember,
+    TeamRole,
+    check_domain,
+    link_templates,
+    team_members,
+)
 from partner_tiers._model.values import (
     CertificationId,
     ClientId,
@@ -27,6 +35,7 @@ from partner_tiers._model.values import (
 )
 
 __all__ = [
+    "DEAL_TYPES_RENAMED_ON",
     "Certification",
     "Client",
     "Deal",
@@ -38,6 +47,8 @@ __all__ = [
     "RenewalProposal",
     "SalesMotion",
     "Subscription",
+    "TeamMember",
+    "TeamRole",
 ]
 
 
@@ -78,13 +89,41 @@ _EARNING = frozenset({DealKind.NEW, DealKind.CROSS_SELL, DealKind.UPSELL})
 _REDUCING = frozenset({DealKind.DOWNGRADE, DealKind.CHURN})
 
 
+DEAL_TYPES_RENAMED_ON = dt.date(2025, 7, 15)
+"""The day HubSpot renamed the deal types: "partner collab" for partner-sourced, "DIFM"
+for partner-assisted."""
+
+
 class SalesMotion(enum.StrEnum):
     """Who drove a deal: partner-sourced ("partner collab" from 2025-07-15),
-    partner-assisted ("DIFM"), or neither (adjustments, managed credit)."""
+    partner-assisted ("DIFM"), or neither (adjustments, managed credit).
+
+    ``SalesMotion("partner collab")`` and ``SalesMotion("DIFM")`` give the members too:
+    the 2025 names are aliases, read in any case, with a space, ``-`` or ``_`` between
+    the words. A book file may use them; it is written back with the values.
+    """
 
     SOURCED = "sourced"
     ASSISTED = "assisted"
     NONE = "none"
+
+    @classmethod
+    def _missing_(cls, value: object) -> SalesMotion | None:
+        if not isinstance(value, str):
+            return None
+        words = value.replace("-", " ").replace("_", " ").casefold().split()
+        return _MOTION_ALIASES.get(" ".join(words))
+
+    def name_on(self, day: dt.date) -> str:
+        """The deal type's name in force on the day: ``partner collab`` and ``DIFM`` from
+        2025-07-15 (`DEAL_TYPES_RENAMED_ON`), ``sourced`` and ``assisted`` before."""
+        if day >= DEAL_TYPES_RENAMED_ON and self in _NAMES_FROM_2025:
+            return _NAMES_FROM_2025[self]
+        return self.value
+
+
+_NAMES_FROM_2025 = {SalesMotion.SOURCED: "partner collab", SalesMotion.ASSISTED: "DIFM"}
+_MOTION_ALIASES = {name.casefold(): motion for motion, name in _NAMES_FROM_2025.items()}
 
 
 class RenewalOwner(enum.StrEnum):
@@ -145,6 +184,12 @@ def _optional_count(instance: object, attribute: Attribute[Any], value: object) 
         _count(instance, attribute, value)
 
 
+def _optional_domain(instance: object, attribute: Attribute[Any], value: object) -> None:
+    if value is not None:
+        _text(instance, attribute, value)
+        check_domain(f"{_name(type(instance))}.{attribute.name}", value)
+
+
 def _relationship(value: object) -> Relationship:
     return enum_member(Relationship, "Client.relationship", value)
 
@@ -182,12 +227,19 @@ class Partner:
         country: ISO 3166-1 alpha-2 code of the partner's country.
         joined_on: the day the partner joined the program; tier history is replayed from
             here.
+        team: the vendor's team that supports the partner: its channel account manager
+            and channel consultant (the dashboard's HubSpot team tab).
+        links: link templates by name, filled in per client, e.g. ``{"crm":
+            "https://crm.example.com/companies/{crm_id}"}`` ("open in CRM", "go to
+            account"); a template may name ``{id}``, ``{crm_id}`` and ``{domain}``.
     """
 
     id: PartnerId = field(validator=_text)
     name: str = field(validator=_text)
     country: str = field(validator=_country)
     joined_on: dt.date = field(validator=_date)
+    team: tuple[TeamMember, ...] = field(default=(), converter=team_members)
+    links: Mapping[str, str] = field(factory=dict, converter=link_templates)
 
 
 @frozen
@@ -202,6 +254,11 @@ class Client:
         tools_used: the products and tools the client uses (the "portal usage" tab);
             their number is the client's tool usage.
         engagement_index: the platform engagement index, 0 to 10.
+        domain: the company's web domain, e.g. ``fabrikam.example``, if known.
+        industry: its industry, if known.
+        size: its size as the CRM records it, e.g. ``51-200 employees``, if known.
+        crm_id: its record's id in the partner's CRM, if known; link templates
+            (`Partner.links`) may use it.
     """
 
     id: ClientId = field(validator=_text)
@@ -210,6 +267,10 @@ class Client:
     relationship: Relationship = field(converter=_relationship)
     tools_used: tuple[str, ...] = field(default=(), converter=_tuple_of_text)
     engagement_index: int = field(default=0)
+    domain: str | None = field(default=None, validator=_optional_domain)
+    industry: str | None = field(default=None, validator=_optional_text)
+    size: str | None = field(default=None, validator=_optional_text)
+    crm_id: str | None = field(default=None, validator=_optional_text)
 
     @engagement_index.validator
     def _check_engagement(self, _attribute: Attribute[int], value: object) -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._errors import InvalidRecordError
@@ -25,6 +25,7 @@ from partner_tiers._rules.context import Context
 from partner_tiers._rules.gates import counting_clients
 from partner_tiers._rules.program import Program
 from partner_tiers._views.client_facts import client_facts
+from partner_tiers._views.company import client_links, company_info, links_html
 from partner_tiers._views.tables import Table, plain
 
 __all__ = [
@@ -247,6 +248,9 @@ class ClientDetails:
         typed_relationship, relationship_note, typed_engagement_index, engagement_source:
             the typed values, and notes where they disagree with the book (`ClientFacts`).
         warnings: the notes, one line each naming the client.
+        company: domain, industry, size and CRM id (None where the book does not say).
+        links: the partner's link templates filled in for the client ("open in CRM",
+            "go to account"), by name.
     """
 
     client: str
@@ -263,6 +267,8 @@ class ClientDetails:
     typed_engagement_index: int
     engagement_source: str
     warnings: tuple[str, ...]
+    company: dict[str, str | None] = field(factory=dict)
+    links: dict[str, str] = field(factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
@@ -281,7 +287,8 @@ class ClientDetails:
             (list(r.values()) for r in self.renewals),
         )
         notes = table_html(["warning"], ([w] for w in self.warnings)) if self.warnings else ""
-        return subs + renewals + notes
+        company = table_html(["field", "value"], self.company.items(), "Company")
+        return subs + company + links_html(self.links) + renewals + notes
 
 
 def client_details(book: Book, client_id: str, *, as_of: dt.date | None = None) -> ClientDetails:
@@ -337,6 +344,8 @@ def client_details(book: Book, client_id: str, *, as_of: dt.date | None = None) 
         facts.typed_engagement_index,
         facts.engagement_source,
         facts.warnings(client.id),
+        company_info(client),
+        client_links(book, client),
     )
 
 

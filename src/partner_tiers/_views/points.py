@@ -4,6 +4,7 @@ per track month by month with the next tier's reach lines.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
@@ -13,7 +14,7 @@ import attrs
 from attrs import frozen
 
 from partner_tiers._engine.arguments import check_arguments
-from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.pricing import build_ledger, mislabelled_sales
 from partner_tiers._engine.timeline import timeline
 from partner_tiers._errors import InvalidRecordError
 from partner_tiers._ledger.ledger import PointBatch, PointsLedger, Track
@@ -28,6 +29,7 @@ __all__ = [
     "PointsBreakdown",
     "PointsRow",
     "Progress",
+    "deal_type_name",
     "points_breakdown",
     "progress",
     "rolling_mrr",
@@ -77,6 +79,11 @@ class PointsBreakdown(Table):
         markets: the market types kept: growth, standard.
         rows: one row per client with points.
         batches: every batch of the kept types, for the per-client history.
+        deal_type_names: the names of ``deal_types`` in force on the date (``partner
+            collab`` and ``DIFM`` for sourced and assisted from 2025-07-15).
+        warnings: deals whose kind contradicts their product line's first sale (a
+            ``new`` deal on a line sold before), priced by the first sale; one line each
+            naming the deal (`mislabelled_sales`).
     """
 
     as_of: dt.date
@@ -84,6 +91,13 @@ class PointsBreakdown(Table):
     markets: tuple[str, ...]
     rows: tuple[PointsRow, ...]
     batches: tuple[PointBatch, ...] = attrs.field(repr=False)
+    warnings: tuple[str, ...] = ()
+    deal_type_names: tuple[str, ...] = ()
+
+    def name_of(self, batch: PointBatch) -> str:
+        """The batch's deal type by its name in force on the date: ``partner collab``
+        and ``DIFM`` from 2025-07-15, ``sourced`` and ``assisted`` before."""
+        return deal_type_name(_deal_type(batch), self.as_of)
 
     def history(self, client_id: str) -> tuple[PointBatch, ...]:
         """The client's sold and managed batches, oldest first."""
@@ -108,6 +122,30 @@ class PointsBreakdown(Table):
 
 
 _DEAL_TYPES = ("sourced", "assisted", "managed", "none")
+
+
+def deal_type_key(name: object, where: str = "deal_types") -> str:
+    """The deal type a filter names: ``sourced``, ``assisted``, ``managed`` or ``none``,
+    or a 2025 name, ``partner collab`` (sourced) or ``DIFM`` (assisted), in any case.
+
+    Raises:
+        InvalidRecordError: for any other name, listing the choices.
+    """
+    if name in _DEAL_TYPES:
+        return str(name)
+    if isinstance(name, str):
+        with contextlib.suppress(ValueError):
+            return SalesMotion(name).value  # the 2025 names are the motion's aliases
+    raise InvalidRecordError(
+        where, name, f"must be one of {', '.join(_DEAL_TYPES)}, partner collab or DIFM"
+    )
+
+
+def deal_type_name(deal_type: str, on: dt.date) -> str:
+    """The name of a deal type in force on the day: ``partner collab`` for sourced and
+    ``DIFM`` for assisted from 2025-07-15, the type itself otherwise."""
+    key = deal_type_key(deal_type, "deal_type")
+    return SalesMotion(key).name_on(on) if key in ("sourced", "assisted") else key
 
 
 def _deal_type(batch: PointBatch) -> str:
@@ -143,14 +181,16 @@ def points_breakdown(
 ) -> PointsBreakdown:
     """Points per client, filtered by deal type (sourced, assisted, managed, none) and
     market type (growth, standard), with each client's active, expired and re-priced
-    batches."""
+    batches.
+
+    The deal types may be named by their 2025 names too, ``partner collab`` (sourced)
+    and ``DIFM`` (assisted), in any case; the view keeps the types and gives the names in
+    force on ``as_of`` in ``deal_type_names``.
+    """
     check_arguments(book, program, ledger)
     as_of = check_day("as_of", as_of)
-    kept_types = tuple(deal_types)
+    kept_types = tuple(dict.fromkeys(deal_type_key(kind) for kind in deal_types))
     kept_markets = tuple(markets)
-    for kind in kept_types:
-        if kind not in _DEAL_TYPES:
-            raise InvalidRecordError("deal_types", kind, f"must be one of {', '.join(_DEAL_TYPES)}")
     for market in kept_markets:
         if market not in ("growth", "standard"):
             raise InvalidRecordError("markets", market, "must be growth or standard")
@@ -180,7 +220,9 @@ def points_breakdown(
                 tuple(b.id for b in mine if b.expired_on(as_of) and b.id in repriced),
             )
         )
-    return PointsBreakdown(as_of, kept_types, kept_markets, tuple(rows), batches)
+    warnings = mislabelled_sales(book, as_of=as_of)
+    names = tuple(deal_type_name(kind, as_of) for kind in kept_types)
+    return PointsBreakdown(as_of, kept_types, kept_markets, tuple(rows), batches, warnings, names)
 
 
 def rolling_mrr(
@@ -193,7 +235,8 @@ def rolling_mrr(
     ledger: PointsLedger | None = None,
 ) -> Decimal:
     """Rolling sold MRR in USD over the ``months`` up to ``as_of`` (default: the
-    dashboard's rolling-12-month sourced MRR); ``motion=None`` counts every motion.
+    dashboard's rolling-12-month sourced MRR); ``motion=None`` counts every motion, and
+    the 2025 names ``partner collab`` and ``DIFM`` name sourced and assisted.
 
     A sold batch (a reduction too) counts from the day it is earned until
     ``expiry_date(earned_on, months)``, the calendar rule the ledger's sold points
@@ -202,10 +245,13 @@ def rolling_mrr(
     check_arguments(book, program, ledger)
     as_of = check_day("as_of", as_of)
     check_count("months", months, 1, MAX_MONTHS)
-    if motion is not None and motion not in {m.value for m in SalesMotion}:
-        raise InvalidRecordError("motion", motion, "must be sourced, assisted, none or None")
+    try:
+        kind = SalesMotion(motion) if motion is not None else None
+    except ValueError:
+        raise InvalidRecordError(
+            "motion", motion, "must be sourced, assisted, none, partner collab, DIFM or None"
+        ) from None
     ledger = ledger if ledger is not None else build_ledger(book, program)
-    kind = SalesMotion(motion) if motion is not None else None
     return sum(
         (
             b.mrr_usd

@@ -17,8 +17,10 @@ from partner_tiers._html import table_html
 from partner_tiers._model.book import Book
 from partner_tiers._model.values import check_count, check_day
 from partner_tiers._rules.program import Program
+from partner_tiers._views.company import client_links, links_html
 from partner_tiers._views.dashboard import alerts, clients_table
 from partner_tiers._views.points import Progress, points_breakdown, progress
+from partner_tiers._views.team import team, team_html
 
 __all__ = ["progress_svg", "report_html"]
 
@@ -116,10 +118,22 @@ def report_html(
     )
     clients = clients_table(book, as_of=as_of, program=program)
     clients_html = table_html(
-        ["client", "products", "relationship", "tools", "engagement", "MRR", "MRR (USD)"],
+        [
+            "client",
+            "domain",
+            "industry",
+            "products",
+            "relationship",
+            "tools",
+            "engagement",
+            "MRR",
+            "MRR (USD)",
+        ],
         (
             [
                 r.name,
+                book.client(r.client).domain,
+                book.client(r.client).industry,
                 ", ".join(r.products),
                 r.relationship,
                 r.tools_used,
@@ -137,6 +151,12 @@ def report_html(
         ([r.client_name, r.market, r.sold, r.managed, r.total] for r in breakdown.rows),
         "Points breakdown",
     )
+    links = "".join(
+        f"<li>{escape(client.name)}: {links_html(client_links(book, client))}</li>"
+        for client in book.clients
+        if client_links(book, client)
+    )
+    links_section = f"<section id='links'><h2>Client links</h2><ul>{links}</ul></section>"
     reasons = "".join(f"<li>{escape(line)}</li>" for line in status.reasons)
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -146,6 +166,8 @@ def report_html(
         f"<section id='tier'>{tracks}{gates}</section>"
         f"<section id='alerts'>{alerts_table}</section>"
         f"<section id='clients'>{clients_html}</section>"
+        f"{links_section if links else ''}"
+        f"<section id='team'>{team_html(team(book))}</section>"
         f"<section id='points'>{points_html}</section>"
         f"<section id='explanation'><h2>Explanation</h2><ul>{reasons}</ul></section>"
         "</body></html>"
