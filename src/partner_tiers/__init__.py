@@ -53,6 +53,7 @@ from partner_tiers._ledger.ledger import (
     Track,
 )
 from partner_tiers._model.book import Book
+from partner_tiers._model.mrr import MrrEntry
 from partner_tiers._model.records import (
     Certification,
     Client,
@@ -161,6 +162,7 @@ __all__ = [
     "MissingExtraError",
     "Money",
     "Movements",
+    "MrrEntry",
     "Needed",
     "Partner",
     "PartnerId",
