@@ -305,12 +305,13 @@ def test_whatif_json_before_and_after(capsys: pytest.CaptureFixture[str]) -> Non
     data = json.loads(out)
     assert data["changes"][0] == "end services for c-tailspin"
     assert data["before"]["points"]["total"] == "66.69"
-    # - c-tailspin's 12.00 assisted points; + 3000 EUR / 88 * 5 = 170.45 sourced points.
-    assert data["after"]["points"]["assisted"] == "0.00"
+    # c-tailspin is sold only: ending its (no) managed service keeps its 12.00 assisted
+    # points (issue 14); + 3000 EUR / 88 * 5 = 170.45 sourced points.
+    assert data["after"]["points"]["assisted"] == "12.00"
     assert data["after"]["points"]["sourced"] == "194.45"
-    assert data["after"]["points"]["total"] == "225.14"
+    assert data["after"]["points"]["total"] == "237.14"
     rows = {row["track"]: row for row in data["rows"]}
-    assert rows["total"]["change"] == "158.45"
+    assert rows["total"]["change"] == "170.45"
 
 
 def test_whatif_certification_lapse_drops_the_tier(capsys: pytest.CaptureFixture[str]) -> None:

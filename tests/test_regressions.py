@@ -311,7 +311,7 @@ def test_scenario_arguments_are_checked(call: Any, field: str, value: str) -> No
 
 
 def test_end_services_displays_as_a_table() -> None:
-    view = pt.end_services(EXAMPLE, HUBSPOT_2025, "c-adatum", as_of=dt.date(2025, 9, 30))
+    view = pt.end_services_effect(EXAMPLE, HUBSPOT_2025, "c-adatum", as_of=dt.date(2025, 9, 30))
     html = view._repr_html_()
     assert html.startswith("<table>")
     assert "-15.00" in html

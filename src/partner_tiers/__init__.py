@@ -117,7 +117,12 @@ from partner_tiers._views.points import (
 )
 from partner_tiers._views.report import report_html
 from partner_tiers._views.sales import Sale, SalesHistory, sales_history
-from partner_tiers._views.services import EndServices, end_services, without_client
+from partner_tiers._views.services import (
+    EndServices,
+    end_services,
+    end_services_effect,
+    without_client,
+)
 from partner_tiers._views.whatif import WhatIf, cliff_date, what_if
 
 __version__ = "0.1.0"
@@ -221,6 +226,7 @@ __all__ = [
     "dumps_book",
     "dumps_program",
     "end_services",
+    "end_services_effect",
     "engagement_band",
     "evaluate",
     "list_programs",
