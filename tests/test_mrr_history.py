@@ -264,3 +264,14 @@ def test_a_bad_history_in_a_file_names_its_json_path() -> None:
     with pytest.raises(pt.FileFormatError) as caught:
         pt.book_from_dict(data)
     assert "subscriptions[0].mrr_history[2].from" in str(caught.value)
+
+
+def test_the_documented_history_is_the_one_the_demo_derives() -> None:
+    # docs/how-to/book-format.md shows s-fab-mkt's history written out: the same rows the
+    # example book derives from d-1 and d-2.
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "docs_src" / "book-mrr-history.json"
+    written = pt.load_book(path)
+    assert written.mrr_history("s-fab-mkt") == NORTHWIND.mrr_history("s-fab-mkt")
+    assert written.subscription("s-fab-mkt").mrr_history == NORTHWIND.mrr_history("s-fab-mkt")
