@@ -74,7 +74,7 @@ def test_ending_services_of_an_unknown_client_or_without_a_date_raises() -> None
     with pytest.raises(pt.UnknownIdError, match="c-nobody"):
         pt.end_services(NORTHWIND, "c-nobody", on=AS_OF)
     with pytest.raises(pt.InvalidRecordError, match="on"):
-        pt.end_services(NORTHWIND, "c-fabrikam", on="2025-09-30")  # type: ignore[arg-type]
+        pt.end_services(NORTHWIND, "c-fabrikam", on="2025-09-30")  # type: ignore[call-overload]
     with pytest.raises(pt.InvalidRecordError):
         pt.end_services(NORTHWIND, "c-fabrikam")  # type: ignore[call-overload]
 

@@ -142,7 +142,7 @@ def test_the_demo_fabrikam_is_managed_at_900_eur_until_its_upsell() -> None:
         pt.MrrEntry(D(2024, 10, 1), pt.Money("1200.00", "EUR")),
     )
     ledger = pt.build_ledger(NORTHWIND, HUBSPOT_2025)
-    fabrikam = {day: ledger.totals_by_client(day)["c-fabrikam"].managed for day in (
+    fabrikam = {day: ledger.totals_by_client(day)[pt.ClientId("c-fabrikam")].managed for day in (
         D(2024, 6, 3), D(2024, 9, 30), D(2024, 10, 1), D(2025, 7, 15))}  # fmt: skip
     assert fabrikam[D(2024, 6, 3)] == Decimal("12.00")
     assert fabrikam[D(2024, 9, 30)] == Decimal("12.00")
