@@ -33,6 +33,7 @@ __all__ = [
     "Rules",
     "cents",
     "days",
+    "mrr_periods",
     "offsets",
     "qualified_tier",
     "round_half_up",
@@ -57,6 +58,31 @@ def cents(value: Decimal, what: str) -> int:
     if scaled != scaled.to_integral_value():
         raise NotImplementedError(f"{what} {value} has more than two decimal places")
     return int(scaled)
+
+
+def mrr_periods(
+    book: pt.Book, subscription: pt.Subscription
+) -> list[tuple[dt.date, dt.date | None, pt.Money]]:
+    """The subscription's MRR as (from, until or None, MRR) periods, as a notebook would
+    work them out: its ``mrr_history`` rows, or else the current MRR minus the changes of
+    the client's deals on the line closed after each day (and before the end)."""
+    rows = [(entry.since, entry.mrr) for entry in subscription.mrr_history]
+    if not rows:
+        start, end, current = subscription.started_on, subscription.ended_on, subscription.mrr
+        later = [
+            deal
+            for deal in book.deals
+            if (deal.client, deal.product_line) == (subscription.client, subscription.product_line)
+            and start < deal.closed_on
+            and (end is None or deal.closed_on < end)
+        ]
+        for day in [start, *sorted({deal.closed_on for deal in later})]:
+            after = sum(deal.mrr_change.amount for deal in later if deal.closed_on > day)
+            rows.append((day, pt.Money(current.amount - after, current.currency)))
+    return [
+        (since, rows[index + 1][0] if index + 1 < len(rows) else None, mrr)
+        for index, (since, mrr) in enumerate(rows)
+    ]
 
 
 def round_half_up(numerator: Any, denominator: Any) -> Any:

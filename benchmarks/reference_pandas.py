@@ -23,6 +23,7 @@ from reference_common import (
     DealRow,
     Rules,
     days,
+    mrr_periods,
     offsets,
     qualified_tier,
     round_half_up,
@@ -77,18 +78,24 @@ def frames(book: pt.Book) -> Frames:
             "country": [countries[d.client] for d in book.deals],
         }
     )
+    # One row per MRR period of each subscription; started and ended stay its own.
+    periods = [(s, period) for s in book.subscriptions for period in mrr_periods(book, s)]
     subscriptions = pd.DataFrame(
         {
-            "client": [s.client for s in book.subscriptions],
-            "line": [s.product_line for s in book.subscriptions],
-            "started": np.array([days(s.started_on) for s in book.subscriptions], dtype=np.int64),
+            "client": [s.client for s, _ in periods],
+            "line": [s.product_line for s, _ in periods],
+            "started": np.array([days(s.started_on) for s, _ in periods], dtype=np.int64),
             "ended": np.array(
-                [_NONE_DAY if s.ended_on is None else days(s.ended_on) for s in book.subscriptions],
+                [_NONE_DAY if s.ended_on is None else days(s.ended_on) for s, _ in periods],
                 dtype=np.int64,
             ),
-            "mrr_cents": np.array([_cents(s.mrr) for s in book.subscriptions], dtype=np.int64),
-            "currency": [s.mrr.currency for s in book.subscriptions],
-            "country": [countries[s.client] for s in book.subscriptions],
+            "mrr_from": np.array([days(p[0]) for _, p in periods], dtype=np.int64),
+            "mrr_until": np.array(
+                [_NONE_DAY if p[1] is None else days(p[1]) for _, p in periods], dtype=np.int64
+            ),
+            "mrr_cents": np.array([_cents(p[2]) for _, p in periods], dtype=np.int64),
+            "currency": [s.mrr.currency for s, _ in periods],
+            "country": [countries[s.client] for s, _ in periods],
         }
     )
     managed = pd.DataFrame(
@@ -233,8 +240,8 @@ def _managed(frames: Frames, rules: Rules, as_of: int) -> int:
     """Managed points on the day, in cents: every managed subscription priced by the
     rules in force that day, shared between the partners servicing it."""
     pairs = frames.managed.merge(frames.subscriptions, on="client")
-    start = np.maximum(pairs["since"].to_numpy(), pairs["started"].to_numpy())
-    end = np.minimum(pairs["until"].to_numpy(), pairs["ended"].to_numpy())
+    start = np.maximum.reduce([pairs[c].to_numpy() for c in ("since", "started", "mrr_from")])
+    end = np.minimum.reduce([pairs[c].to_numpy() for c in ("until", "ended", "mrr_until")])
     if rules.rate_starts and not rules.price_before_first_row:
         start = np.maximum(start, rules.rate_starts[0])
     active = pairs[(start <= as_of) & (as_of < end)]

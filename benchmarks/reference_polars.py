@@ -16,7 +16,16 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 import polars as pl
-from reference_common import DealRow, Rules, days, offsets, round_half_up, rules, to_totals
+from reference_common import (
+    DealRow,
+    Rules,
+    days,
+    mrr_periods,
+    offsets,
+    round_half_up,
+    rules,
+    to_totals,
+)
 
 import partner_tiers as pt
 
@@ -59,7 +68,17 @@ def _block(books: list[pt.Book]) -> tuple[Any, Any, Any, Any]:
     deals["currency"], deals["country"] = [], []
     subscriptions: dict[str, list[Any]] = {
         name: []
-        for name in ("partner", "client", "line", "started", "ended", "mrr_cents", "currency")
+        for name in (
+            "partner",
+            "client",
+            "line",
+            "started",
+            "ended",
+            "mrr_from",
+            "mrr_until",
+            "mrr_cents",
+            "currency",
+        )
     }
     subscriptions["country"] = []
     managed: dict[str, list[Any]] = {
@@ -79,14 +98,19 @@ def _block(books: list[pt.Book]) -> tuple[Any, Any, Any, Any]:
             deals["cents"].append(_cents(deal.mrr_change))
             deals["currency"].append(deal.mrr_change.currency)
             deals["country"].append(countries[deal.client])
-        for subscription in book.subscriptions:
+        for subscription, (since, until, mrr) in (
+            (s, period) for s in book.subscriptions for period in mrr_periods(book, s)
+        ):
+            # One row per MRR period; started and ended stay the subscription's own.
             subscriptions["partner"].append(partner)
             subscriptions["client"].append(subscription.client)
             subscriptions["line"].append(subscription.product_line)
             subscriptions["started"].append(days(subscription.started_on))
             ended = subscription.ended_on
             subscriptions["ended"].append(_NONE_DAY if ended is None else days(ended))
-            subscriptions["mrr_cents"].append(_cents(subscription.mrr))
+            subscriptions["mrr_from"].append(days(since))
+            subscriptions["mrr_until"].append(_NONE_DAY if until is None else days(until))
+            subscriptions["mrr_cents"].append(_cents(mrr))
             subscriptions["currency"].append(subscription.mrr.currency)
             subscriptions["country"].append(countries[subscription.client])
         for service in book.managed_services:
@@ -95,7 +119,18 @@ def _block(books: list[pt.Book]) -> tuple[Any, Any, Any, Any]:
             managed["since"].append(days(service.since))
             managed["until"].append(_NONE_DAY if service.until is None else days(service.until))
             managed["partners"].append(service.partners)
-    integers = ("closed", "cents", "started", "ended", "mrr_cents", "since", "until", "partners")
+    integers = (
+        "closed",
+        "cents",
+        "started",
+        "ended",
+        "mrr_from",
+        "mrr_until",
+        "mrr_cents",
+        "since",
+        "until",
+        "partners",
+    )
     ints = dict.fromkeys(integers, pl.Int64)
 
     def frame(columns: dict[str, list[Any]]) -> Any:
@@ -263,10 +298,10 @@ def _offsets(frames: Frames, priced: Any) -> Any:
 def _managed(frames: Frames, rules: Rules, as_of: int) -> Any:
     """Managed points per partner on the day (cents), priced by the rules in force."""
     day = pl.lit(as_of, pl.Int64)
-    start = pl.max_horizontal("since", "started")
+    start = pl.max_horizontal("since", "started", "mrr_from")
     if rules.rate_starts and not rules.price_before_first_row:
         start = pl.max_horizontal(start, pl.lit(rules.rate_starts[0], pl.Int64))
-    end = pl.min_horizontal("until", "ended")
+    end = pl.min_horizontal("until", "ended", "mrr_until")
     active = frames.managed.join(frames.subscriptions, on=["partner", "client"]).filter(
         (start <= as_of) & (end > as_of)
     )

@@ -330,7 +330,7 @@ def test_evaluate_and_friends_do_not_mutate_the_book_the_program_or_the_ledger(
     pt.report_html(book, program, AS_OF)
     pt.timeline(book, program, dt.date(2024, 1, 1), AS_OF)
     pt.points_breakdown(book, program, as_of=AS_OF, ledger=ledger)
-    pt.end_services(book, program, "c-adatum", as_of=AS_OF)
+    pt.end_services_effect(book, program, "c-adatum", as_of=AS_OF)
     after = (snapshot(book), snapshot(program), pt.dumps_book(book), pt.dumps_program(program))
     assert after == before
     assert snapshot(ledger) == ledger_before

@@ -305,12 +305,13 @@ def test_whatif_json_before_and_after(capsys: pytest.CaptureFixture[str]) -> Non
     data = json.loads(out)
     assert data["changes"][0] == "end services for c-tailspin"
     assert data["before"]["points"]["total"] == "66.69"
-    # - c-tailspin's 12.00 assisted points; + 3000 EUR / 88 * 5 = 170.45 sourced points.
-    assert data["after"]["points"]["assisted"] == "0.00"
+    # c-tailspin is sold only: ending its (no) managed service keeps its 12.00 assisted
+    # points (issue 14); + 3000 EUR / 88 * 5 = 170.45 sourced points.
+    assert data["after"]["points"]["assisted"] == "12.00"
     assert data["after"]["points"]["sourced"] == "194.45"
-    assert data["after"]["points"]["total"] == "225.14"
+    assert data["after"]["points"]["total"] == "237.14"
     rows = {row["track"]: row for row in data["rows"]}
-    assert rows["total"]["change"] == "158.45"
+    assert rows["total"]["change"] == "170.45"
 
 
 def test_whatif_certification_lapse_drops_the_tier(capsys: pytest.CaptureFixture[str]) -> None:
@@ -686,7 +687,7 @@ EXPLAIN_PENDING = [
         "points do not reach Platinum: total 66.69 < 157.5 (90.81 short), sourced 24.00 "
         "< 30 (6.00 short), managed 30.69 >= 30"
     ),
-    "tier held: platinum (since 2024-06-03: reached Platinum on qualifying)",
+    "tier held: platinum (since 2025-02-11: reached Platinum on qualifying)",
     (
         "pending: down to gold on 2025-07-31 (below the Platinum retain minimum at the "
         "review of 2025-07-01 (total 69.40 < 141.75, sourced 24.00 < 27); soft landing: "
@@ -724,7 +725,7 @@ EXPLAIN_LEGACY = [
     (
         "managed_mrr_usd: 2590.00 = 750.00 "
         "(managed:c-adatum:2022-11-01:s-ada-svc:2022-11-01) + 1600.00 "
-        "(managed:c-fabrikam:2023-09-14:s-fab-mkt:2023-09-14) + 240.00 "
+        "(managed:c-fabrikam:2023-09-14:s-fab-mkt:2024-10-01) + 240.00 "
         "(managed:c-fabrikam:2023-09-14:s-fab-sales:2025-01-20)"
     ),
     (
@@ -733,8 +734,8 @@ EXPLAIN_LEGACY = [
         "while it lasts"
     ),
     (
-        "  managed:c-fabrikam:2023-09-14:s-fab-mkt:2023-09-14: 1200.00 EUR MRR at 75 EUR "
-        "per 100 USD x 0 points per 100 USD = 0.00; counts from 2023-09-14 while it "
+        "  managed:c-fabrikam:2023-09-14:s-fab-mkt:2024-10-01: 1200.00 EUR MRR at 75 EUR "
+        "per 100 USD x 0 points per 100 USD = 0.00; counts from 2024-10-01 while it "
         "lasts"
     ),
     (

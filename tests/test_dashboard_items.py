@@ -197,16 +197,19 @@ def test_item8_managed_points_repriced_on_2025_07_15_are_not_expired(
     book: pt.Book, program: pt.Program
 ) -> None:
     # Fabrikam's managed batches were priced under the EUR 75 table until 2025-07-15 and
-    # under EUR 88 from then on: the same service goes on, re-priced.
+    # under EUR 88 from then on (s-fab-mkt also at its new MRR from d-2 on 2024-10-01):
+    # the same service goes on, re-priced.
     breakdown = pt.points_breakdown(book, program, as_of=AS_OF)
     fabrikam = next(row for row in breakdown.rows if row.client == "c-fabrikam")
     assert fabrikam.expired == ("sold:d-1",)
     assert fabrikam.repriced == (
         "managed:c-fabrikam:2023-09-14:s-fab-mkt:2023-09-14",
+        "managed:c-fabrikam:2023-09-14:s-fab-mkt:2024-10-01",
         "managed:c-fabrikam:2023-09-14:s-fab-sales:2025-01-20",
     )
     history = {b.id: breakdown.status(b) for b in breakdown.history("c-fabrikam")}
     assert history["managed:c-fabrikam:2023-09-14:s-fab-mkt:2023-09-14"] == "re-priced"
+    assert history["managed:c-fabrikam:2023-09-14:s-fab-mkt:2024-10-01"] == "re-priced"
     assert history["managed:c-fabrikam:2023-09-14:s-fab-mkt:2025-07-15"] == "active"
     assert history["sold:d-1"] == "expired"
     # The points themselves do not change.
@@ -223,9 +226,11 @@ def test_item8_a_managed_service_that_ends_is_expired_not_repriced(
     ended = evolve(book, managed_services=services)
     breakdown = pt.points_breakdown(ended, program, as_of=AS_OF)
     fabrikam = next(row for row in breakdown.rows if row.client == "c-fabrikam")
-    assert fabrikam.repriced == ()
+    # Only the piece at the MRR of d-1 was re-priced (at d-2's MRR, by the same service).
+    assert fabrikam.repriced == ("managed:c-fabrikam:2023-09-14:s-fab-mkt:2023-09-14",)
     assert len(fabrikam.expired) == 3
-    assert breakdown.status(breakdown.history("c-fabrikam")[0]) == "expired"
+    statuses = {b.id: breakdown.status(b) for b in breakdown.history("c-fabrikam")}
+    assert statuses["managed:c-fabrikam:2023-09-14:s-fab-mkt:2024-10-01"] == "expired"
 
 
 # --- 7. sold sales history per client ---------------------------------------------------

@@ -461,7 +461,9 @@ def test_published_values(workspace: Path) -> None:
 
 def test_decisions(workspace: Path) -> None:
     ns = run_example(DOCS_SRC / "decisions.py")
-    assert [change.to_tier for change in ns["status"].history] == [None, "platinum"]
+    # Gold on 2024-06-03 (Fabrikam managed at its 900 EUR MRR of then), Platinum on
+    # 2025-02-11 (issue 14).
+    assert [change.to_tier for change in ns["status"].history] == [None, "gold", "platinum"]
     assert ns["lapsed"].after.tier is None
 
 

@@ -93,8 +93,13 @@ def test_northwind_history(northwind_status: pt.TierStatus) -> None:
 
     - 2023-07-01: no tier by the first review after 2023-03-01: moved to Provider.
     - 2024-06-03: d-4 (2000 USD sourced, new line: rate 5 = 100) joins d-1 (900 EUR =
-      1200 USD assisted at 3 = 36) and managed 15 + 16 (1200 EUR / 75): total 167 >=
-      157.5, sourced 100 >= 30, managed 31 >= 30: Platinum, promoted immediately.
+      1200 USD assisted at 3 = 36) and managed 15 + 12 (s-fab-mkt's MRR was 900 EUR
+      before d-2: 900 / 75 x 1): total 163 >= 52.5, managed 27 < 30: Gold, promoted
+      immediately.
+    - 2025-02-11: d-5 (400 USD assisted at 3 = 12) joins d-4 100, d-2 (300 EUR = 400 USD,
+      grandfathered at 3 = 12) and d-3 (180 EUR = 240 USD at 5 = 12); managed 15 + 16
+      (1200 EUR / 75) + 2.40 (180 EUR / 75): total 169.40 >= 157.5, sourced 124 >= 30,
+      managed 33.40 >= 30: Platinum.
     - 2025-07-01 review: d-4 expired on 2025-06-03; sold 12 + 12 + 12 = 36, managed
       15 + 16 + 2.40 = 33.40 (EUR 75 still), total 69.40 < 141.75 and sourced 24 < 27:
       one tier down (soft landing), effective 30 days later on 2025-07-31.
@@ -102,11 +107,13 @@ def test_northwind_history(northwind_status: pt.TierStatus) -> None:
     history = [(change.on, change.from_tier, change.to_tier) for change in northwind_status.history]
     assert history == [
         (D(2023, 7, 1), None, None),
-        (D(2024, 6, 3), None, "platinum"),
+        (D(2024, 6, 3), None, "gold"),
+        (D(2025, 2, 11), "gold", "platinum"),
         (D(2025, 7, 31), "platinum", "gold"),
     ]
-    provider, promotion, demotion = northwind_status.history
+    provider, gold, promotion, demotion = northwind_status.history
     assert "moved to Provider at the review of 2023-07-01" in provider.reason
+    assert gold.reason == "reached Gold on qualifying"
     assert promotion.reason == "reached Platinum on qualifying"
     assert demotion.reason == (
         "below the Platinum retain minimum at the review of 2025-07-01 "
@@ -461,15 +468,18 @@ def _books(draw: st.DrawFn) -> pt.Book:
     for client_id in ids:
         if draw(st.sampled_from([True, True, False])):
             since = draw(pts.dates(D(2022, 1, 1), D(2025, 6, 30)))
+            mrr = pt.Money(draw(_amounts) * scale, draw(st.sampled_from(CURRENCIES)))
             subscriptions.append(
                 pt.Subscription(
                     pt.SubscriptionId(f"s-{client_id}"),
                     pt.ClientId(client_id),
                     draw(st.sampled_from(LINES)),
                     "professional",
-                    pt.Money(draw(_amounts) * scale, draw(st.sampled_from(CURRENCIES))),
+                    mrr,
                     since,
                     since + dt.timedelta(days=365),
+                    # The deals are drawn apart from the MRR: keep it constant, as given.
+                    mrr_history=(pt.MrrEntry(since, mrr),),
                 )
             )
             managed.append(

@@ -247,7 +247,16 @@ def shifted(book: pt.Book, years: int) -> pt.Book:
     return attrs.evolve(
         book,
         partner=move(book.partner, "joined_on"),
-        subscriptions=[move(s, "started_on", "renews_on", "ended_on") for s in book.subscriptions],
+        subscriptions=[
+            attrs.evolve(
+                s,
+                started_on=shift_date(s.started_on, years),
+                renews_on=shift_date(s.renews_on, years),
+                ended_on=s.ended_on and shift_date(s.ended_on, years),
+                mrr_history=[move(entry, "since") for entry in s.mrr_history],
+            )
+            for s in book.subscriptions
+        ],
         deals=[move(d, "closed_on") for d in book.deals],
         certifications=[move(c, "valid_from", "valid_until") for c in book.certifications],
         managed_services=[move(m, "since", "until") for m in book.managed_services],

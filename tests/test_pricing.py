@@ -133,16 +133,19 @@ def _books(
     subscriptions = []
     for number in range(draw(st.integers(min_value=0, max_value=4))):
         started = draw(days)
+        mrr = pt.Money(draw(pts.amounts(0, 5_000)), draw(st.sampled_from(CURRENCIES)))
         subscriptions.append(
             pt.Subscription(
                 id=pt.SubscriptionId(f"s-{number}"),
                 client=pt.ClientId(draw(st.sampled_from(ids))),
                 product_line=draw(st.sampled_from(lines)),
                 edition="professional",
-                mrr=pt.Money(draw(pts.amounts(0, 5_000)), draw(st.sampled_from(CURRENCIES))),
+                mrr=mrr,
                 started_on=started,
                 renews_on=started + dt.timedelta(days=365),
                 ended_on=draw(st.none() | pts.dates(started, D(2027, 1, 1))),
+                # The deals are drawn apart from the MRR: keep it constant, as given.
+                mrr_history=(pt.MrrEntry(started, mrr),),
             )
         )
     managed = []

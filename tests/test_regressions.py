@@ -316,7 +316,7 @@ def test_scenario_arguments_are_checked(call: Any, field: str, value: str) -> No
 
 
 def test_end_services_displays_as_a_table() -> None:
-    view = pt.end_services(EXAMPLE, HUBSPOT_2025, "c-adatum", as_of=dt.date(2025, 9, 30))
+    view = pt.end_services_effect(EXAMPLE, HUBSPOT_2025, "c-adatum", as_of=dt.date(2025, 9, 30))
     html = view._repr_html_()
     assert html.startswith("<table>")
     assert "-15.00" in html
@@ -333,10 +333,11 @@ def test_movements_count_mrr_that_earns_no_points(northwind: pt.Book) -> None:
     # tracks are MRR in USD), and movements classified a batch by the sign of its points.
     ledger = pt.build_ledger(northwind, pt.load_program("hubspot-2018"))
     september = ledger.movements(dt.date(2023, 9, 1), dt.date(2023, 10, 1))
-    # d-1 (1200 USD) was sold and s-fab-mkt (1600 USD) came under management on 2023-09-14.
+    # d-1 (1200 USD) was sold and s-fab-mkt came under management on 2023-09-14, at its
+    # MRR of then: 900 EUR = 1200 USD (until d-2 raised it to 1200 EUR on 2024-10-01).
     assert (september.new.sold_mrr_usd, september.new.managed_mrr_usd) == (
         Decimal("1200.00"),
-        Decimal("1600.00"),
+        Decimal("1200.00"),
     )
     assert september.lost.sold_mrr_usd == september.lost.managed_mrr_usd == 0
     # d-1 expires on 2024-09-14: its MRR is lost then, its 0.00 points with it.

@@ -155,7 +155,7 @@ def test_the_projection_keeps_what_does_not_expire_of_every_metric(track: str) -
         pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", START),
         clients=[pt.Client(C1, "Client", "US", pt.Relationship.SOLD_AND_MANAGED)],
         deals=sales,
-        subscriptions=[pt.Subscription(pt.SubscriptionId("s-1"), C1, "l-a", "pro",
+        subscriptions=[pt.Subscription(pt.SubscriptionId("s-1"), C1, "l-managed", "pro",
                                        pt.Money("100", "USD"), START, dt.date(2026, 1, 1))],
         managed_services=[pt.ManagedService(C1, START)],
     )  # fmt: skip

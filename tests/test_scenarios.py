@@ -171,8 +171,10 @@ def test_what_if_end_services(book: pt.Book, program: pt.Program) -> None:
     assert rows["total"]["change"] == Decimal("-15.00")
     assert rows["sourced"]["change"] == 0
     assert result.changes == ("end services for c-adatum",)
-    assert "c-adatum" not in {c.id for c in result.book.clients}
-    assert "c-adatum" in {c.id for c in book.clients}
+    # Ending services keeps the client and what it earned; its service ends on AS_OF.
+    assert "c-adatum" in {c.id for c in result.book.clients}
+    assert [m.until for m in result.book.managed_services if m.client == "c-adatum"] == [AS_OF]
+    assert [m.until for m in book.managed_services if m.client == "c-adatum"] == [None]
 
 
 def test_what_if_without_changes_changes_nothing(book: pt.Book, program: pt.Program) -> None:

@@ -42,11 +42,15 @@ def test_timeline_equals_evaluate_on_every_month(
 
 
 def test_northwind_month_by_month(months: pt.Timeline) -> None:
-    """Untiered until d-4 on 2024-06-03 brings Platinum (Provider from the review of
-    2023-07-01 until then); the demotion decided on 2025-07-01 lands on 2025-07-31."""
+    """Untiered until d-4 on 2024-06-03 brings Gold (Provider from the review of
+    2023-07-01 until then; Fabrikam's managed points at its 900 EUR MRR of then are too
+    few for Platinum), d-5 on 2025-02-11 Platinum; the demotion decided on 2025-07-01
+    lands on 2025-07-31."""
     tiers = {day: months[day].tier for day in months}
     assert {tiers[day] for day in months if day < D(2024, 6, 3)} == {None}
-    assert tiers[D(2024, 7, 1)] == "platinum"
+    assert tiers[D(2024, 7, 1)] == "gold"
+    assert tiers[D(2025, 2, 1)] == "gold"
+    assert tiers[D(2025, 3, 1)] == "platinum"
     assert tiers[D(2025, 7, 1)] == "platinum"
     assert months[D(2025, 7, 1)].pending_demotion is not None
     assert tiers[D(2025, 8, 1)] == "gold"

@@ -410,7 +410,7 @@ def test_account_performance_without_counting_clients(book: pt.Book, program: pt
 
 def test_end_services_for_adatum(book: pt.Book, program: pt.Program) -> None:
     before = pt.book_to_dict(book)
-    ended = pt.end_services(book, program, "c-adatum", as_of=AS_OF)
+    ended = pt.end_services_effect(book, program, "c-adatum", as_of=AS_OF)
     # adatum earns 15.00 managed points and nothing sold.
     assert ended.changes()["managed"] == Decimal("-15.00")
     assert ended.changes()["total"] == Decimal("-15.00")
@@ -418,9 +418,10 @@ def test_end_services_for_adatum(book: pt.Book, program: pt.Program) -> None:
     assert ended.after.points["total"] == Decimal("51.69")  # 66.69 - 15.00
     # 51.69 is under Gold's reach (52.5) but over its retain minimum (47.25): still Gold.
     assert (ended.before.tier, ended.after.tier) == ("gold", "gold")
-    assert "c-adatum" not in {c.id for c in ended.book.clients}
-    assert "c-adatum" not in {m.client for m in ended.book.managed_services}
-    assert "c-adatum" not in {s.client for s in ended.book.subscriptions}
+    # The client, its subscription and its past service stay; the service ends on AS_OF.
+    assert "c-adatum" in {c.id for c in ended.book.clients}
+    assert [m.until for m in ended.book.managed_services if m.client == "c-adatum"] == [AS_OF]
+    assert "c-adatum" in {s.client for s in ended.book.subscriptions}
     # The input book is unchanged.
     assert pt.book_to_dict(book) == before
     assert "c-adatum" in {c.id for c in book.clients}
@@ -429,7 +430,7 @@ def test_end_services_for_adatum(book: pt.Book, program: pt.Program) -> None:
 
 def test_end_services_for_an_unknown_client_raises(book: pt.Book, program: pt.Program) -> None:
     with pytest.raises(pt.UnknownIdError, match="c-nobody"):
-        pt.end_services(book, program, "c-nobody", as_of=AS_OF)
+        pt.end_services_effect(book, program, "c-nobody", as_of=AS_OF)
 
 
 # --- output formats ---------------------------------------------------------------------
@@ -443,7 +444,7 @@ def _views(book: pt.Book, program: pt.Program) -> dict[str, Any]:
         "points_breakdown": pt.points_breakdown(book, program, as_of=AS_OF),
         "progress": pt.progress(book, program, D(2025, 1, 1), D(2025, 12, 1)),
         "account_performance": pt.account_performance(book, program, as_of=AS_OF),
-        "end_services": pt.end_services(book, program, "c-adatum", as_of=AS_OF),
+        "end_services": pt.end_services_effect(book, program, "c-adatum", as_of=AS_OF),
     }
 
 

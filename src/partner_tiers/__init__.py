@@ -53,6 +53,7 @@ from partner_tiers._ledger.ledger import (
     Track,
 )
 from partner_tiers._model.book import Book
+from partner_tiers._model.mrr import MrrEntry
 from partner_tiers._model.records import (
     DEAL_TYPES_RENAMED_ON,
     Certification,
@@ -120,7 +121,12 @@ from partner_tiers._views.points import (
 )
 from partner_tiers._views.report import report_html
 from partner_tiers._views.sales import Sale, SalesHistory, sales_history
-from partner_tiers._views.services import EndServices, end_services, without_client
+from partner_tiers._views.services import (
+    EndServices,
+    end_services,
+    end_services_effect,
+    without_client,
+)
 from partner_tiers._views.team import Team, TeamContact, team
 from partner_tiers._views.whatif import WhatIf, cliff_date, what_if
 
@@ -167,6 +173,7 @@ __all__ = [
     "MissingExtraError",
     "Money",
     "Movements",
+    "MrrEntry",
     "Needed",
     "Partner",
     "PartnerId",
@@ -230,6 +237,7 @@ __all__ = [
     "dumps_book",
     "dumps_program",
     "end_services",
+    "end_services_effect",
     "engagement_band",
     "evaluate",
     "list_programs",

@@ -161,12 +161,13 @@ def _split(rng: random.Random, total: int, parts: int) -> list[int]:
 class _Line:
     """What a client has bought on one product line so far (only during generation)."""
 
-    __slots__ = ("ended_on", "first_sold", "mrr")
+    __slots__ = ("churned_from", "ended_on", "first_sold", "mrr")
 
     def __init__(self, first_sold: dt.date) -> None:
         self.first_sold = first_sold
         self.mrr = Decimal(0)
         self.ended_on: dt.date | None = None
+        self.churned_from = Decimal(0)
 
 
 def _client_records(
@@ -213,6 +214,8 @@ def _client_records(
             kind = DealKind.CHURN
             change = -lines[product_line].mrr
         line = lines.setdefault(product_line, _Line(day))
+        if kind is DealKind.CHURN:
+            line.churned_from = line.mrr
         line.mrr += change
         line.ended_on = day if kind is DealKind.CHURN else None
         motion = SalesMotion.SOURCED if rng.random() < 0.55 else SalesMotion.ASSISTED
@@ -230,10 +233,7 @@ def _client_records(
     subscriptions = []
     for name, line in lines.items():
         # A churned line keeps the MRR it had before the churn on its (ended) subscription.
-        last_positive = max(
-            (d.mrr_change.amount for d in deals if d.product_line == name and d.kind.earns),
-        )
-        mrr = line.mrr if line.mrr > 0 else last_positive
+        mrr = line.mrr if line.mrr > 0 else line.churned_from
         subscriptions.append(
             Subscription(
                 id=SubscriptionId(f"s-{index:05d}-{name}"),

@@ -67,6 +67,22 @@ def _deal_option(value: str, as_of: dt.date, index: int) -> tuple[Deal, Client |
     return deal, new_client
 
 
+def _ended_option(value: str, as_of: dt.date) -> tuple[str, dt.date]:
+    """A ``--end-services`` value, CLIENT or CLIENT@DATE, as the client and the day its
+    managed service ends (the as-of date when it names none)."""
+    client, at, day = value.partition("@")
+    if not client:
+        raise click.BadParameter(f"--end-services: expected CLIENT[@DATE] (got {value!r})")
+    if not at:
+        return client, as_of
+    try:
+        return client, dt.date.fromisoformat(day)
+    except ValueError:
+        raise click.BadParameter(
+            f"--end-services: expected a date as YYYY-MM-DD after @ (got {value!r})"
+        ) from None
+
+
 @cli.command()
 @click.argument("book_path", metavar="BOOK")
 @program_option
@@ -85,8 +101,9 @@ def _deal_option(value: str, as_of: dt.date, index: int) -> tuple[Deal, Client |
     "--end-services",
     "ended",
     multiple=True,
-    metavar="CLIENT",
-    help="Remove a client and its records (repeatable).",
+    metavar="CLIENT[@DATE]",
+    help="End the managed service of a client on DATE (default: the as-of date); what it "
+    "earned before stays (repeatable).",
 )
 @click.option(
     "--lapse-certification",
@@ -119,7 +136,7 @@ def whatif(
         as_of,
         deals=[deal for deal, _ in made],
         clients=[client for _, client in made if client is not None],
-        end_services=ended,
+        end_services=[_ended_option(value, as_of) for value in ended],
         certifications_lapse_on=lapse_certification,
     )
     if as_json:

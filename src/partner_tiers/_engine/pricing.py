@@ -8,8 +8,9 @@ batches that offset the newest active batches of the same client and product lin
 expiring with the batch it reduces, so no batch is reduced twice or below what it earned.
 
 Managed points are a level, not a balance: each managed period of each subscription
-becomes batches active while the service lasts, split where a pricing rule changes, so
-the managed points on any date are exactly those priced by the rules of that date.
+becomes batches active while the service lasts, split where a pricing rule or the
+subscription's MRR changes, so the managed points on any date are exactly those priced
+from the MRR in force on that date by the rules of that date.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from partner_tiers._errors import PricingError
 from partner_tiers._ledger.ledger import Market, PointBatch, PointsLedger, Track
 from partner_tiers._model.book import Book
 from partner_tiers._model.dated import boundaries, expiry_date
+from partner_tiers._model.mrr import MrrEntry, mrr_change_days, mrr_in_force
 from partner_tiers._model.records import Client, Deal, DealKind, ManagedService, Subscription
 from partner_tiers._model.values import Money
 from partner_tiers._rules.program import Program
@@ -34,6 +36,7 @@ __all__ = ["build_ledger", "expiry_date", "mislabelled_sales"]
 
 _PRECISION = 60
 ONE = Decimal(1)
+ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
 
@@ -286,16 +289,59 @@ def _sold_batches(book: Book, program: Program) -> Iterator[PointBatch]:
             yield from _reductions(deal, program, line_batches, path)
 
 
-def _cuts(program: Program, start: dt.date, end: dt.date | None) -> list[dt.date]:
-    days = {start}
+def _cuts(
+    program: Program, start: dt.date, end: dt.date | None, history: tuple[MrrEntry, ...]
+) -> list[dt.date]:
+    """The days a managed period is cut at: its start, every day a pricing rule changes
+    and every day the subscription's MRR changes."""
+    days = {start, *mrr_change_days(history, start, end)}
     for rows in (program.rates, program.currencies, program.growth_markets, program.rounding):
         days.update(day for day in boundaries(rows) if start < day and (end is None or day < end))
     return sorted(days)
 
 
+_Piece = tuple[dt.date, dt.date | None, Decimal, Decimal, Decimal, Market, str]
+
+
+def _managed_piece(
+    service: ManagedService,
+    client: Client,
+    mrr: Money,
+    program: Program,
+    what: str,
+    day: dt.date,
+) -> tuple[Decimal, Decimal, Decimal, Market, str]:
+    """Points, USD, rate, market and rule of the managed credit for ``mrr`` on ``day``:
+    MRR / per-100-USD table x managed rate x growth multiplier / partners."""
+    row = _row(program, day, what)
+    per_100, table_text = _per_100_usd(program, mrr, day, what)
+    multiplier, market = _multiplier(program, client, day)
+    rounding = program.rounding_rule(day)
+    with localcontext() as context:
+        context.prec = _PRECISION
+        points = rounding.apply(mrr.amount * row.managed * multiplier / per_100 / service.partners)
+        usd = rounding.apply(mrr.amount * HUNDRED / per_100 / service.partners)
+    shown_multiplier = (
+        "" if multiplier == ONE else f" x {multiplier} (growth market {client.country})"
+    )
+    shared = "" if service.partners == 1 else f" / {service.partners} partners"
+    rule = (
+        f"{mrr} MRR at {table_text} x {row.managed} points per 100 USD"
+        f"{shown_multiplier}{shared} = {points}"
+    )
+    return points, usd, row.managed * multiplier, market, rule
+
+
 def _managed_batches(
-    service: ManagedService, subscription: Subscription, client: Client, program: Program
+    service: ManagedService,
+    subscription: Subscription,
+    client: Client,
+    program: Program,
+    history: tuple[MrrEntry, ...],
 ) -> Iterator[PointBatch]:
+    """The managed batches of one subscription in one managed period: one per piece of
+    the period with its own price, each priced from the MRR in force on its first day
+    (``history``); a piece without MRR earns nothing and gets no batch."""
     start = max(service.since, subscription.started_on)
     ends = [day for day in (service.until, subscription.ended_on) if day is not None]
     end = min(ends) if ends else None
@@ -304,35 +350,24 @@ def _managed_batches(
         start = max(start, program.rates[0].effective_from)
     if end is not None and end <= start:
         return
-    cuts = _cuts(program, start, end)
-    pieces: list[tuple[dt.date, dt.date | None, Decimal, Decimal, Decimal, Market, str]] = []
+    cuts = _cuts(program, start, end, history)
+    pieces: list[_Piece] = []
     for position, piece_start in enumerate(cuts):
         piece_end = cuts[position + 1] if position + 1 < len(cuts) else end
+        mrr = mrr_in_force(history, piece_start, subscription.mrr.currency)
+        if mrr.amount == 0:
+            pieces.append((piece_start, piece_end, ZERO, ZERO, ZERO, Market.STANDARD, ""))
+            continue
         what = f"managed service of {client.id} ({subscription.id}) on {piece_start}"
-        row = _row(program, piece_start, what)
-        per_100, table_text = _per_100_usd(program, subscription.mrr, piece_start, what)
-        multiplier, market = _multiplier(program, client, piece_start)
-        rounding = program.rounding_rule(piece_start)
-        amount = subscription.mrr.amount
-        with localcontext() as context:
-            context.prec = _PRECISION
-            points = rounding.apply(amount * row.managed * multiplier / per_100 / service.partners)
-            usd = rounding.apply(amount * HUNDRED / per_100 / service.partners)
-        shown_multiplier = (
-            "" if multiplier == ONE else f" x {multiplier} (growth market {client.country})"
-        )
-        shared = "" if service.partners == 1 else f" / {service.partners} partners"
-        rule = (
-            f"{subscription.mrr} MRR at {table_text} x {row.managed} points per 100 USD"
-            f"{shown_multiplier}{shared} = {points}"
-        )
-        rate = row.managed * multiplier
-        if pieces and pieces[-1][2:6] == (points, usd, rate, market):
+        price = _managed_piece(service, client, mrr, program, what, piece_start)
+        if pieces and pieces[-1][2:6] == price[:4] and pieces[-1][6]:
             # Same price as the piece before: the level did not change, extend it.
             pieces[-1] = (pieces[-1][0], piece_end, *pieces[-1][2:])
         else:
-            pieces.append((piece_start, piece_end, points, usd, rate, market, rule))
+            pieces.append((piece_start, piece_end, *price))
     for piece_start, piece_end, points, usd, rate, market, rule in pieces:
+        if not rule:  # no MRR in force: no managed credit
+            continue
         yield PointBatch(
             id=f"managed:{client.id}:{service.since}:{subscription.id}:{piece_start}",
             track=Track.MANAGED,
@@ -370,5 +405,6 @@ def build_ledger(book: Book, program: Program) -> PointsLedger:
     for service in book.managed_services:
         client = book.client(service.client)
         for subscription in by_client.get(service.client, ()):
-            batches.extend(_managed_batches(service, subscription, client, program))
+            history = book.mrr_history(subscription.id)
+            batches.extend(_managed_batches(service, subscription, client, program, history))
     return PointsLedger(batches)

@@ -1,7 +1,8 @@
 """Book files: the JSON format of a partner's book, read and written losslessly.
 
 The format is the one of ``data/northwind.json``: a ``partner`` object and lists of
-``certifications``, ``clients``, ``subscriptions``, ``deals`` and ``managed_services``.
+``certifications``, ``clients``, ``subscriptions`` (each with an optional
+``mrr_history`` of ``{"from", "mrr"}`` rows), ``deals`` and ``managed_services``.
 Amounts are decimal strings (``"1200.00"``), dates ``YYYY-MM-DD``. Unknown keys are
 refused, and every problem is reported at once with its JSON path.
 """
@@ -17,6 +18,7 @@ from typing import Any
 from partner_tiers._errors import FileFormatError, InvalidRecordError, Problem
 from partner_tiers._model.book import Book
 from partner_tiers._model.convert import decode_text, make_converter, parse_json, problems_from
+from partner_tiers._model.mrr import MrrEntry
 from partner_tiers._model.records import ManagedService
 from partner_tiers._model.values import check_path
 
@@ -34,7 +36,7 @@ __all__ = [
 MAX_BOOK_BYTES = 64 * 1024 * 1024
 """Book files larger than this are refused before parsing (64 MiB)."""
 
-_RENAMES = {(ManagedService, "since"): "from"}
+_RENAMES = {(ManagedService, "since"): "from", (MrrEntry, "since"): "from"}
 _converter = make_converter(_RENAMES)
 
 

@@ -17,6 +17,7 @@ from partner_tiers._errors import (
     Problem,
     UnknownIdError,
 )
+from partner_tiers._model.mrr import MrrEntry, mrr_in_force
 from partner_tiers._model.records import (
     Certification,
     Client,
@@ -25,7 +26,15 @@ from partner_tiers._model.records import (
     Partner,
     Subscription,
 )
-from partner_tiers._model.values import CertificationId, ClientId, DealId, FrozenMap, SubscriptionId
+from partner_tiers._model.values import (
+    CertificationId,
+    ClientId,
+    DealId,
+    FrozenMap,
+    Money,
+    SubscriptionId,
+    check_day,
+)
 
 __all__ = ["Book"]
 
@@ -111,13 +120,87 @@ def _check_managed_periods(services: tuple[ManagedService, ...], found: _Found) 
                 )
 
 
+def _derived_history(
+    position: int, subscription: Subscription, line_deals: list[Deal], found: _Found
+) -> tuple[MrrEntry, ...]:
+    """The MRR history of a subscription from its client's deals on its product line:
+    the MRR on day d is the current MRR minus the changes of the deals closed after d
+    (and before the subscription ended: its MRR is the one it had until then)."""
+    start, end, current = subscription.started_on, subscription.ended_on, subscription.mrr
+    later = sorted(
+        (
+            deal
+            for deal in line_deals
+            if start < deal.closed_on and (end is None or deal.closed_on < end)
+        ),
+        key=lambda deal: deal.closed_on,
+    )
+    for deal in later:
+        if deal.mrr_change.currency != current.currency:
+            found.append(
+                Problem(
+                    f"subscriptions[{position}].mrr",
+                    f"of subscription {subscription.id} is in {current.currency}, but deal "
+                    f"{deal.id} of {deal.closed_on} changes it in {deal.mrr_change.currency}: "
+                    "give the subscription an mrr_history",
+                    str(current),
+                )
+            )
+            return ()
+    # Walk back from now: before each closing day, the MRR lacks that day's changes.
+    mrr = current
+    rows = []
+    for day, group in itertools.groupby(reversed(later), key=lambda deal: deal.closed_on):
+        rows.append((day, mrr))
+        mrr = Money(mrr.amount - sum(deal.mrr_change.amount for deal in group), mrr.currency)
+    rows.append((start, mrr))
+    history: list[MrrEntry] = []
+    for day, amount in reversed(rows):
+        if amount.amount < 0:
+            found.append(
+                Problem(
+                    f"subscriptions[{position}].mrr",
+                    f"of subscription {subscription.id} gives a negative MRR on {day}: "
+                    f"{amount} (the current {current} minus the changes of the deals closed "
+                    "after that day); give the subscription an mrr_history",
+                    str(current),
+                )
+            )
+            return ()
+        if not history or history[-1].mrr != amount:
+            history.append(MrrEntry(day, amount))
+    return tuple(history)
+
+
+def _mrr_histories(
+    subscriptions: tuple[Subscription, ...], deals: tuple[Deal, ...], found: _Found
+) -> dict[str, tuple[MrrEntry, ...]]:
+    """Every subscription's MRR history: the one it gives, or the one derived from the
+    deals (problems for the derivations that fail)."""
+    by_line: dict[tuple[str, str], list[Deal]] = {}
+    for deal in deals:
+        by_line.setdefault((deal.client, deal.product_line), []).append(deal)
+    histories: dict[str, tuple[MrrEntry, ...]] = {}
+    for position, subscription in enumerate(subscriptions):
+        history = subscription.mrr_history or _derived_history(
+            position,
+            subscription,
+            by_line.get((subscription.client, subscription.product_line), []),
+            found,
+        )
+        histories.setdefault(subscription.id, history)
+    return histories
+
+
 @frozen
 class Book:
     """One partner's whole book: the partner and every record that earns or gates points.
 
-    A book checks on construction that ids are unique per kind and that every deal,
-    subscription and managed service names a client of the book; errors name the
-    record's position (``deals[3].client``) and the value.
+    A book checks on construction that ids are unique per kind, that every deal,
+    subscription and managed service names a client of the book, and that the MRR
+    history of every subscription without an ``mrr_history`` can be derived from its
+    client's deals on its product line (never below zero, in the subscription's
+    currency); errors name the record's position (``deals[3].client``) and the value.
 
     Attributes:
         partner: the partner whose book this is.
@@ -141,6 +224,9 @@ class Book:
     _subscriptions: dict[str, Subscription] = field(init=False, eq=False, repr=False, hash=False)
     _deals: dict[str, Deal] = field(init=False, eq=False, repr=False, hash=False)
     _certifications: dict[str, Certification] = field(init=False, eq=False, repr=False, hash=False)
+    _mrr_histories: dict[str, tuple[MrrEntry, ...]] = field(
+        init=False, eq=False, repr=False, hash=False
+    )
     _sales: tuple[list[dt.date], list[ClientId]] | None = field(
         init=False, default=None, eq=False, repr=False, hash=False
     )
@@ -169,6 +255,7 @@ class Book:
         subscriptions = _index_by_id(self.subscriptions, "subscriptions", found)
         deals = _index_by_id(self.deals, "deals", found)
         certifications = _index_by_id(self.certifications, "certifications", found)
+        histories = _mrr_histories(self.subscriptions, self.deals, found)
         if found:
             # Every problem at once; the first names the error's field and value.
             first = found[0]
@@ -177,6 +264,7 @@ class Book:
         object.__setattr__(self, "_subscriptions", subscriptions)
         object.__setattr__(self, "_deals", deals)
         object.__setattr__(self, "_certifications", certifications)
+        object.__setattr__(self, "_mrr_histories", histories)
 
     def client(self, client_id: ClientId | str) -> Client:
         """The client with this id.
@@ -189,6 +277,22 @@ class Book:
     def subscription(self, subscription_id: SubscriptionId | str) -> Subscription:
         """The subscription with this id."""
         return self._lookup(self._subscriptions, "subscription", subscription_id)
+
+    def mrr_history(self, subscription_id: SubscriptionId | str) -> tuple[MrrEntry, ...]:
+        """The subscription's MRR over time: its ``mrr_history`` when it has one, else the
+        history derived from its client's deals on its product line (the MRR on day d is
+        the current MRR minus the changes of the deals closed after d).
+
+        Raises:
+            UnknownIdError: when the book has no such subscription.
+        """
+        return self._mrr_histories[self.subscription(subscription_id).id]
+
+    def mrr_on(self, subscription_id: SubscriptionId | str, day: dt.date) -> Money:
+        """The subscription's MRR in force on the day (zero before its history begins)."""
+        subscription = self.subscription(subscription_id)
+        day = check_day("day", day)
+        return mrr_in_force(self._mrr_histories[subscription.id], day, subscription.mrr.currency)
 
     def deal(self, deal_id: DealId | str) -> Deal:
         """The deal with this id."""

@@ -329,7 +329,9 @@ def problems_from(
         problems += error.problems
     elif isinstance(error, InvalidRecordError):
         # A record refused the value: the record names its own field.
-        field_name = error.field.rpartition(".")[2]
+        # "Subscription.mrr_history[1].from": the path below the record's own name.
+        record, dot, below = error.field.partition(".")
+        field_name = below if dot else record
         here = _render(path)
         if field_name and not here.endswith(field_name):
             here = f"{here}.{field_name}" if here else field_name

@@ -22,6 +22,7 @@ from partner_tiers._model.contacts import (
     link_templates,
     team_members,
 )
+from partner_tiers._model.mrr import MrrEntry, check_mrr_history
 from partner_tiers._model.values import (
     CertificationId,
     ClientId,
@@ -217,6 +218,12 @@ def _tuple_of_text(value: object) -> tuple[str, ...]:
     return items
 
 
+def _tuple_of_entries(value: object) -> tuple[MrrEntry, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise InvalidTypeError("Subscription.mrr_history", value, "must be a list of MrrEntry")
+    return tuple(value)
+
+
 @frozen
 class Partner:
     """The partner agency whose book this is.
@@ -317,6 +324,9 @@ class Subscription:
         renewal: the proposed renewal subscription, if any.
         ended_on: the day the subscription ended (exclusive), if it has; managed credit
             for it stops there.
+        mrr_history: the MRR over time, rows sorted by day from started_on on, the last
+            at the current MRR; empty when the book derives it from the client's deals on
+            the product line (`Book.mrr_history`).
     """
 
     id: SubscriptionId = field(validator=_text)
@@ -332,10 +342,12 @@ class Subscription:
     renewal_manager: str | None = field(default=None, validator=_optional_text)
     renewal: RenewalProposal | None = field(default=None)
     ended_on: dt.date | None = field(default=None, validator=_optional_date)
+    mrr_history: tuple[MrrEntry, ...] = field(default=(), converter=_tuple_of_entries)
 
     def __attrs_post_init__(self) -> None:
         if self.mrr.amount < 0:
             raise InvalidRecordError("Subscription.mrr", self.mrr, "must not be negative")
+        check_mrr_history(self.mrr_history, self.mrr, self.started_on, "Subscription.mrr_history")
         if self.renews_on < self.started_on:
             raise InvalidRecordError(
                 "Subscription.renews_on", self.renews_on, f"is before started_on {self.started_on}"

@@ -139,7 +139,7 @@ class ClientRow:
         tools_used: the number of tools used.
         engagement_index: the platform engagement index the view uses.
         engagement_band: low, medium or high.
-        mrr: MRR per currency.
+        mrr: MRR per currency, each subscription's MRR in force on the date.
         mrr_usd: USD-equivalent MRR under the program's currency table on the date.
         typed_relationship, relationship_note, typed_engagement_index, engagement_source:
             the typed values, and notes where they disagree with the book (`ClientFacts`).
@@ -200,7 +200,8 @@ def clients_table(book: Book, *, as_of: dt.date, program: Program | None = None)
         active = [s for s in book.subscriptions_of(client.id) if s.active_on(as_of)]
         mrr: dict[str, Decimal] = {}
         for s in active:
-            mrr[s.mrr.currency] = mrr.get(s.mrr.currency, ZERO) + s.mrr.amount
+            in_force = book.mrr_on(s.id, as_of)  # the MRR of the day, not today's
+            mrr[s.mrr.currency] = mrr.get(s.mrr.currency, ZERO) + in_force.amount
         usd: Decimal | None = ZERO if program is not None else None
         for currency, amount in mrr.items():
             converted = _usd(program, currency, amount, as_of)
@@ -296,7 +297,8 @@ def client_details(book: Book, client_id: str, *, as_of: dt.date | None = None) 
 
     Args:
         as_of: when given, the relationship counts only the deals closed and managed
-            services begun by this day; otherwise the whole book.
+            services begun by this day, and each subscription's MRR is the one in force
+            that day; otherwise the whole book and the current MRR.
     """
     check_instance("book", book, Book)
     if as_of is not None:
@@ -309,7 +311,7 @@ def client_details(book: Book, client_id: str, *, as_of: dt.date | None = None) 
             "id": s.id,
             "product_line": s.product_line,
             "edition": s.edition,
-            "mrr": str(s.mrr),
+            "mrr": str(s.mrr if as_of is None else book.mrr_on(s.id, as_of)),
             "contact_tier": s.contact_tier,
             "email_tier": s.email_tier,
             "started_on": s.started_on,

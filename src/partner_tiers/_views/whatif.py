@@ -20,12 +20,13 @@ from partner_tiers._engine.evaluate import evaluate, statuses
 from partner_tiers._engine.pricing import build_ledger
 from partner_tiers._engine.replay import change_days
 from partner_tiers._engine.status import TierStatus
+from partner_tiers._errors import InvalidTypeError
 from partner_tiers._html import table_html
 from partner_tiers._model.book import Book
 from partner_tiers._model.records import Client, Deal, ManagedService, Subscription
 from partner_tiers._model.values import MAX_MONTHS, check_count, check_day
 from partner_tiers._rules.program import Program
-from partner_tiers._views.services import without_client
+from partner_tiers._views.services import end_services as _end_services
 
 __all__ = ["WhatIf", "cliff_date", "what_if"]
 
@@ -98,14 +99,16 @@ def what_if(
     clients: Iterable[Client] = (),
     subscriptions: Iterable[Subscription] = (),
     managed_services: Iterable[ManagedService] = (),
-    end_services: Iterable[str] = (),
+    end_services: Iterable[str | tuple[str, dt.date]] = (),
     certifications_lapse_on: dt.date | None = None,
 ) -> WhatIf:
     """Apply hypothetical changes to a copy of the book and compare the statuses.
 
     Args:
         deals, clients, subscriptions, managed_services: records to add.
-        end_services: ids of clients to remove with every record about them.
+        end_services: clients whose managed service ends (`end_services`): an id, ended
+            on ``as_of``, or a pair of an id and the day it ends; what they earned
+            before stays.
         certifications_lapse_on: every certification ends the day before this date.
 
     Raises:
@@ -117,9 +120,12 @@ def what_if(
         check_day("certifications_lapse_on", certifications_lapse_on)
     changed = book
     notes: list[str] = []
-    for client_id in end_services:
-        changed = without_client(changed, client_id)
-        notes.append(f"end services for {client_id}")
+    for ended in end_services:
+        if isinstance(ended, tuple) and len(ended) != 2:
+            raise InvalidTypeError("end_services", ended, "must be a client id or (id, date)")
+        client_id, on = ended if isinstance(ended, tuple) else (ended, as_of)
+        changed = _end_services(changed, client_id, on=on)
+        notes.append(f"end services for {client_id}" + ("" if on == as_of else f" on {on}"))
     new_clients, new_subs = tuple(clients), tuple(subscriptions)
     new_deals, new_managed = tuple(deals), tuple(managed_services)
     if new_clients or new_subs or new_deals or new_managed:

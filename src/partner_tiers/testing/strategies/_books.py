@@ -4,10 +4,12 @@ and managed periods that never overlap."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from attrs import evolve
 from hypothesis import strategies as st
 
-from partner_tiers import Book
+from partner_tiers import Book, BookIntegrityError, MrrEntry
 from partner_tiers.testing.strategies._records import (
     certifications,
     clients,
@@ -44,7 +46,7 @@ def _books(
         return Book(partner=partner, certifications=book_certifications)
     ids = [client.id for client in book_clients]
     periods = [period for client in ids for period in managed_periods(draw, client)]
-    return Book(
+    return _consistent_book(
         partner=partner,
         clients=book_clients,
         subscriptions=draw(
@@ -66,6 +68,22 @@ def _books(
     )
 
 
+def _consistent_book(**records: Any) -> Book:
+    """The book; a subscription whose MRR history cannot be derived from the drawn deals
+    (below zero, another currency) gets an explicit history at its current MRR instead."""
+    subscriptions = list(records.pop("subscriptions"))
+    try:
+        return Book(subscriptions=subscriptions, **records)
+    except BookIntegrityError as error:
+        for problem in error.problems:
+            position = int(problem.path.removeprefix("subscriptions[").partition("]")[0])
+            given = subscriptions[position]
+            subscriptions[position] = evolve(
+                given, mrr_history=(MrrEntry(given.started_on, given.mrr),)
+            )
+    return Book(subscriptions=subscriptions, **records)
+
+
 def books(
     *,
     max_clients: int = 5,
@@ -74,8 +92,9 @@ def books(
     countries: Sequence[str] = DEFAULT_COUNTRIES,
 ) -> st.SearchStrategy[Book]:
     """Consistent books: ids unique per kind, every reference names a client of the book,
-    every deal's MRR change has the sign its kind requires, and each client has at most
-    two managed periods, which never overlap.
+    every deal's MRR change has the sign its kind requires, each client has at most
+    two managed periods, which never overlap, and a subscription whose MRR history the
+    drawn deals cannot give (below zero, another currency) has an explicit one.
 
     Args:
         max_clients: the most clients a book has.
