@@ -859,6 +859,21 @@ def test_evaluate_json_is_the_whole_contract(capsys: pytest.CaptureFixture[str])
     data = evaluate_json(capsys)
     reasons = data.pop("reasons")
     gates = data.pop("gates")
+    history = data.pop("history")
+    assert isinstance(history, list)
+    assert data.pop("pending_demotion") is None
+    assert [(change["on"], change["to_tier"], change["cause"]) for change in history] == [
+        ("2023-07-01", None, "first_tier_deadline"),
+        ("2023-09-14", "gold", "promotion"),
+        ("2024-06-03", "platinum", "promotion"),
+        ("2025-07-31", "gold", "review_demotion"),
+    ]
+    assert [change["version"] for change in history] == [
+        "hubspot-2022@2022-07-18",
+        "hubspot-2022@2022-07-18",
+        "hubspot-2024@2024-02-27",
+        "hubspot-2025@2025-07-15",
+    ]
     assert isinstance(reasons, list)
     assert isinstance(gates, list)
     assert data == {

@@ -7,7 +7,7 @@ exports; everything in underscored modules is private.
 
 from partner_tiers._engine.evaluate import evaluate, statuses
 from partner_tiers._engine.explain import Explanation, Reason
-from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._engine.status import TierChange, TierStatus
 from partner_tiers._engine.timeline import Timeline, timeline
 from partner_tiers._errors import (

@@ -213,7 +213,7 @@ def _record(
     change: tuple[dt.date, str, ChangeCause],
     *,
     held: int | None = None,
-    cap: int | None | bool = False,
+    cap: int | bool | None = False,
     always: bool = False,
 ) -> ReplayState:
     """The state with a new held tier and/or gate cap, and a `TierChange` when the tier
@@ -226,7 +226,10 @@ def _record(
         cap=state.cap if cap is False else cap,
         pending=None if held is not None else state.pending,
     )
-    before_tier, after_tier = tier_name(program, state.effective), tier_name(program, after.effective)
+    before_tier, after_tier = (
+        tier_name(program, state.effective),
+        tier_name(program, after.effective),
+    )
     if before_tier == after_tier and not always:
         return after
     record = TierChange(day, before_tier, after_tier, reason, cause, program.label)
@@ -363,9 +366,7 @@ def _provider(
             f"no tier reached within {months} months of "
             f"joining on {joined}: moved to Provider at the review of {day}"
         )
-        change = TierChange(
-            day, None, None, reason, ChangeCause.FIRST_TIER_DEADLINE, program.label
-        )
+        change = TierChange(day, None, None, reason, ChangeCause.FIRST_TIER_DEADLINE, program.label)
         history = (*history, change)
     if provider and state.held >= 0:
         provider = False

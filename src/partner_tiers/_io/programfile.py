@@ -28,8 +28,8 @@ from partner_tiers._errors import (
     UnknownProgramError,
     require,
 )
-from partner_tiers._model.convert import decode_text, parse_json
 from partner_tiers._io.seriesfile import is_series_data, series_from_dict
+from partner_tiers._model.convert import decode_text, parse_json
 from partner_tiers._model.values import check_path
 from partner_tiers._rules.program import (
     Program,
@@ -281,7 +281,7 @@ def _shipped_series(name: str) -> ProgramSeries:
 
 
 @overload
-def load_program(
+def load_program(  # type: ignore[overload-overlap]  # "hubspot" is a series, other names not
     name_or_path: Literal["hubspot"], *, registry: Registry | None = None
 ) -> ProgramSeries: ...
 @overload

@@ -22,6 +22,7 @@ The versions themselves are read by the loader of program files, passed in by
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -101,10 +102,8 @@ def _version(
     ]
     name, day = entry.get("program"), entry.get("effective_from")
     if isinstance(day, str):
-        try:
+        with contextlib.suppress(ValueError):  # not a date: reported below
             day = dt.date.fromisoformat(day)
-        except ValueError:
-            pass
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
         problems.append(Problem(f"{where}.effective_from", "must be a date YYYY-MM-DD", day))
         day = None

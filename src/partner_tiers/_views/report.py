@@ -11,12 +11,13 @@ from dateutil.relativedelta import relativedelta
 
 from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._engine.evaluate import evaluate
-from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._engine.status import gates_table, tracks_table
 from partner_tiers._html import table_html
 from partner_tiers._model.book import Book
 from partner_tiers._model.values import check_count, check_day
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries
 from partner_tiers._views.dashboard import alerts, clients_table
 from partner_tiers._views.points import Progress, points_breakdown, progress
 
@@ -93,7 +94,12 @@ def progress_svg(view: Progress, width: int = 720, height: int = 320) -> str:
 
 
 def report_html(
-    book: Book, program: Program, as_of: dt.date, *, months: int = 12, within_days: int = 90
+    book: Book,
+    program: Program | ProgramSeries,
+    as_of: dt.date,
+    *,
+    months: int = 12,
+    within_days: int = 90,
 ) -> str:
     """The dashboard of a book on a date as one HTML page (progress over ``months``)."""
     check_arguments(book, program)
