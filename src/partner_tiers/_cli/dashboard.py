@@ -15,9 +15,9 @@ from partner_tiers._engine.evaluate import evaluate
 from partner_tiers._engine.status import TierStatus
 from partner_tiers._errors import FileFormatError
 from partner_tiers._io.bookfile import demo_book, dumps_book, load_book
-from partner_tiers._io.programfile import load_program
 from partner_tiers._model.book import Book
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries
 
 if TYPE_CHECKING:
     pass
@@ -42,7 +42,7 @@ def _bar(value: Decimal, line: Decimal | None, width: int = 30) -> str:
     return "[" + "#" * filled + "." * (width - filled) + "]"
 
 
-def _dashboard(book: Book, status: TierStatus, program: Program) -> str:
+def _dashboard(book: Book, status: TierStatus, program: Program | ProgramSeries) -> str:
     from partner_tiers._views.dashboard import ALERT_HORIZON_DAYS, alerts
     from partner_tiers._views.points import points_breakdown
 
@@ -156,8 +156,11 @@ def validate(path: str, kind: str | None) -> None:
             book = load_book(path)
             summary = f"book of {book.partner.name}, {len(book.clients)} clients"
         else:
-            program = load_program(Path(path))
-            summary = f"{program.label}, {len(program.tiers)} tiers"
+            program = read_program(path)
+            if isinstance(program, ProgramSeries):
+                summary = f"series {program.label}, {len(program.versions)} versions"
+            else:
+                summary = f"{program.label}, {len(program.tiers)} tiers"
     except FileFormatError as error:
         for line in error.lines():
             click.echo(printable(line), err=True)

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from partner_tiers._io.programfile import dumps_program, list_programs, load_program
+from partner_tiers._io.programfile import dumps_program, dumps_series, list_programs, load_series
+from partner_tiers._rules.series import ProgramSeries, program_on
 
 if TYPE_CHECKING:
     pass
@@ -17,6 +18,7 @@ from partner_tiers._cli.base import (
     as_of_option,
     cli,
     json_option,
+    parse_date,
     read_book,
     read_program,
 )
@@ -24,7 +26,7 @@ from partner_tiers._cli.base import (
 
 def _list_programs() -> None:
     for name in list_programs():
-        click.echo(f"{name}  {load_program(name).title}")
+        click.echo(f"{name}  {load_series(name).title}")
 
 
 @cli.group(invoke_without_command=True)
@@ -52,8 +54,12 @@ def programs_list() -> None:
     help="The format to print.",
 )
 def programs_show(name: str, fmt: str) -> None:
-    """Print a program as TOML, JSON or YAML."""
-    click.echo(dumps_program(read_program(name), fmt), nl=False)  # type: ignore[arg-type]
+    """Print a program as TOML, JSON or YAML; a series as its versions and their dates."""
+    program = read_program(name)
+    if isinstance(program, ProgramSeries):
+        click.echo(dumps_series(program, fmt), nl=False)  # type: ignore[arg-type]
+    else:
+        click.echo(dumps_program(program, fmt), nl=False)  # type: ignore[arg-type]
 
 
 @programs.command("impact")
@@ -93,13 +99,33 @@ def programs_schema() -> None:
 
 @programs.command("diff")
 @click.argument("a")
-@click.argument("b")
+@click.argument("b", required=False)
+@click.option(
+    "--on",
+    callback=parse_date,
+    default=None,
+    metavar="DATE",
+    help="With a series and no B: the version in force on DATE (default: the latest).",
+)
 @json_option
-def programs_diff(a: str, b: str, as_json: bool) -> None:
-    """What changed from program A to program B, rule by rule."""
+def programs_diff(a: str, b: str | None, on: dt.date | None, as_json: bool) -> None:
+    """What changed from program A to program B, rule by rule.
+
+    With a series A (e.g. hubspot) and no B: what changed when a version took effect,
+    against the version before it.
+    """
     from partner_tiers._views.diff import diff_programs
 
-    difference = diff_programs(read_program(a), read_program(b))
+    first = read_program(a)
+    if b is None:
+        if not isinstance(first, ProgramSeries):
+            raise click.UsageError(f"{a} is a single program: name a second program B")
+        difference = diff_programs(first, on=on)
+    else:
+        second = read_program(b)
+        if isinstance(second, ProgramSeries):
+            raise click.UsageError(f"{b} is a series: name one of its versions as B")
+        difference = diff_programs(program_on(first, on or dt.date.max), second)
     if as_json:
         click.echo(json.dumps(difference.to_dict(), indent=2, default=str))
     else:

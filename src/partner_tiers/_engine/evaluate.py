@@ -19,7 +19,7 @@ from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._engine.qualify import after_review, evaluate_gates, points_index, track_values
 from partner_tiers._engine.replay import ReplayState, replay, tier_name
-from partner_tiers._engine.status import TierChange, TierStatus
+from partner_tiers._engine.status import ChangeCause, TierChange, TierStatus
 from partner_tiers._errors import InvalidRecordError
 from partner_tiers._ledger.batch import FIGURES, LedgerTotals, PointBatch, Track
 from partner_tiers._ledger.ledger import PointsLedger
@@ -103,7 +103,14 @@ def _status(
     pending = None
     if state.pending is not None:
         on, target, reason = state.pending
-        pending = TierChange(on, tier_name(program, state.held), tier_name(program, target), reason)
+        pending = TierChange(
+            on,
+            tier_name(program, state.held),
+            tier_name(program, target),
+            reason,
+            ChangeCause.REVIEW_DEMOTION,
+            program.label,
+        )
     return TierStatus(
         as_of=as_of,
         program=program.label,
