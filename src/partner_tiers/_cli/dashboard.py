@@ -15,6 +15,7 @@ from partner_tiers._engine.evaluate import evaluate
 from partner_tiers._engine.status import TierStatus
 from partner_tiers._errors import FileFormatError
 from partner_tiers._io.bookfile import demo_book, dumps_book, load_book
+from partner_tiers._io.programfile import load_series
 from partner_tiers._model.book import Book
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.series import ProgramSeries
@@ -156,8 +157,10 @@ def validate(path: str, kind: str | None) -> None:
             book = load_book(path)
             summary = f"book of {book.partner.name}, {len(book.clients)} clients"
         else:
-            program = read_program(path)
-            if isinstance(program, ProgramSeries):
+            program = load_series(path)
+            if len(program.versions) == 1 and program.name == program.versions[0].label:
+                summary = f"{program.label}, {len(program.versions[0].tiers)} tiers"
+            elif isinstance(program, ProgramSeries):
                 summary = f"series {program.label}, {len(program.versions)} versions"
             else:
                 summary = f"{program.label}, {len(program.tiers)} tiers"

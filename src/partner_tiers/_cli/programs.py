@@ -54,7 +54,7 @@ def programs_list() -> None:
     help="The format to print.",
 )
 def programs_show(name: str, fmt: str) -> None:
-    """Print a program as TOML, JSON or YAML; a series as its versions and their dates."""
+    """Print a program, or a series' versions, as TOML, JSON or YAML."""
     program = read_program(name)
     if isinstance(program, ProgramSeries):
         click.echo(dumps_series(program, fmt), nl=False)  # type: ignore[arg-type]

@@ -38,7 +38,8 @@ def progress_svg(view: Progress, width: int = 720, height: int = 320) -> str:
     rows = list(view.rows)
     if not rows:
         return "<svg xmlns='http://www.w3.org/2000/svg' class='progress-chart'></svg>"
-    tracks = [k.removeprefix("value.") for k in rows[0] if k.startswith("value.")]
+    # Under a series the tracks are the latest version's; a track drawn where it exists.
+    tracks = [k.removeprefix("value.") for k in rows[-1] if k.startswith("value.")]
     values = [
         Decimal(row[key])
         for row in rows
@@ -69,7 +70,9 @@ def progress_svg(view: Progress, width: int = 720, height: int = 320) -> str:
     for index, track in enumerate(tracks):
         color = _COLORS[index % len(_COLORS)]
         points = " ".join(
-            f"{x(i):.1f},{y(Decimal(row[f'value.{track}'])):.1f}" for i, row in enumerate(rows)
+            f"{x(i):.1f},{y(Decimal(row[f'value.{track}'])):.1f}"
+            for i, row in enumerate(rows)
+            if f"value.{track}" in row
         )
         parts.append(
             f"<polyline class='track' data-track='{escape(track)}' fill='none' "
