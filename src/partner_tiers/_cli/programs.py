@@ -57,7 +57,7 @@ def programs_show(name: str, fmt: str) -> None:
     """Print a program, or a series' versions, as TOML, JSON or YAML."""
     program = read_program(name)
     if isinstance(program, ProgramSeries):
-        click.echo(dumps_series(program, fmt), nl=False)  # type: ignore[arg-type]
+        click.echo(dumps_series(program, fmt), nl=False)
     else:
         click.echo(dumps_program(program, fmt), nl=False)  # type: ignore[arg-type]
 

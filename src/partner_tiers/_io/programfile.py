@@ -10,7 +10,6 @@ or evaluated; custom rules come from a `Registry` passed in by code.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 import tomllib
@@ -20,7 +19,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, overload
 
-import tomli_w
 from attrs import evolve
 
 from partner_tiers._errors import (
@@ -30,7 +28,7 @@ from partner_tiers._errors import (
     UnknownProgramError,
     require,
 )
-from partner_tiers._io.seriesfile import is_series_data, series_from_dict, series_to_dict
+from partner_tiers._io.seriesfile import dumps_series, is_series_data, series_from_dict
 from partner_tiers._model.convert import decode_text, parse_json
 from partner_tiers._model.values import check_path
 from partner_tiers._rules.program import (
@@ -408,23 +406,4 @@ def dumps_program(program: Program, format: Format = "toml") -> str:
         import yaml
 
     data = program_to_dict(program)
-    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-
-
-def dumps_series(series: ProgramSeries, format: Format = "toml") -> str:
-    """A series as the text of a series file naming each version by its program name.
-
-    Raises:
-        InvalidRecordError: for a format other than toml, json or yaml.
-    """
-    if format not in _FORMATS:
-        raise InvalidRecordError("format", format, f"must be one of {', '.join(_FORMATS)}")
-    data = series_to_dict(series)
-    if format == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if format == "toml":
-        return tomli_w.dumps(data)
-    with require("yaml"):
-        import yaml
-
     return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))

@@ -24,20 +24,24 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import tomli_w
 from attrs import evolve
 
 from partner_tiers._errors import (
+    InvalidRecordError,
     PartnerTiersError,
     Problem,
     ProgramValidationError,
+    require,
 )
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.series import ProgramSeries, check_series
 
-__all__ = ["is_series_data", "series_from_dict", "series_to_dict"]
+__all__ = ["dumps_series", "is_series_data", "series_from_dict", "series_to_dict"]
 
 _KEYS = ("name", "title", "description", "versions")
 _VERSION_KEYS = ("program", "effective_from")
@@ -136,3 +140,22 @@ def series_to_dict(series: ProgramSeries) -> dict[str, Any]:
             for version in series.versions
         ],
     }
+
+
+def dumps_series(series: ProgramSeries, format: str = "toml") -> str:
+    """A series as the text of a series file naming each version by its program name.
+
+    Raises:
+        InvalidRecordError: for a format other than toml, json or yaml.
+    """
+    if format not in ("toml", "json", "yaml"):
+        raise InvalidRecordError("format", format, "must be one of toml, json, yaml")
+    data = series_to_dict(series)
+    if format == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if format == "toml":
+        return tomli_w.dumps(data)
+    with require("yaml"):
+        import yaml
+
+    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
