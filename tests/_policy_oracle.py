@@ -42,6 +42,7 @@ class OracleState:
     pending: tuple[dt.date, int, str] | None = None
     ever: bool = False
     provider: bool = False
+    shown: int = -1  # the tier held yesterday: the policy's, capped by the gates
 
 
 def oracle_values(program: pt.Program, ledger: pt.PointsLedger, day: dt.date) -> dict[str, Decimal]:
@@ -60,6 +61,23 @@ def oracle_cap(program: pt.Program, book: pt.Book, ledger: pt.PointsLedger, day:
             lowest = min(ids.index(t) for t in gate.tiers) if gate.tiers else 0
             cap = min(cap, lowest - 1)
     return cap
+
+
+def oracle_gate_change(
+    program: pt.Program, book: pt.Book, ledger: pt.PointsLedger, day: dt.date, held: int
+) -> str:
+    """The reason the engine gives when the gates of the held tier change the tier held."""
+    ids = [tier.id for tier in program.tiers]
+    context = pt.Context(book, ledger, program, day, ledger.totals(day))
+    failing = []
+    for gate in program.gates:
+        lowest = min(ids.index(t) for t in gate.tiers) if gate.tiers else 0
+        rule = program.registry.gate(gate.kind)
+        assert rule is not None
+        outcome = rule(context, gate.params)
+        if lowest <= held and not outcome.passed:
+            failing.append(f"gate {gate.id} failed on {day}: {outcome.reason}")
+    return "; ".join(failing) or f"every gate of the held tier passes again on {day}"
 
 
 def oracle_highest(
@@ -83,9 +101,18 @@ def oracle_replay(book: pt.Book, program: pt.Program, end: dt.date) -> OracleSta
         held, history, pending = state.held, list(state.history), state.pending
         ever, provider = state.ever, state.provider
         values = oracle_values(program, ledger, day)
+        cap = oracle_cap(program, book, ledger, day)
 
         def tier_of(index: int) -> str | None:
             return name[index] if index >= 0 else None
+
+        def shown(index: int, cap: int = cap) -> str | None:
+            return tier_of(min(index, cap))
+
+        # A gate of the held tier failing or recovering changes the tier held that day.
+        if shown(held) != tier_of(state.shown):
+            gates = oracle_gate_change(program, book, ledger, day, held)
+            history.append((day, tier_of(state.shown), shown(held), gates))
 
         if pending is not None and day >= pending[0]:
             if held >= 0 and tiers[held].met(values, keep=True):
@@ -93,11 +120,10 @@ def oracle_replay(book: pt.Book, program: pt.Program, end: dt.date) -> OracleSta
                     f"demotion announced for {pending[0]} withdrawn: "
                     f"{tiers[held].name} retain minimums met again"
                 )
-                history.append((day, name[held], name[held], text))
+                history.append((day, shown(held), shown(held), text))
             else:
-                history.append(
-                    (day, name[held] if held >= 0 else None, tier_of(pending[1]), pending[2])
-                )
+                if shown(held) != shown(pending[1]):
+                    history.append((day, shown(held), shown(pending[1]), pending[2]))
                 held = pending[1]
             pending = None
         review = day in review_days
@@ -111,7 +137,7 @@ def oracle_replay(book: pt.Book, program: pt.Program, end: dt.date) -> OracleSta
                     else "on qualifying"
                 )
                 history.append(
-                    (day, tier_of(held), name[allowed], f"reached {tiers[allowed].name} {when}")
+                    (day, shown(held), name[allowed], f"reached {tiers[allowed].name} {when}")
                 )
                 held, pending = allowed, None
         if review and held >= 0 and pending is None and not tiers[held].met(values, keep=True):
@@ -127,7 +153,8 @@ def oracle_replay(book: pt.Book, program: pt.Program, end: dt.date) -> OracleSta
             if policy.soft_landing:
                 reason += "; soft landing: one tier down"
             if policy.notice_days == 0:
-                history.append((day, name[held], tier_of(target), reason))
+                if shown(held) != shown(target):
+                    history.append((day, shown(held), shown(target), reason))
                 held = target
             else:
                 pending = (
@@ -149,7 +176,7 @@ def oracle_replay(book: pt.Book, program: pt.Program, end: dt.date) -> OracleSta
             )
         if provider and held >= 0:
             provider = False
-        state = OracleState(held, tuple(history), pending, ever, provider)
+        state = OracleState(held, tuple(history), pending, ever, provider, min(held, cap))
         day += dt.timedelta(days=1)
     return state
 

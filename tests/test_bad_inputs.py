@@ -2414,7 +2414,7 @@ def test_an_unknown_program_lists_the_shipped_ones() -> None:
     assert str(info.value) == (
         f"program: 'hubspot-2030' is neither a shipped program ({shipped}) nor a file"
     )
-    assert shipped.startswith("hubspot-2016, hubspot-2018, ")
+    assert shipped.startswith("hubspot, hubspot-2016, hubspot-2018, ")
 
 
 def test_a_shipped_program_takes_the_registry_it_is_given() -> None:

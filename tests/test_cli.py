@@ -161,8 +161,8 @@ def test_evaluate_json_reasons_trace_the_numbers(capsys: pytest.CaptureFixture[s
 def test_evaluate_json_equals_the_library_status(
     capsys: pytest.CaptureFixture[str], northwind: pt.Book
 ) -> None:
-    data = evaluate_json(capsys)
-    status = pt.evaluate(northwind, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
+    data = evaluate_json(capsys)  # the default program is the hubspot series
+    status = pt.evaluate(northwind, pt.load_program("hubspot"), dt.date(2025, 9, 30))
     assert data == json.loads(json.dumps(status.to_dict()))
 
 
@@ -196,7 +196,8 @@ def test_a_shown_program_validates_and_evaluates_like_the_shipped_one(
         assert pt.evaluate(book, loaded, day) == pt.evaluate(book, shipped, day)
         assert pt.build_ledger(book, loaded) == pt.build_ledger(book, shipped)
     evaluated = ok(["evaluate", BOOK, "--as-of", AS_OF, "--json", "--program", f"p.{fmt}"], capsys)
-    assert evaluated == ok(["evaluate", BOOK, "--as-of", AS_OF, "--json"], capsys)
+    shipped_json = ["evaluate", BOOK, "--as-of", AS_OF, "--json", "--program", "hubspot-2025"]
+    assert evaluated == ok(shipped_json, capsys)
 
 
 def test_programs_show_prints_toml_that_reads_back_equal(
@@ -338,7 +339,7 @@ def test_explain_traces_every_number(
         line.startswith("  sold:d-3: 180.00 EUR at 75 EUR per 100 USD x 5") for line in lines
     )
     assert "to reach Platinum: total 90.81, sourced 6.00 more" in lines
-    status = pt.evaluate(northwind, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
+    status = pt.evaluate(northwind, pt.load_program("hubspot"), dt.date(2025, 9, 30))
     assert out == str(status.explain()) + "\n"
 
 
@@ -369,7 +370,7 @@ def test_report_html_replaces_an_existing_file(
     page = page_path.read_text("utf-8")
     assert page != "old"
     assert page == pt.report_html(
-        northwind, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30), months=3
+        northwind, pt.load_program("hubspot"), dt.date(2025, 9, 30), months=3
     )
 
 
@@ -852,6 +853,21 @@ def test_evaluate_json_is_the_whole_contract(capsys: pytest.CaptureFixture[str])
     data = evaluate_json(capsys)
     reasons = data.pop("reasons")
     gates = data.pop("gates")
+    history = data.pop("history")
+    assert isinstance(history, list)
+    assert data.pop("pending_demotion") is None
+    assert [(change["on"], change["to_tier"], change["cause"]) for change in history] == [
+        ("2023-07-01", None, "first_tier_deadline"),
+        ("2023-09-14", "gold", "promotion"),
+        ("2025-01-20", "platinum", "promotion"),  # managed MRR of the day
+        ("2025-07-31", "gold", "review_demotion"),
+    ]
+    assert [change["version"] for change in history] == [
+        "hubspot-2022@2022-07-18",
+        "hubspot-2022@2022-07-18",
+        "hubspot-2024@2024-02-27",
+        "hubspot-2025@2025-07-15",
+    ]
     assert isinstance(reasons, list)
     assert isinstance(gates, list)
     assert data == {

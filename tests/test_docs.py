@@ -201,6 +201,11 @@ def test_first_evaluation(workspace: Path) -> None:
     ns = run_example(DOCS_SRC / "first_evaluation.py")
     status: pt.TierStatus = ns["status"]
     assert status.program == "hubspot-2025@2025-07-15"
+    across: pt.TierStatus = ns["on_day"]  # the history across 2025-07-15, under the series
+    assert [(change.on, change.version) for change in across.history[-2:]] == [
+        (dt.date(2025, 1, 20), "hubspot-2024@2024-02-27"),
+        (dt.date(2025, 7, 31), "hubspot-2025@2025-07-15"),
+    ]
     assert status.tier == "gold"
     assert status.points == {
         "sold": Decimal("36.00"),

@@ -25,8 +25,8 @@ if importlib.util.find_spec("yaml") is not None:
 # --- the shipped programs -------------------------------------------------------------
 
 
-def test_list_programs_names_the_five_shipped_programs() -> None:
-    assert pt.list_programs() == SHIPPED
+def test_list_programs_names_the_shipped_series_and_its_five_programs() -> None:
+    assert pt.list_programs() == ["hubspot", *SHIPPED]
 
 
 @pytest.mark.parametrize("name", SHIPPED)

@@ -7,8 +7,8 @@ exports; everything in underscored modules is private.
 
 from partner_tiers._engine.evaluate import evaluate, statuses
 from partner_tiers._engine.explain import Explanation, Reason
-from partner_tiers._engine.pricing import build_ledger
-from partner_tiers._engine.status import TierChange, TierStatus
+from partner_tiers._engine.ledgers import build_ledger
+from partner_tiers._engine.status import ChangeCause, TierChange, TierStatus
 from partner_tiers._engine.timeline import Timeline, timeline
 from partner_tiers._errors import (
     BookIntegrityError,
@@ -39,6 +39,7 @@ from partner_tiers._io.programfile import (
     dumps_program,
     list_programs,
     load_program,
+    load_series,
     loads_program,
     program_from_dict,
     program_to_dict,
@@ -93,6 +94,7 @@ from partner_tiers._rules.rates import (
     Source,
 )
 from partner_tiers._rules.registry import Registry
+from partner_tiers._rules.series import ProgramSeries
 from partner_tiers._rules.tracks import TrackRule, TrackSpec
 from partner_tiers._views.dashboard import (
     AccountPerformance,
@@ -142,6 +144,7 @@ __all__ = [
     "Certification",
     "CertificationId",
     "Change",
+    "ChangeCause",
     "ChangeDays",
     "Client",
     "ClientDetails",
@@ -188,6 +191,7 @@ __all__ = [
     "Program",
     "ProgramDiff",
     "ProgramError",
+    "ProgramSeries",
     "ProgramValidationError",
     "Progress",
     "Promotion",
@@ -243,6 +247,7 @@ __all__ = [
     "list_programs",
     "load_book",
     "load_program",
+    "load_series",
     "loads_book",
     "loads_program",
     "needed_to_keep",

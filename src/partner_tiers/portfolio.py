@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from attrs import frozen
 
 from partner_tiers._engine.evaluate import evaluate
-from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._errors import BookIntegrityError, InvalidRecordError
 from partner_tiers._io.programfile import load_program
 from partner_tiers._model.book import Book

@@ -13,9 +13,10 @@ import click
 
 from partner_tiers._errors import FileFormatError
 from partner_tiers._io.bookfile import load_book
-from partner_tiers._io.programfile import load_program
+from partner_tiers._io.programfile import load_series
 from partner_tiers._model.book import Book
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries
 
 if TYPE_CHECKING:
     pass
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
 DEMO_AS_OF = dt.date(2025, 9, 30)
 """The date the demo evaluates on: the library never reads the clock."""
 
-DEFAULT_PROGRAM = "hubspot-2025"
+DEFAULT_PROGRAM = "hubspot"
+"""The shipped series: every day judged by the HubSpot version in force on it."""
 
 EXIT_BAD_INPUT = 2
 
@@ -44,7 +46,7 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: object) -> dt.
 
 # Top-level keys that only one kind of file has: enough to tell a book from a program.
 BOOK_KEYS = frozenset({"partner", "clients", "deals"})
-PROGRAM_KEYS = frozenset({"tiers", "tracks", "rates"})
+PROGRAM_KEYS = frozenset({"tiers", "tracks", "rates", "versions"})
 
 
 def top_level_keys(path: Path) -> frozenset[str]:
@@ -99,10 +101,14 @@ def read_book(path: str) -> Book:
         raise click.UsageError(f"{path} is a program file, not a book{hint}") from None
 
 
-def read_program(name_or_path: str) -> Program:
-    """The shipped program or program file; a book file there is named as one."""
+def read_program(name_or_path: str) -> Program | ProgramSeries:
+    """The shipped program or series, or a program or series file; a book file there is
+    named as one."""
     try:
-        return load_program(name_or_path)
+        series = load_series(name_or_path)
+        if len(series.versions) == 1 and series.name == series.versions[0].label:
+            return series.versions[0]  # a single program, not a series file
+        return series
     except FileFormatError:
         if kind_of_file(name_or_path) != "book":
             raise
@@ -145,7 +151,7 @@ program_option = click.option(
     default=DEFAULT_PROGRAM,
     show_default=True,
     metavar="NAME_OR_FILE",
-    help="A shipped program's name or a program file.",
+    help="A shipped program's or series' name, or a program or series file.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead.")
 

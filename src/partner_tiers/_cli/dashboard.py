@@ -15,9 +15,10 @@ from partner_tiers._engine.evaluate import evaluate
 from partner_tiers._engine.status import TierStatus
 from partner_tiers._errors import FileFormatError
 from partner_tiers._io.bookfile import demo_book, dumps_book, load_book
-from partner_tiers._io.programfile import load_program
+from partner_tiers._io.programfile import load_series
 from partner_tiers._model.book import Book
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries
 
 if TYPE_CHECKING:
     pass
@@ -54,7 +55,7 @@ def _team_lines(book: Book) -> list[str]:
     return [printable(line) for line in lines]
 
 
-def _dashboard(book: Book, status: TierStatus, program: Program) -> str:
+def _dashboard(book: Book, status: TierStatus, program: Program | ProgramSeries) -> str:
     from partner_tiers._views.dashboard import ALERT_HORIZON_DAYS, alerts
     from partner_tiers._views.points import points_breakdown
 
@@ -169,8 +170,13 @@ def validate(path: str, kind: str | None) -> None:
             book = load_book(path)
             summary = f"book of {book.partner.name}, {len(book.clients)} clients"
         else:
-            program = load_program(Path(path))
-            summary = f"{program.label}, {len(program.tiers)} tiers"
+            program = load_series(path)
+            if len(program.versions) == 1 and program.name == program.versions[0].label:
+                summary = f"{program.label}, {len(program.versions[0].tiers)} tiers"
+            elif isinstance(program, ProgramSeries):
+                summary = f"series {program.label}, {len(program.versions)} versions"
+            else:
+                summary = f"{program.label}, {len(program.tiers)} tiers"
     except FileFormatError as error:
         for line in error.lines():
             click.echo(printable(line), err=True)

@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from partner_tiers._cli.base import cli, read_program
+from partner_tiers._cli.base import cli, fail, read_program
+from partner_tiers._rules.series import ProgramSeries
 
 
 @cli.command("test")
@@ -37,6 +38,8 @@ def test_command(program_name: str, scenarios: tuple[str, ...], coverage: bool) 
     failed = sum(not result.passed for result in results)
     click.echo(f"{len(results) - failed} passed, {failed} failed")
     if coverage:
+        if isinstance(program, ProgramSeries):
+            fail(f"{program_name}: --coverage needs one program version, not a series")
         for line in scenario_coverage(results, program).lines():
             click.echo(line)
     if failed:
@@ -51,11 +54,12 @@ def lint_command(program_name: str) -> None:
     Each warning has a code; silence one in the file with lint.ignore = ["PT001"].
     Exits 0 when there is no warning, 1 when there is one, 2 on bad input.
     """
-    from partner_tiers._cli.base import fail
     from partner_tiers._io.programfile import resolve_file
     from partner_tiers._views.program_lint import CODES, lint_program
 
     program = read_program(program_name)
+    if isinstance(program, ProgramSeries):
+        fail(f"{program_name}: lint one program version, not a series")
     settings = resolve_file(program_name).data.get("lint", {})
     ignore = settings.get("ignore", []) if isinstance(settings, dict) else None
     if not isinstance(ignore, list) or any(code not in CODES for code in ignore):

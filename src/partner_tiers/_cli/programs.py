@@ -6,26 +6,30 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from partner_tiers._io.programfile import dumps_program, list_programs, load_program, resolve_file
-
-if TYPE_CHECKING:
-    pass
 from partner_tiers._cli.base import (
     as_of_option,
     cli,
     json_option,
+    parse_date,
     read_book,
     read_program,
 )
+from partner_tiers._io.programfile import (
+    dumps_program,
+    dumps_series,
+    list_programs,
+    load_series,
+    resolve_file,
+)
+from partner_tiers._rules.series import ProgramSeries, program_on
 
 
 def _list_programs() -> None:
     for name in list_programs():
-        click.echo(f"{name}  {load_program(name).title}")
+        click.echo(f"{name}  {load_series(name).title}")
 
 
 @cli.group(invoke_without_command=True)
@@ -59,11 +63,14 @@ def programs_list() -> None:
     "not the file as written.",
 )
 def programs_show(name: str, fmt: str, resolved: bool) -> None:
-    """Print a program as TOML, JSON or YAML.
+    """Print a program, or a series' versions, as TOML, JSON or YAML.
 
     A file that extends another program is printed as written unless --resolved.
     """
     program = read_program(name)
+    if isinstance(program, ProgramSeries):
+        click.echo(dumps_series(program, fmt), nl=False)
+        return
     if not resolved and name not in list_programs() and len(resolve_file(name).chain) > 1:
         click.echo(Path(name).read_text("utf-8"), nl=False)
         return
@@ -107,13 +114,33 @@ def programs_schema() -> None:
 
 @programs.command("diff")
 @click.argument("a")
-@click.argument("b")
+@click.argument("b", required=False)
+@click.option(
+    "--on",
+    callback=parse_date,
+    default=None,
+    metavar="DATE",
+    help="With a series and no B: the version in force on DATE (default: the latest).",
+)
 @json_option
-def programs_diff(a: str, b: str, as_json: bool) -> None:
-    """What changed from program A to program B, rule by rule."""
+def programs_diff(a: str, b: str | None, on: dt.date | None, as_json: bool) -> None:
+    """What changed from program A to program B, rule by rule.
+
+    With a series A (e.g. hubspot) and no B: what changed when a version took effect,
+    against the version before it.
+    """
     from partner_tiers._views.diff import diff_programs
 
-    difference = diff_programs(read_program(a), read_program(b))
+    first = read_program(a)
+    if b is None:
+        if not isinstance(first, ProgramSeries):
+            raise click.UsageError(f"{a} is a single program: name a second program B")
+        difference = diff_programs(first, on=on)
+    else:
+        second = read_program(b)
+        if isinstance(second, ProgramSeries):
+            raise click.UsageError(f"{b} is a series: name one of its versions as B")
+        difference = diff_programs(program_on(first, on or dt.date.max), second)
     if as_json:
         click.echo(json.dumps(difference.to_dict(), indent=2, default=str))
     else:

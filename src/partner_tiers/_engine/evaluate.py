@@ -3,7 +3,8 @@
 `evaluate` replays the program's policy (see `partner_tiers._engine.replay`) up to its
 date and builds the status of that day: every track, the gates, what the next tier
 needs, what keeping the tier takes, and what the next review would decide.
-`statuses` replays once for many dates.
+`statuses` replays once for many dates. Under a `ProgramSeries` each day is judged by
+the version in force on it, and the status names that version.
 """
 
 from __future__ import annotations
@@ -15,16 +16,17 @@ from decimal import Decimal
 import attrs
 
 from partner_tiers._engine.arguments import check_arguments
-from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._engine.qualify import after_review, evaluate_gates, points_index, track_values
 from partner_tiers._engine.replay import ReplayState, replay, tier_name
-from partner_tiers._engine.status import TierChange, TierStatus
+from partner_tiers._engine.status import ChangeCause, TierChange, TierStatus
 from partner_tiers._errors import InvalidRecordError
 from partner_tiers._ledger.batch import FIGURES, LedgerTotals, PointBatch, Track
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book
 from partner_tiers._model.values import check_day
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries
 
 __all__ = ["evaluate", "statuses"]
 
@@ -32,13 +34,18 @@ ZERO = Decimal(0)
 
 
 def evaluate(
-    book: Book, program: Program, as_of: dt.date, *, ledger: PointsLedger | None = None
+    book: Book,
+    program: Program | ProgramSeries,
+    as_of: dt.date,
+    *,
+    ledger: PointsLedger | None = None,
 ) -> TierStatus:
     """The partner's tier on ``as_of`` under the program, with every number explained.
 
     Args:
         book: the partner's book.
-        program: the program (see `load_program`).
+        program: the program or program series (see `load_program`); under a series
+            every day is judged by the version in force on it.
         as_of: the date; the library never reads the clock.
         ledger: the book's ledger under the program, if already built (saves the pricing).
 
@@ -54,7 +61,11 @@ def evaluate(
 
 
 def statuses(
-    book: Book, program: Program, days: Iterable[dt.date], *, ledger: PointsLedger | None = None
+    book: Book,
+    program: Program | ProgramSeries,
+    days: Iterable[dt.date],
+    *,
+    ledger: PointsLedger | None = None,
 ) -> list[TierStatus]:
     """The status on each of the days, from one replay (days are sorted first)."""
     check_arguments(book, program, ledger)
@@ -71,8 +82,13 @@ def statuses(
 
 
 def _status(
-    book: Book, program: Program, ledger: PointsLedger, as_of: dt.date, state: ReplayState
+    book: Book,
+    series: Program | ProgramSeries,
+    ledger: PointsLedger,
+    as_of: dt.date,
+    state: ReplayState,
 ) -> TierStatus:
+    program = series.version_on(as_of) if isinstance(series, ProgramSeries) else series
     tiers = program.tiers
     totals = ledger.totals(as_of)
     values = track_values(program, book, ledger, as_of, totals)
@@ -87,7 +103,14 @@ def _status(
     pending = None
     if state.pending is not None:
         on, target, reason = state.pending
-        pending = TierChange(on, tier_name(program, state.held), tier_name(program, target), reason)
+        pending = TierChange(
+            on,
+            tier_name(program, state.held),
+            tier_name(program, target),
+            reason,
+            ChangeCause.REVIEW_DEMOTION,
+            program.label,
+        )
     return TierStatus(
         as_of=as_of,
         program=program.label,

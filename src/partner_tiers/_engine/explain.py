@@ -75,6 +75,8 @@ class _Change(Protocol):
     def to_tier(self) -> str | None: ...
     @property
     def reason(self) -> str: ...
+    @property
+    def version(self) -> str | None: ...
 
 
 class Explained(Protocol):
@@ -230,6 +232,9 @@ def _held_reasons(status: Explained, program: Program) -> list[Reason]:
     last_change = status.history[-1] if status.history else None
     how = f" (since {last_change.on}: {last_change.reason})" if last_change else ""
     reasons = [Reason("held", f"tier held: {held or 'untiered'}{how}", held)]
+    if last_change is not None and last_change.version not in (None, status.program):
+        text = f"decided under {last_change.version}, the version in force on {last_change.on}"
+        reasons.append(Reason("held", text, held, depth=1))
     pending = status.pending_demotion
     if pending is not None:
         down_to = pending.to_tier or "untiered"

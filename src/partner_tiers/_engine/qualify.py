@@ -15,7 +15,14 @@ from partner_tiers._rules.ladder import Tier, highest_met
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.tracks import builtin_value
 
-__all__ = ["after_review", "evaluate_gates", "points_index", "promotion", "track_values"]
+__all__ = [
+    "after_review",
+    "evaluate_gates",
+    "held_cap",
+    "points_index",
+    "promotion",
+    "track_values",
+]
 
 
 def track_values(
@@ -101,3 +108,27 @@ def promotion(
             if allowed <= held:
                 break
     return allowed
+
+
+def held_cap(
+    program: Program, book: Book, ledger: PointsLedger, day: dt.date, held: int
+) -> tuple[int | None, tuple[tuple[str, str], ...]]:
+    """The gates' cap on a held tier: the highest tier allowed when a gate guarding the
+    held tier or one below it fails (None: the held tier is allowed), and the failing
+    gates with their reasons. Gates guarding only higher tiers are not asked."""
+    if held < 0:
+        return None, ()
+    tier_ids = [tier.id for tier in program.tiers]
+    context: Context | None = None
+    cap = held
+    failing = []
+    for gate in program.gates:
+        lowest = min(tier_ids.index(t) for t in gate.tiers) if gate.tiers else 0
+        if lowest > held:
+            continue
+        context = context or Context(book, ledger, program, day, ledger.totals(day))
+        outcome = program.registry.gate(gate.kind)(context, gate.params)
+        if not outcome.passed:
+            cap = min(cap, lowest - 1)
+            failing.append((gate.id, outcome.reason))
+    return (cap if failing else None), tuple(failing)

@@ -2,9 +2,12 @@
 partner's ``joined_on``.
 
 Every day on which something can change (a batch starts or ends, a gate or track rule
-says its answer can change, a review, a scheduled demotion) is visited once, in order.
-Each visit lands a scheduled demotion that is due, promotes, reviews, and moves a partner
-who missed the first-tier deadline to Provider.
+says its answer can change, a review, a scheduled demotion, a switch of program version)
+is visited once, in order, under the version in force that day. Each visit carries the
+held tier over to a version that takes effect, records a gate that fails or recovers,
+lands a scheduled demotion that is due, promotes, reviews, and moves a partner who
+missed the first-tier deadline to Provider. Every change of the tier a partner holds is
+recorded once, with its cause and version.
 """
 
 from __future__ import annotations
@@ -17,14 +20,21 @@ from typing import Any
 from attrs import evolve, frozen
 from dateutil.relativedelta import relativedelta
 
-from partner_tiers._engine.qualify import after_review, points_index, promotion, track_values
-from partner_tiers._engine.status import TierChange
+from partner_tiers._engine.qualify import (
+    after_review,
+    held_cap,
+    points_index,
+    promotion,
+    track_values,
+)
+from partner_tiers._engine.status import ChangeCause, TierChange
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book
 from partner_tiers._rules.context import ChangeDays
 from partner_tiers._rules.gates import no_change_days
 from partner_tiers._rules.policy import Promotion
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries, as_series
 
 __all__ = ["ReplayState", "change_days", "replay", "tier_name"]
 
@@ -36,12 +46,16 @@ class ReplayState:
     """Where the replay stands after a day.
 
     Attributes:
-        held: the index of the tier held (-1: untiered).
+        held: the index of the tier held under the policy (-1: untiered), in the ladder
+            of the version in force.
         history: the tier changes so far, oldest first.
         pending: a demotion decided at a review and not yet in effect: the day it lands,
             the index of the tier it lands on, and its reason.
         ever_tiered: whether a tier was ever held.
         provider: whether the partner is at the Provider level.
+        version: the index of the version in force in the series.
+        cap: the highest tier the gates allow when one guarding the held tier fails
+            (None: none fails); the tier a partner holds is min(held, cap).
     """
 
     held: int
@@ -49,6 +63,13 @@ class ReplayState:
     pending: tuple[dt.date, int, str] | None
     ever_tiered: bool
     provider: bool
+    version: int = 0
+    cap: int | None = None
+
+    @property
+    def effective(self) -> int:
+        """The index of the tier the partner holds: the policy's, capped by the gates."""
+        return self.held if self.cap is None else min(self.held, self.cap)
 
 
 @frozen
@@ -56,10 +77,10 @@ class _Replay:
     """What stays fixed during one replay."""
 
     book: Book
-    program: Program
+    series: ProgramSeries
     ledger: PointsLedger
     reviews: frozenset[dt.date]
-    deadline: dt.date | None  # of the first tier; None: no deadline
+    switches: Mapping[dt.date, int]  # switch day -> index of the version taking effect
 
 
 def tier_name(program: Program, index: int) -> str | None:
@@ -68,18 +89,38 @@ def tier_name(program: Program, index: int) -> str | None:
 
 
 def change_days(
-    book: Book, program: Program, ledger: PointsLedger, start: dt.date, end: dt.date
+    book: Book,
+    program: Program | ProgramSeries,
+    ledger: PointsLedger,
+    start: dt.date,
+    end: dt.date,
 ) -> list[dt.date]:
-    """Every day in (start, end] on which a track, a gate or the policy can change.
+    """Every day in (start, end] on which a track, a gate, the policy or the version in
+    force can change.
 
     The built-in tracks change when the ledger's batches start or stop counting; every
     other rule says on which days it can change (`Registry.gate_changes`,
     `Registry.track_changes`). A rule that does not say may change on any day, and then
-    every day of the range is visited.
+    every day of its version's range is visited.
     """
+    days: set[dt.date] = set()
+    for window in as_series(program).windows():
+        low = start if window.start is None else max(start, window.start - ONE_DAY)
+        high = end if window.end is None else min(end, window.end - ONE_DAY)
+        if low < high:
+            days.update(_version_changes(book, window.program, ledger, low, high))
+        if window.start is not None:
+            days.add(window.start)
+    return sorted(day for day in days if start < day <= end)
+
+
+def _version_changes(
+    book: Book, program: Program, ledger: PointsLedger, start: dt.date, end: dt.date
+) -> set[dt.date]:
+    """The change days of one version in (start, end], and when its demotions land."""
     declared = _declared_changes(program)
     if declared is None:
-        return [start + dt.timedelta(days=n) for n in range(1, (end - start).days + 1)]
+        return {start + dt.timedelta(days=n) for n in range(1, (end - start).days + 1)}
     days: set[dt.date] = set()
     for batch in ledger.batches:
         days.add(batch.earned_on)
@@ -91,7 +132,7 @@ def change_days(
     days.update(reviews)
     notice = dt.timedelta(days=program.policy.notice_days)
     days.update(review + notice for review in reviews)  # when announced demotions land
-    return sorted(day for day in days if start < day <= end)
+    return days
 
 
 def _declared_changes(program: Program) -> list[tuple[ChangeDays, Mapping[str, Any]]] | None:
@@ -108,24 +149,37 @@ def _declared_changes(program: Program) -> list[tuple[ChangeDays, Mapping[str, A
     return declared
 
 
+def _reviews(series: ProgramSeries, start: dt.date, end: dt.date) -> frozenset[dt.date]:
+    """The review days in (start, end], each by the policy of the version in force."""
+    days: set[dt.date] = set()
+    for window in series.windows():
+        low = start if window.start is None else max(start, window.start - ONE_DAY)
+        high = end if window.end is None else min(end, window.end - ONE_DAY)
+        if low < high:
+            days.update(window.program.policy.reviews(low, high))
+    return frozenset(days)
+
+
 def replay(
-    book: Book, program: Program, ledger: PointsLedger, samples: Sequence[dt.date]
+    book: Book,
+    program: Program | ProgramSeries,
+    ledger: PointsLedger,
+    samples: Sequence[dt.date],
 ) -> Iterator[tuple[dt.date, ReplayState]]:
     """Replay the policy from joined_on, yielding the state on each sample date (sorted)."""
-    policy = program.policy
+    series = as_series(program)
     joined = book.partner.joined_on
-    months = policy.first_tier_deadline_months
     end = samples[-1]
-    fixed = _Replay(
-        book,
-        program,
-        ledger,
-        frozenset(policy.reviews(joined - ONE_DAY, end)),
-        joined + relativedelta(months=months) if months else None,
-    )
-    state = ReplayState(-1, (), None, False, False)
+    switches = {
+        window.start: index
+        for index, window in enumerate(series.windows())
+        if window.start is not None
+    }
+    fixed = _Replay(book, series, ledger, _reviews(series, joined - ONE_DAY, end), switches)
+    first = series.versions.index(series.version_on(joined - ONE_DAY))
+    state = ReplayState(-1, (), None, False, False, first)
     sample_index = 0
-    for day in change_days(book, program, ledger, joined - ONE_DAY, end):
+    for day in change_days(book, series, ledger, joined - ONE_DAY, end):
         while sample_index < len(samples) and samples[sample_index] < day:
             yield samples[sample_index], state
             sample_index += 1
@@ -136,18 +190,93 @@ def replay(
 
 
 def _step(fixed: _Replay, day: dt.date, state: ReplayState) -> ReplayState:
-    """The state after the day: a due demotion lands, then promotion, review, Provider."""
-    values = track_values(fixed.program, fixed.book, fixed.ledger, day, fixed.ledger.totals(day))
+    """The state after the day: the version switch and the gates, then a due demotion
+    lands, then promotion, review (not on a switch day), Provider."""
+    switched = day in fixed.switches
+    if switched:
+        state = _switch(fixed, day, state, fixed.switches[day])
+    else:
+        state = _gates(fixed, day, state)
+    program = fixed.series.versions[state.version]
+    values = track_values(program, fixed.book, fixed.ledger, day, fixed.ledger.totals(day))
     is_review = day in fixed.reviews
-    state = _land_pending(fixed.program, day, state, values)
-    state = _promote(fixed, day, state, values, is_review=is_review)
-    if is_review and state.pending is None:
-        state = _review(fixed.program, day, state, values)
-    return _provider(fixed, day, state, is_review=is_review)
+    state = _land_pending(program, day, state, values)
+    state = _promote(fixed, program, day, state, values, is_review=is_review)
+    if is_review and state.pending is None and not switched:
+        state = _review(program, day, state, values)
+    return _provider(fixed, program, day, state, is_review=is_review)
 
 
-def _changed(state: ReplayState, change: TierChange, held: int) -> ReplayState:
-    return evolve(state, held=held, history=(*state.history, change), pending=None)
+def _record(
+    state: ReplayState,
+    program: Program,
+    change: tuple[dt.date, str, ChangeCause],
+    *,
+    held: int | None = None,
+    cap: int | bool | None = False,
+    always: bool = False,
+) -> ReplayState:
+    """The state with a new held tier and/or gate cap, and a `TierChange` when the tier
+    the partner holds (held, capped by the gates) changes; ``always`` records a
+    withdrawal too. ``cap=False`` keeps the cap."""
+    day, reason, cause = change
+    after = evolve(
+        state,
+        held=state.held if held is None else held,
+        cap=state.cap if cap is False else cap,
+        pending=None if held is not None else state.pending,
+    )
+    before_tier, after_tier = (
+        tier_name(program, state.effective),
+        tier_name(program, after.effective),
+    )
+    if before_tier == after_tier and not always:
+        return after
+    record = TierChange(day, before_tier, after_tier, reason, cause, program.label)
+    return evolve(after, history=(*state.history, record))
+
+
+def _gates(fixed: _Replay, day: dt.date, state: ReplayState) -> ReplayState:
+    """A gate guarding the held tier fails (the tier is capped from that day) or
+    recovers (the held tier is back)."""
+    program = fixed.series.versions[state.version]
+    cap, failing = held_cap(program, fixed.book, fixed.ledger, day, state.held)
+    if cap == state.cap:
+        return state
+    if failing:
+        reason = "; ".join(f"gate {gate} failed on {day}: {why}" for gate, why in failing)
+        cause = ChangeCause.GATE_FAILED
+        if state.cap is not None and cap is not None and cap > state.cap:
+            cause = ChangeCause.GATE_RECOVERED
+    else:
+        reason = f"every gate of the held tier passes again on {day}"
+        cause = ChangeCause.GATE_RECOVERED
+    return _record(state, program, (day, reason, cause), cap=cap)
+
+
+def _switch(fixed: _Replay, day: dt.date, state: ReplayState, index: int) -> ReplayState:
+    """The newer version takes effect: the held tier (and a pending demotion's target)
+    carries over by its ``carry_over``; nobody is demoted for the new minimums today."""
+    series = fixed.series
+    older, newer = series.versions[state.version], series.versions[index]
+    held_id = tier_name(older, state.held)
+    held = newer.tier_index(series.carry(newer, held_id))
+    pending = state.pending
+    if pending is not None:
+        target = newer.tier_index(series.carry(newer, tier_name(older, pending[1])))
+        pending = (pending[0], target, pending[2]) if target < held else None
+    before = tier_name(older, state.effective)
+    moved = evolve(state, held=held, pending=pending, version=index, cap=None)
+    cap, failing = held_cap(newer, fixed.book, fixed.ledger, day, held)
+    moved = evolve(moved, cap=cap)
+    after = tier_name(newer, moved.effective)
+    if before == after:
+        return moved
+    carried = series.carry(newer, held_id) or "untiered"
+    reason = f"{newer.label} in force from {day}: {held_id or 'untiered'} carries over to {carried}"
+    reason += "".join(f"; gate {gate} failed: {why}" for gate, why in failing)
+    change = TierChange(day, before, after, reason, ChangeCause.VERSION_SWITCH, newer.label)
+    return evolve(moved, history=(*moved.history, change))
 
 
 def _land_pending(
@@ -159,18 +288,18 @@ def _land_pending(
     announced, target, reason = state.pending
     held = state.held
     if held >= 0 and program.tiers[held].met(values, keep=True):
-        name = tier_name(program, held)
         withdrawn = (
             f"demotion announced for {announced} withdrawn: "
             f"{program.tiers[held].name} retain minimums met again"
         )
-        return _changed(state, TierChange(day, name, name, withdrawn), held)
-    change = TierChange(day, tier_name(program, held), tier_name(program, target), reason)
-    return _changed(state, change, target)
+        change = (day, withdrawn, ChangeCause.DEMOTION_WITHDRAWN)
+        return _record(state, program, change, held=held, always=True)
+    return _record(state, program, (day, reason, ChangeCause.REVIEW_DEMOTION), held=target)
 
 
 def _promote(
     fixed: _Replay,
+    program: Program,
     day: dt.date,
     state: ReplayState,
     values: Mapping[str, Decimal],
@@ -179,7 +308,7 @@ def _promote(
 ) -> ReplayState:
     """A promotion to the tier the points reach, as far as the gates allow, when the
     policy promotes on the day."""
-    program, held = fixed.program, state.held
+    held = state.held
     policy = program.policy
     if policy.promotion is not Promotion.IMMEDIATE and not is_review:
         return state
@@ -191,8 +320,8 @@ def _promote(
         return state
     when = "at the review" if policy.promotion is Promotion.AT_REVIEW else "on qualifying"
     reason = f"reached {program.tiers[allowed].name} {when}"
-    change = TierChange(day, tier_name(program, held), tier_name(program, allowed), reason)
-    return _changed(state, change, allowed)
+    # The gates allow the tier reached: none caps it any more.
+    return _record(state, program, (day, reason, ChangeCause.PROMOTION), held=allowed, cap=None)
 
 
 def _review(
@@ -215,26 +344,30 @@ def _review(
     )
     effective = day + dt.timedelta(days=policy.notice_days)
     if effective <= day:
-        change = TierChange(day, tier_name(program, held), tier_name(program, target), reason)
-        return _changed(state, change, target)
+        return _record(state, program, (day, reason, ChangeCause.REVIEW_DEMOTION), held=target)
     return evolve(state, pending=(effective, target, reason + f"; notice given on {day}"))
 
 
-def _provider(fixed: _Replay, day: dt.date, state: ReplayState, *, is_review: bool) -> ReplayState:
+def _provider(
+    fixed: _Replay, program: Program, day: dt.date, state: ReplayState, *, is_review: bool
+) -> ReplayState:
     """A partner with no tier ever held is moved to Provider at the first review after
-    the first-tier deadline, and leaves Provider on reaching a tier."""
+    the first-tier deadline (of the version in force), and leaves Provider on reaching
+    a tier."""
     ever = state.ever_tiered or state.held >= 0
     provider, history = state.provider, state.history
-    deadline = fixed.deadline
+    policy = program.policy
+    months = policy.first_tier_deadline_months
+    joined = fixed.book.partner.joined_on
+    deadline = joined + relativedelta(months=months) if months else None
     if is_review and deadline is not None and day >= deadline and not ever and not provider:
         provider = True
-        policy = fixed.program.policy
-        joined = fixed.book.partner.joined_on
         reason = (
-            f"no tier reached within {policy.first_tier_deadline_months} months of "
+            f"no tier reached within {months} months of "
             f"joining on {joined}: moved to Provider at the review of {day}"
         )
-        history = (*history, TierChange(day, None, None, reason))
+        change = TierChange(day, None, None, reason, ChangeCause.FIRST_TIER_DEADLINE, program.label)
+        history = (*history, change)
     if provider and state.held >= 0:
         provider = False
-    return ReplayState(state.held, history, state.pending, ever, provider)
+    return evolve(state, history=history, ever_tiered=ever, provider=provider)

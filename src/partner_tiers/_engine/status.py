@@ -4,6 +4,7 @@ and the status as HTML tables."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,19 @@ from partner_tiers._model.values import frozen_map
 from partner_tiers._rules.gates import GateResult
 from partner_tiers._rules.program import Program
 
-__all__ = ["TierChange", "TierStatus", "gates_table", "status_html", "tracks_table"]
+__all__ = ["ChangeCause", "TierChange", "TierStatus", "gates_table", "status_html", "tracks_table"]
+
+
+class ChangeCause(enum.StrEnum):
+    """Why the held tier changed (or, for a withdrawn demotion, why it did not)."""
+
+    PROMOTION = "promotion"
+    REVIEW_DEMOTION = "review_demotion"
+    DEMOTION_WITHDRAWN = "demotion_withdrawn"
+    GATE_FAILED = "gate_failed"
+    GATE_RECOVERED = "gate_recovered"
+    VERSION_SWITCH = "version_switch"
+    FIRST_TIER_DEADLINE = "first_tier_deadline"
 
 
 @frozen
@@ -29,12 +42,27 @@ class TierChange:
         from_tier: the tier before (None: untiered).
         to_tier: the tier after (None: untiered).
         reason: why, in words.
+        cause: what kind of event it was (None for a change made by hand).
+        version: the ``name@version`` of the program version in force that day.
     """
 
     on: dt.date
     from_tier: str | None
     to_tier: str | None
     reason: str
+    cause: ChangeCause | None = None
+    version: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: on, from_tier, to_tier, cause, version and reason."""
+        return {
+            "on": self.on.isoformat(),
+            "from_tier": self.from_tier,
+            "to_tier": self.to_tier,
+            "cause": None if self.cause is None else str(self.cause),
+            "version": self.version,
+            "reason": self.reason,
+        }
 
 
 @frozen
@@ -43,7 +71,8 @@ class TierStatus:
 
     Attributes:
         as_of: the date of the evaluation.
-        program: the program's ``name@version``.
+        program: the ``name@version`` of the program version in force on as_of (under
+            a `ProgramSeries`, the version that judged the day).
         tier: the tier held after policy and gates (None: untiered).
         qualified_tier: the tier points and gates alone give on the date.
         level: ``partner``, or ``provider`` when the first-tier deadline was missed.
@@ -119,8 +148,10 @@ class TierStatus:
         return self.explain().lines()
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract: keys as_of, program, tier, qualified_tier, points,
-        next_tier, to_next_tier, to_keep_tier, gates and reasons, decimals as strings."""
+        """The JSON contract: keys as_of, program (the version in force), tier,
+        qualified_tier, points, next_tier, to_next_tier, to_keep_tier, gates, history
+        (each change with its cause and version), pending_demotion and reasons,
+        decimals as strings."""
         return {
             "as_of": self.as_of.isoformat(),
             "program": self.program,
@@ -138,6 +169,10 @@ class TierStatus:
             ],
             "next_review": self.next_review.isoformat(),
             "projected_tier": self.projected_tier,
+            "history": [change.to_dict() for change in self.history],
+            "pending_demotion": (
+                None if self.pending_demotion is None else self.pending_demotion.to_dict()
+            ),
             "reasons": self.reasons,
         }
 

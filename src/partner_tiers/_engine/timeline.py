@@ -17,6 +17,7 @@ from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book
 from partner_tiers._model.values import MAX_MONTHS, check_count, check_day
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries
 
 __all__ = ["Timeline", "timeline"]
 
@@ -74,7 +75,7 @@ class Timeline(Mapping[dt.date, TierStatus]):
 
 def timeline(
     book: Book,
-    program: Program,
+    program: Program | ProgramSeries,
     start: dt.date,
     end: dt.date,
     *,

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from attrs import evolve
 
@@ -31,6 +31,7 @@ from partner_tiers._errors import (
 )
 from partner_tiers._io.extends import TOOL_KEYS, Parsed, Resolved, line_of, resolve
 from partner_tiers._io.lines import lines_of, toml_lines, with_lines
+from partner_tiers._io.seriesfile import dumps_series, is_series_data, series_from_dict
 from partner_tiers._model.convert import decode_text, parse_json
 from partner_tiers._model.values import check_path
 from partner_tiers._rules.program import (
@@ -41,12 +42,15 @@ from partner_tiers._rules.program import (
     structure_program,
 )
 from partner_tiers._rules.registry import Registry
+from partner_tiers._rules.series import ProgramSeries
 
 __all__ = [
     "MAX_PROGRAM_BYTES",
     "dumps_program",
+    "dumps_series",
     "list_programs",
     "load_program",
+    "load_series",
     "loads_program",
     "program_from_dict",
     "program_to_dict",
@@ -59,13 +63,25 @@ MAX_PROGRAM_BYTES = 4 * 1024 * 1024
 """Program files larger than this are refused before parsing (4 MiB)."""
 
 
+_SERIES_SUFFIX = ".series.toml"
+
+
 def list_programs() -> list[str]:
-    """The names of the shipped programs, sorted."""
+    """The names of the shipped programs and program series, sorted."""
     folder = resources.files("partner_tiers") / "programs"
     return sorted(
-        entry.name.removesuffix(".toml")
+        entry.name.removesuffix(_SERIES_SUFFIX).removesuffix(".toml")
         for entry in folder.iterdir()
         if entry.name.endswith(".toml")
+    )
+
+
+def _series_names() -> list[str]:
+    folder = resources.files("partner_tiers") / "programs"
+    return sorted(
+        entry.name.removesuffix(_SERIES_SUFFIX)
+        for entry in folder.iterdir()
+        if entry.name.endswith(_SERIES_SUFFIX)
     )
 
 
@@ -264,23 +280,93 @@ def _shipped(name: str) -> Program:
     return loads_program(text, "toml", source=f"{name}.toml")
 
 
+@functools.cache
+def _shipped_series(name: str) -> ProgramSeries:
+    file = f"{name}{_SERIES_SUFFIX}"
+    text = (resources.files("partner_tiers") / "programs" / file).read_text("utf-8")
+    data = _parse(text, "toml", file)
+    return series_from_dict(data, lambda version: load_program(version), source=file)
+
+
+@overload
+def load_program(  # type: ignore[overload-overlap]  # "hubspot" is a series, other names not
+    name_or_path: Literal["hubspot"], *, registry: Registry | None = None
+) -> ProgramSeries: ...
+@overload
 def load_program(
     name_or_path: str | os.PathLike[str], *, registry: Registry | None = None
-) -> Program:
+) -> Program: ...
+def load_program(
+    name_or_path: str | os.PathLike[str], *, registry: Registry | None = None
+) -> Program | ProgramSeries:
     """A shipped program by name (see `list_programs`) or a program file by path.
 
-    The format of a file follows its suffix: ``.toml``, ``.json``, ``.yaml`` / ``.yml``.
-    Shipped programs are read once and shared (they are immutable).
+    ``load_program("hubspot")`` is the shipped series of HubSpot versions (2016, 2018,
+    2022, 2024 and 2025, each in force from its date); a series file is read with
+    `load_series`. The format of a file follows its suffix: ``.toml``, ``.json``,
+    ``.yaml`` / ``.yml``. Shipped programs are read once and shared (they are immutable).
 
     Raises:
         UnknownProgramError: when the name is not shipped and no file is there.
-        ProgramValidationError: when the file breaks the format or its rules.
+        ProgramValidationError: when the file breaks the format or its rules, or is a
+            series file.
     """
     text_name = check_path("name_or_path", name_or_path)
+    if isinstance(name_or_path, str) and text_name in _series_names():
+        return load_series(text_name, registry=registry)
     if isinstance(name_or_path, str) and text_name in list_programs():
         if registry is None:
             return _shipped(text_name)
         return evolve(_shipped(text_name), registry=registry)
+    text, format = _read_file(text_name)
+    data = _parse(text, format, text_name)
+    if is_series_data(data):
+        raise ProgramValidationError(
+            text_name, [Problem("versions", "makes it a series file: read it with load_series")]
+        )
+    return loads_program(text, format, registry=registry, source=text_name)
+
+
+def load_series(
+    name_or_path: str | os.PathLike[str], *, registry: Registry | None = None
+) -> ProgramSeries:
+    """A program series: a shipped one by name (``hubspot``) or a series file by path.
+
+    A series file lists its versions, each a shipped program name or a program file's
+    path (relative to the series file) with the day it takes effect (see the program
+    format reference). A single program, by name or path, is a series of one version.
+
+    Raises:
+        UnknownProgramError: when the name is not shipped and no file is there.
+        ProgramValidationError: with every problem of the file or of its versions.
+    """
+    text_name = check_path("name_or_path", name_or_path)
+    if isinstance(name_or_path, str) and text_name in _series_names():
+        series = _shipped_series(text_name)
+        if registry is None:
+            return series
+        versions = tuple(evolve(version, registry=registry) for version in series.versions)
+        return evolve(series, versions=versions)
+    if isinstance(name_or_path, str) and text_name in list_programs():
+        program = load_program(text_name, registry=registry)
+        return ProgramSeries(program.label, program.title, (program,), program.description)
+    text, format = _read_file(text_name)
+    data = _parse(text, format, text_name)
+    if not is_series_data(data):
+        program = loads_program(text, format, registry=registry, source=text_name)
+        return ProgramSeries(program.label, program.title, (program,), program.description)
+    folder = Path(text_name).parent
+
+    def load_version(name: str) -> Program:
+        if name in list_programs() and name not in _series_names():
+            return load_program(name, registry=registry)
+        return load_program(folder / name, registry=registry)
+
+    return series_from_dict(data, load_version, source=text_name)
+
+
+def _read_file(text_name: str) -> tuple[str, Format]:
+    """The text and format of a program or series file."""
     path = Path(text_name)
     if not path.is_file():
         raise UnknownProgramError(
@@ -303,7 +389,7 @@ def load_program(
         raise ProgramValidationError(
             text_name, [Problem("", f"cannot be read: {error.strerror}")]
         ) from None
-    return loads_program(raw, format, registry=registry, source=text_name)
+    return decode_text(raw, text_name, ProgramValidationError, MAX_PROGRAM_BYTES), format
 
 
 def dumps_program(program: Program, format: Format = "toml") -> str:

@@ -28,6 +28,8 @@ from partner_tiers._rules.registry import Registry
 from partner_tiers._rules.tracks import TrackSpec
 
 __all__ = [
+    "UNTIERED",
+    "check_carry_over",
     "check_currencies",
     "check_expiry",
     "check_gates",
@@ -106,6 +108,23 @@ def check_tracks(tracks: Sequence[TrackSpec], registry: Registry) -> list[Proble
                 )
             )
     return problems
+
+
+UNTIERED = "untiered"
+"""The carry-over target of a tier that lands on no tier."""
+
+
+def check_carry_over(carry_over: Mapping[str, str], tier_ids: Sequence[str]) -> list[Problem]:
+    """Every carry-over target is a tier of the program or ``untiered``."""
+    return [
+        Problem(
+            f"carry_over.{old}",
+            f"must be a tier of the program or {UNTIERED}" + did_you_mean(new, tier_ids),
+            new,
+        )
+        for old, new in carry_over.items()
+        if new not in tier_ids and new != UNTIERED
+    ]
 
 
 def check_tiers(tiers: Sequence[Tier], track_ids: Sequence[str]) -> list[Problem]:

@@ -26,7 +26,9 @@ from partner_tiers._errors import (
 )
 from partner_tiers._model.convert import make_converter, problems_from
 from partner_tiers._model.dated import in_force
+from partner_tiers._model.values import frozen_map
 from partner_tiers._rules.checks import (
+    check_carry_over,
     check_currencies,
     check_expiry,
     check_gates,
@@ -83,6 +85,9 @@ class Program:
         price_before_first_row: price deals closed before the first rate row by that
             row (HubSpot converted books sold before the points model started on
             2022-07-18); when false such deals are an error.
+        carry_over: in a series, where a tier of the version before this one lands on
+            the day this one takes effect: old tier id -> new tier id, or ``untiered``.
+            A tier not named keeps its id (see `ProgramSeries`).
         registry: the custom rules the program's files may name (not part of the data).
     """
 
@@ -101,6 +106,7 @@ class Program:
     expiry: tuple[ExpiryRule, ...] = (ExpiryRule(),)
     rounding: tuple[RoundingRule, ...] = (RoundingRule(),)
     price_before_first_row: bool = False
+    carry_over: Mapping[str, str] = field(factory=dict, converter=frozen_map)
     registry: Registry = field(factory=Registry, eq=False, repr=False)
 
     @property
@@ -221,6 +227,7 @@ def check_program(program: Program, registry: Registry | None = None) -> list[Pr
         *check_growth_markets(program.growth_markets),
         *check_expiry(program.expiry),
         *check_rounding(program.rounding),
+        *check_carry_over(program.carry_over, tier_ids),
     ]
 
 

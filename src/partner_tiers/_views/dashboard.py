@@ -24,6 +24,7 @@ from partner_tiers._model.values import MAX_MONTHS, check_count, check_day, chec
 from partner_tiers._rules.context import Context
 from partner_tiers._rules.gates import counting_clients
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries, program_on
 from partner_tiers._views.client_facts import client_facts
 from partner_tiers._views.company import client_links, company_info, links_html
 from partner_tiers._views.tables import Table, plain
@@ -186,12 +187,17 @@ def _usd(program: Program | None, currency: str, amount: Decimal, day: dt.date) 
     return (amount * 100 / table.per_100_usd[currency]).quantize(Decimal("0.01"))
 
 
-def clients_table(book: Book, *, as_of: dt.date, program: Program | None = None) -> ClientsTable:
-    """Per client: products, relationship, usage, engagement band and MRR."""
+def clients_table(
+    book: Book, *, as_of: dt.date, program: Program | ProgramSeries | None = None
+) -> ClientsTable:
+    """Per client: products, relationship, usage, engagement band and MRR (in USD by the
+    currency table of the program, or of the series' version, in force on as_of)."""
     check_instance("book", book, Book)
     as_of = check_day("as_of", as_of)
     if program is not None:
-        check_instance("program", program, Program)
+        if not isinstance(program, (Program, ProgramSeries)):
+            check_instance("program", program, Program)
+        program = program_on(program, as_of)
     rows = []
     warnings: list[str] = []
     for client in book.clients:
@@ -395,7 +401,11 @@ class AccountPerformance:
 
 
 def account_performance(
-    book: Book, program: Program, *, as_of: dt.date, window_months: int | None = None
+    book: Book,
+    program: Program | ProgramSeries,
+    *,
+    as_of: dt.date,
+    window_months: int | None = None,
 ) -> AccountPerformance:
     """Median tool usage across the clients that count, and certification status.
 
@@ -404,6 +414,7 @@ def account_performance(
     """
     check_arguments(book, program)
     as_of = check_day("as_of", as_of)
+    program = program_on(program, as_of)
     if window_months is not None:
         check_count("window_months", window_months, 1, MAX_MONTHS)
     import statistics

@@ -3,6 +3,7 @@ filled in on both sides) and with sets compared as sets."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -10,9 +11,11 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from partner_tiers._errors import InvalidRecordError, InvalidTypeError
 from partner_tiers._model.convert import make_converter
-from partner_tiers._model.values import check_instance
+from partner_tiers._model.values import check_day, check_instance
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries
 
 __all__ = ["Change", "ProgramDiff", "diff_programs"]
 
@@ -174,8 +177,17 @@ def _walk(path: str, before: Any, after: Any) -> Iterator[Change]:
         yield Change(path, "changed", before, after)
 
 
-def diff_programs(a: Program, b: Program, *, include_text: bool = False) -> ProgramDiff:
+def diff_programs(
+    a: Program | ProgramSeries,
+    b: Program | None = None,
+    *,
+    on: dt.date | None = None,
+    include_text: bool = False,
+) -> ProgramDiff:
     """What changed from program ``a`` to program ``b``, rule by rule.
+
+    Given a `ProgramSeries` and no ``b``, what changed when a version took effect: the
+    version in force on ``on`` (default: the latest) against the version before it.
 
     Both programs are compared on their effective values: a setting one program leaves
     at its default (review dates, promotion, soft landing, expiry months) shows as a
@@ -185,7 +197,13 @@ def diff_programs(a: Program, b: Program, *, include_text: bool = False) -> Prog
     with one line for the members added and one for those removed. Names, titles and
     descriptions are left out unless ``include_text``.
     """
+    if isinstance(a, ProgramSeries):
+        if b is not None:
+            raise InvalidRecordError("b", b, "must be None when a is a ProgramSeries")
+        a, b = _consecutive(a, on)
     check_instance("a", a, Program)
+    if b is None:
+        raise InvalidTypeError("b", b, "must be a Program when a is one")
     check_instance("b", b, Program)
     before = effective(a)
     after = effective(b)
@@ -194,3 +212,15 @@ def diff_programs(a: Program, b: Program, *, include_text: bool = False) -> Prog
             for key in ("name", "version", "title", "description"):
                 data.pop(key, None)
     return ProgramDiff(a.label, b.label, tuple(_walk("", before, after)))
+
+
+def _consecutive(series: ProgramSeries, on: dt.date | None) -> tuple[Program, Program]:
+    """The version in force on the day (default: the latest) and the one before it."""
+    series.check()
+    newer = series.versions[-1] if on is None else series.version_on(check_day("on", on))
+    index = series.versions.index(newer)
+    if index == 0:
+        raise InvalidRecordError(
+            "on", on, f"falls under {newer.label}, the first version of {series.label}"
+        )
+    return series.versions[index - 1], newer

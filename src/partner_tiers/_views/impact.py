@@ -10,11 +10,12 @@ from typing import Any
 from attrs import frozen
 
 from partner_tiers._engine.evaluate import evaluate
-from partner_tiers._errors import InvalidRecordError
+from partner_tiers._errors import InvalidRecordError, InvalidTypeError
 from partner_tiers._html import table_html
 from partner_tiers._model.book import Book
 from partner_tiers._model.values import check_day, check_instance
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries, program_on
 
 __all__ = ["ImpactMatrix", "program_impact"]
 
@@ -125,10 +126,16 @@ class ImpactMatrix:
         )
 
 
+def _check_program(where: str, program: object) -> None:
+    """Refuse what is neither a `Program` nor a `ProgramSeries`, naming the argument."""
+    if not isinstance(program, (Program, ProgramSeries)):
+        raise InvalidTypeError(where, program, "must be a Program or a ProgramSeries")
+
+
 def program_impact(
     books: Iterable[Book],
-    a: Program,
-    b: Program,
+    a: Program | ProgramSeries,
+    b: Program | ProgramSeries,
     as_of: dt.date,
     *,
     progress: Callable[[int], None] | None = None,
@@ -138,8 +145,8 @@ def program_impact(
     Args:
         progress: called with the number of books done after each book, for feedback.
     """
-    check_instance("a", a, Program)
-    check_instance("b", b, Program)
+    _check_program("a", a)
+    _check_program("b", b)
     as_of = check_day("as_of", as_of)
     counts: Counter[tuple[str | None, str | None]] = Counter()
     moves: dict[str, tuple[str | None, str | None]] = {}
@@ -154,7 +161,8 @@ def program_impact(
         moves[book.partner.id] = pair
         if progress is not None:
             progress(done)
-    ladder_a: tuple[str | None, ...] = (None, *(t.id for t in a.tiers))
-    ladder_b: tuple[str | None, ...] = (None, *(t.id for t in b.tiers))
+    # Under a series, the ladder of the version in force on as_of.
+    ladder_a: tuple[str | None, ...] = (None, *(t.id for t in program_on(a, as_of).tiers))
+    ladder_b: tuple[str | None, ...] = (None, *(t.id for t in program_on(b, as_of).tiers))
     both = (*ladder_a, *(t for t in ladder_b if t not in ladder_a))
     return ImpactMatrix(a.label, b.label, as_of, both, dict(counts), moves, ladder_a, ladder_b)

@@ -15,7 +15,7 @@ from attrs import evolve, frozen
 
 from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._engine.evaluate import evaluate
-from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._engine.status import TierStatus
 from partner_tiers._errors import InvalidRecordError, PricingError
 from partner_tiers._ledger.batch import FIGURES, Market, Track
@@ -37,6 +37,7 @@ from partner_tiers._model.values import (
     check_day,
 )
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries, program_on
 
 __all__ = ["Needed", "needed_to_keep", "needed_to_reach"]
 
@@ -232,7 +233,7 @@ def _least_amount(works: Callable[[Decimal], bool], estimate: Decimal) -> Decima
     return high
 
 
-def _hypothetical_points(book: Book, program: Program, on: dt.date) -> Decimal:
+def _hypothetical_points(book: Book, program: Program | ProgramSeries, on: dt.date) -> Decimal:
     """The active points of the hypothetical client on ``on``."""
     ledger = build_ledger(book, program)
     return sum(
@@ -243,7 +244,7 @@ def _hypothetical_points(book: Book, program: Program, on: dt.date) -> Decimal:
 
 def _solve(
     book: Book,
-    program: Program,
+    program: Program | ProgramSeries,
     motion: str,
     market: str,
     currency: str,
@@ -253,6 +254,7 @@ def _solve(
     target: str | None,
 ) -> Needed:
     """The least MRR of one motion, market and currency that meets ``goal`` on ``on``."""
+    series, program = program, program_on(program, on)  # rates of the version in force
     country = _growth_country(program, on, market)
 
     def answer(amount: Decimal | None, points: Decimal | None, reason: str) -> Needed:
@@ -260,7 +262,7 @@ def _solve(
 
     if country is None:
         return answer(None, None, f"the program has no {market} market on {on}")
-    base = evaluate(book, program, on)
+    base = evaluate(book, series, on)
     if goal(base):
         return answer(ZERO, ZERO, "already met: no extra MRR needed")
     missing = shortfall(base)
@@ -274,10 +276,10 @@ def _solve(
     def with_amount(amount: Decimal) -> Book:
         return _hypothetical(book, motion, market, amount, currency, on, country)
 
-    amount = _least_amount(lambda a: goal(evaluate(with_amount(a), program, on)), estimate)
+    amount = _least_amount(lambda a: goal(evaluate(with_amount(a), series, on)), estimate)
     if amount is None:
         return answer(None, None, "gates or policy keep the tier out of reach, whatever the MRR")
-    earned = _hypothetical_points(with_amount(amount), program, on)
+    earned = _hypothetical_points(with_amount(amount), series, on)
     return answer(
         amount, earned, f"least {motion} MRR in a {market} market, verified by evaluation"
     )
@@ -285,7 +287,7 @@ def _solve(
 
 def needed_to_reach(
     book: Book,
-    program: Program,
+    program: Program | ProgramSeries,
     by: dt.date,
     *,
     tier: str | None = None,
@@ -294,7 +296,8 @@ def needed_to_reach(
     markets: Sequence[str] = ("standard", "growth"),
 ) -> list[Needed]:
     """The least extra MRR per sales motion and market so that the partner qualifies for
-    ``tier`` (default: the tier above the one held) on ``by``.
+    ``tier`` (default: the tier above the one held) on ``by``; under a series, a tier
+    of the version in force on ``by``.
 
     Each answer is verified: evaluating the book with the MRR added qualifies, and one
     cent less does not.
@@ -307,14 +310,15 @@ def needed_to_reach(
     target = tier if tier is not None else status.next_tier
     if target is None:
         return []
-    tier_ids = [t.id for t in program.tiers]
+    version = program_on(program, by)
+    tier_ids = [t.id for t in version.tiers]
     if target not in tier_ids:
         raise InvalidRecordError("tier", target, f"must be one of {', '.join(tier_ids)}")
-    index = program.tier_index(target)
-    target_tier = program.tiers[index]
+    index = version.tier_index(target)
+    target_tier = version.tiers[index]
 
     def goal(s: TierStatus) -> bool:
-        return program.tier_index(s.qualified_tier) >= index
+        return version.tier_index(s.qualified_tier) >= index
 
     def shortfall(s: TierStatus) -> dict[str, Decimal]:
         return target_tier.shortfall(s.values)
@@ -328,7 +332,7 @@ def needed_to_reach(
 
 def needed_to_keep(
     book: Book,
-    program: Program,
+    program: Program | ProgramSeries,
     as_of: dt.date,
     *,
     currency: str = "USD",
@@ -345,17 +349,20 @@ def needed_to_keep(
     if status.tier is None:
         return []
     review = status.next_review
-    held = program.tier(status.tier)
-    index = program.tier_index(status.tier)
+    version = program_on(program, review)  # the review is judged by the version then
+    if status.tier not in {tier.id for tier in version.tiers}:
+        return []  # the next version has no such tier: nothing keeps it
+    held = version.tier(status.tier)
+    index = version.tier_index(held.id)
 
     def goal(s: TierStatus) -> bool:
-        kept = program.tier_index(s.tier) >= index
+        kept = version.tier_index(s.tier) >= index
         return kept and s.pending_demotion is None
 
     def shortfall(s: TierStatus) -> dict[str, Decimal]:
         # Still holding the tier at the review: its retain minimums. Already demoted by
         # then (a demotion announced earlier has landed): it has to be reached again.
-        keep = program.tier_index(s.tier) >= index
+        keep = version.tier_index(s.tier) >= index
         return held.shortfall(s.values, keep=keep)
 
     return [

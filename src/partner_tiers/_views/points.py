@@ -14,7 +14,8 @@ import attrs
 from attrs import frozen
 
 from partner_tiers._engine.arguments import check_arguments
-from partner_tiers._engine.pricing import build_ledger, mislabelled_sales
+from partner_tiers._engine.ledgers import build_ledger
+from partner_tiers._engine.pricing import mislabelled_sales
 from partner_tiers._engine.timeline import timeline
 from partner_tiers._errors import InvalidRecordError
 from partner_tiers._ledger.ledger import PointBatch, PointsLedger, Track
@@ -23,6 +24,7 @@ from partner_tiers._model.dated import expiry_date
 from partner_tiers._model.records import SalesMotion
 from partner_tiers._model.values import MAX_MONTHS, check_count, check_day
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries
 from partner_tiers._views.tables import Table
 
 __all__ = [
@@ -172,7 +174,7 @@ def repriced_batches(batches: Iterable[PointBatch]) -> frozenset[str]:
 
 def points_breakdown(
     book: Book,
-    program: Program,
+    program: Program | ProgramSeries,
     *,
     as_of: dt.date,
     deal_types: Iterable[str] = _DEAL_TYPES,
@@ -227,7 +229,7 @@ def points_breakdown(
 
 def rolling_mrr(
     book: Book,
-    program: Program,
+    program: Program | ProgramSeries,
     *,
     as_of: dt.date,
     months: int = 12,
@@ -291,7 +293,7 @@ class Progress(Table):
 
 
 def progress(
-    book: Book, program: Program, start: dt.date, end: dt.date, *, months: int = 1
+    book: Book, program: Program | ProgramSeries, start: dt.date, end: dt.date, *, months: int = 1
 ) -> Progress:
     """Points per track over the months, with the reach lines of the next tier."""
     line = timeline(book, program, start, end, months=months)

@@ -11,12 +11,13 @@ from dateutil.relativedelta import relativedelta
 
 from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._engine.evaluate import evaluate
-from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._engine.status import gates_table, tracks_table
 from partner_tiers._html import table_html
 from partner_tiers._model.book import Book
 from partner_tiers._model.values import check_count, check_day
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries
 from partner_tiers._views.company import client_links, links_html
 from partner_tiers._views.dashboard import alerts, clients_table
 from partner_tiers._views.points import Progress, points_breakdown, progress
@@ -39,7 +40,8 @@ def progress_svg(view: Progress, width: int = 720, height: int = 320) -> str:
     rows = list(view.rows)
     if not rows:
         return "<svg xmlns='http://www.w3.org/2000/svg' class='progress-chart'></svg>"
-    tracks = [k.removeprefix("value.") for k in rows[0] if k.startswith("value.")]
+    # Under a series the tracks are the latest version's; a track drawn where it exists.
+    tracks = [k.removeprefix("value.") for k in rows[-1] if k.startswith("value.")]
     values = [
         Decimal(row[key])
         for row in rows
@@ -70,7 +72,9 @@ def progress_svg(view: Progress, width: int = 720, height: int = 320) -> str:
     for index, track in enumerate(tracks):
         color = _COLORS[index % len(_COLORS)]
         points = " ".join(
-            f"{x(i):.1f},{y(Decimal(row[f'value.{track}'])):.1f}" for i, row in enumerate(rows)
+            f"{x(i):.1f},{y(Decimal(row[f'value.{track}'])):.1f}"
+            for i, row in enumerate(rows)
+            if f"value.{track}" in row
         )
         parts.append(
             f"<polyline class='track' data-track='{escape(track)}' fill='none' "
@@ -95,7 +99,12 @@ def progress_svg(view: Progress, width: int = 720, height: int = 320) -> str:
 
 
 def report_html(
-    book: Book, program: Program, as_of: dt.date, *, months: int = 12, within_days: int = 90
+    book: Book,
+    program: Program | ProgramSeries,
+    as_of: dt.date,
+    *,
+    months: int = 12,
+    within_days: int = 90,
 ) -> str:
     """The dashboard of a book on a date as one HTML page (progress over ``months``)."""
     check_arguments(book, program)

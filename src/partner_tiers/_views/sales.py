@@ -10,12 +10,13 @@ from decimal import Decimal
 from attrs import frozen
 
 from partner_tiers._engine.arguments import check_arguments
-from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._ledger.ledger import PointBatch, PointsLedger, Track
 from partner_tiers._model.book import Book
 from partner_tiers._model.records import Deal, DealKind, SalesMotion
 from partner_tiers._model.values import check_day
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries
 from partner_tiers._views.tables import Table
 
 __all__ = ["Sale", "SalesHistory", "sales_history"]
@@ -105,7 +106,7 @@ def _sale(deal: Deal, batches: list[PointBatch], as_of: dt.date) -> Sale:
 
 def sales_history(
     book: Book,
-    program: Program,
+    program: Program | ProgramSeries,
     client_id: str,
     *,
     as_of: dt.date,

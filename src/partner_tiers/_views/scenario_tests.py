@@ -36,6 +36,7 @@ from partner_tiers._io.bookfile import book_from_dict, load_book
 from partner_tiers._model.book import Book
 from partner_tiers._model.values import frozen_map
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries, program_on
 
 __all__ = [
     "UNTIERED",
@@ -310,20 +311,22 @@ def load_scenario(path: str | Path) -> Scenario:
     )
 
 
-def check_scenario(scenario: Scenario, program: Program) -> None:
-    """Refuse a scenario that names a tier, track or gate the program does not have.
+def check_scenario(scenario: Scenario, program: Program | ProgramSeries) -> None:
+    """Refuse a scenario that names a tier, track or gate the program does not have (for
+    a series, the version in force on each expectation's date).
 
     Raises:
         FileFormatError: naming the scenario file and each path.
     """
-    known = {
-        "tier": [tier.id for tier in program.tiers],
-        "tracks": [track.id for track in program.tracks],
-        "gates": [gate.id for gate in program.gates],
-    }
-    known["qualified_tier"] = known["tier"]
     problems = []
     for expectation in scenario.expectations:
+        version = program_on(program, expectation.as_of)
+        known = {
+            "tier": [tier.id for tier in version.tiers],
+            "tracks": [track.id for track in version.tracks],
+            "gates": [gate.id for gate in version.gates],
+        }
+        known["qualified_tier"] = known["tier"]
         for key, value in expectation.outcome.items():
             kind, _, name = key.partition(".")
             wanted = name or value
@@ -332,7 +335,7 @@ def check_scenario(scenario: Scenario, program: Program) -> None:
                     Problem(
                         f"{expectation.path}.{key}",
                         f"names no {kind.removesuffix('s').replace('qualified_', '')} of "
-                        f"{program.label} (it has {', '.join(known[kind])})",
+                        f"{version.label} (it has {', '.join(known[kind])})",
                         wanted,
                     )
                 )
@@ -371,7 +374,7 @@ def _about(status: TierStatus, key: str) -> tuple[str, ...]:
     return tuple(line for line in lines if line.startswith(starts))
 
 
-def run_scenario(scenario: Scenario, program: Program) -> ScenarioResult:
+def run_scenario(scenario: Scenario, program: Program | ProgramSeries) -> ScenarioResult:
     """Evaluate the scenario's book on each of its dates and compare with what it expects.
 
     Raises:

@@ -17,7 +17,7 @@ from attrs import evolve, frozen
 
 from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._engine.evaluate import evaluate, statuses
-from partner_tiers._engine.pricing import build_ledger
+from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._engine.replay import change_days
 from partner_tiers._engine.status import TierStatus
 from partner_tiers._errors import InvalidTypeError
@@ -26,6 +26,7 @@ from partner_tiers._model.book import Book
 from partner_tiers._model.records import Client, Deal, ManagedService, Subscription
 from partner_tiers._model.values import MAX_MONTHS, check_count, check_day
 from partner_tiers._rules.program import Program
+from partner_tiers._rules.series import ProgramSeries, program_on
 from partner_tiers._views.services import end_services as _end_services
 
 __all__ = ["WhatIf", "cliff_date", "what_if"]
@@ -92,7 +93,7 @@ class WhatIf:
 
 def what_if(
     book: Book,
-    program: Program,
+    program: Program | ProgramSeries,
     as_of: dt.date,
     *,
     deals: Iterable[Deal] = (),
@@ -160,7 +161,7 @@ def what_if(
 
 
 def cliff_date(
-    book: Book, program: Program, as_of: dt.date, *, horizon_months: int = 36
+    book: Book, program: Program | ProgramSeries, as_of: dt.date, *, horizon_months: int = 36
 ) -> dt.date | None:
     """The first day after ``as_of`` on which the tier held would be lower if nothing new
     happens (no deal after ``as_of``; managed service goes on); None within the horizon."""
@@ -172,12 +173,13 @@ def cliff_date(
     frozen_book = evolve(book, deals=tuple(d for d in book.deals if d.closed_on <= as_of))
     ledger = build_ledger(frozen_book, program)
     now = evaluate(frozen_book, program, as_of, ledger=ledger)
-    rank = program.tier_index(now.tier)
+    rank = program_on(program, as_of).tier_index(now.tier)
     if rank < 0:
         return None
     end = as_of + relativedelta(months=horizon_months)
     days = change_days(frozen_book, program, ledger, as_of, end)
     for status in statuses(frozen_book, program, days, ledger=ledger):
-        if program.tier_index(status.tier) < rank:
+        # Under a series a tier is ranked in the ladder of its day's version.
+        if program_on(program, status.as_of).tier_index(status.tier) < rank:
             return status.as_of
     return None

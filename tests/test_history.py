@@ -1,0 +1,123 @@
+"""History that records what happened: every change of the tier held is one `TierChange`
+with its cause (promotion, review demotion, a gate failing or recovering, a version
+switch, the first-tier deadline), its day and its version; the explanation states it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import attrs
+
+import partner_tiers as pt
+
+PROGRAM = pt.load_program("hubspot-2024")
+JOINED = dt.date(2024, 3, 1)
+LAPSE = dt.date(2025, 4, 1)  # the first day without a valid certification
+RENEWED = dt.date(2025, 5, 10)
+
+
+def gold_partner(*certifications: pt.Certification) -> pt.Book:
+    """Gold from 2024-12-01 under hubspot-2024: 15 sourced points (300 USD at 5, sold
+    2024-12-01) and 36 managed (3,600 USD MRR), with the certifications given."""
+    sold, managed = pt.ClientId("c-sold"), pt.ClientId("c-managed")
+    tools = ("crm", "email", "forms", "ads")
+    return pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", JOINED),
+        clients=[
+            pt.Client(sold, "Sold", "US", pt.Relationship.SOLD, tools_used=tools),
+            pt.Client(managed, "Managed", "US", pt.Relationship.MANAGED, tools_used=tools),
+        ],
+        deals=[
+            pt.Deal(pt.DealId("d-1"), sold, "sales-hub", pt.DealKind.NEW,
+                    pt.SalesMotion.SOURCED, dt.date(2024, 12, 1), pt.Money("300", "USD")),
+        ],
+        subscriptions=[
+            pt.Subscription(pt.SubscriptionId("s-1"), managed, "service-hub", "pro",
+                            pt.Money("3600", "USD"), JOINED, dt.date(2026, 1, 1)),
+        ],
+        managed_services=[pt.ManagedService(managed, JOINED)],
+        certifications=list(certifications),
+    )  # fmt: skip
+
+
+FIRST = pt.Certification(pt.CertificationId("cert-1"), "C", JOINED, LAPSE - dt.timedelta(days=1))
+SECOND = pt.Certification(pt.CertificationId("cert-2"), "C", RENEWED, dt.date(2027, 1, 1))
+
+
+def test_a_certification_lapse_is_in_history_on_its_day_with_the_gate_named() -> None:
+    book = gold_partner(FIRST)
+    day_before, lapsed = pt.statuses(book, PROGRAM, [LAPSE - dt.timedelta(days=1), LAPSE])
+    assert day_before.tier == "gold"
+    assert lapsed.tier is None
+    change = lapsed.history[-1]
+    assert (change.on, change.from_tier, change.to_tier, change.cause, change.version) == (
+        LAPSE,
+        "gold",
+        None,
+        pt.ChangeCause.GATE_FAILED,
+        "hubspot-2024@2024-02-27",
+    )
+    assert change.reason == (
+        "gate certified failed on 2025-04-01: certification cert-1 lapsed: valid until "
+        "2025-03-31, and no certification is valid on 2025-04-01"
+    )
+
+
+def test_the_explanation_states_the_lapse_not_a_review_demotion() -> None:
+    # Months after the lapse, past the 2025-07-01 review: the cause is still the gate.
+    status = pt.evaluate(gold_partner(FIRST), PROGRAM, dt.date(2025, 9, 30))
+    held = [str(reason) for reason in status.explain().about("held")]
+    assert held == [
+        "tier held: untiered (since 2025-04-01: gate certified failed on 2025-04-01: "
+        "certification cert-1 lapsed: valid until 2025-03-31, and no certification is "
+        "valid on 2025-04-01)"
+    ]
+    assert not any("retain minimum" in change.reason for change in status.history)
+
+
+def test_a_renewed_certification_gives_the_tier_back_on_its_first_day() -> None:
+    status = pt.evaluate(gold_partner(FIRST, SECOND), PROGRAM, dt.date(2025, 6, 1))
+    assert status.tier == "gold"
+    assert [(c.on, c.from_tier, c.to_tier, c.cause) for c in status.history] == [
+        (dt.date(2024, 12, 1), None, "gold", pt.ChangeCause.PROMOTION),
+        (LAPSE, "gold", None, pt.ChangeCause.GATE_FAILED),
+        (RENEWED, None, "gold", pt.ChangeCause.GATE_RECOVERED),
+    ]
+    assert status.history[-1].reason == "every gate of the held tier passes again on 2025-05-10"
+
+
+def test_every_change_is_one_record_whose_tiers_follow_on() -> None:
+    status = pt.evaluate(gold_partner(FIRST, SECOND), PROGRAM, dt.date(2026, 6, 1))
+    changes = [change for change in status.history if change.from_tier != change.to_tier]
+    for before, after in itertools.pairwise(changes):
+        assert after.from_tier == before.to_tier
+    assert all(change.cause is not None for change in status.history)
+
+
+def test_the_first_tier_deadline_is_its_own_cause() -> None:
+    nothing = attrs.evolve(gold_partner(FIRST), deals=(), managed_services=())
+    program = attrs.evolve(
+        PROGRAM, policy=attrs.evolve(PROGRAM.policy, first_tier_deadline_months=12)
+    )
+    status = pt.evaluate(nothing, program, dt.date(2025, 9, 30))
+    assert status.level == "provider"
+    assert [(c.on, c.cause) for c in status.history] == [
+        (dt.date(2025, 7, 1), pt.ChangeCause.FIRST_TIER_DEADLINE)
+    ]
+
+
+def test_the_json_contract_carries_the_history_with_causes() -> None:
+    data = pt.evaluate(gold_partner(FIRST), PROGRAM, dt.date(2025, 9, 30)).to_dict()
+    assert data["history"][-1] == {
+        "on": "2025-04-01",
+        "from_tier": "gold",
+        "to_tier": None,
+        "cause": "gate_failed",
+        "version": "hubspot-2024@2024-02-27",
+        "reason": (
+            "gate certified failed on 2025-04-01: certification cert-1 lapsed: valid until "
+            "2025-03-31, and no certification is valid on 2025-04-01"
+        ),
+    }
+    assert data["pending_demotion"] is None

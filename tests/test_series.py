@@ -1,0 +1,376 @@
+"""Program series: the shipped ``hubspot`` versions, each day judged by the version in
+force on it, carry-over at a switch, series files, and the properties a series keeps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import partner_tiers as pt
+from partner_tiers.testing import strategies as pts
+
+JUNE_30, SEPT_30 = dt.date(2025, 6, 30), dt.date(2025, 9, 30)
+SERIES = pt.load_program("hubspot")
+HUBSPOT_2025 = pt.load_program("hubspot-2025")
+
+
+def between_gold_reaches() -> pt.Book:
+    """A certified partner with 15 sourced points (300 USD sold on 2025-01-10 at 5) and 36
+    managed points (3,600 USD MRR): total 51 in June 2025, above the 2024 Gold reach (50)
+    and below the 2025 one (52.5), above the 2025 Gold retain minimum (47.25)."""
+    joined = dt.date(2024, 1, 1)
+    sold, managed = pt.ClientId("c-sold"), pt.ClientId("c-managed")
+    tools = ("crm", "email", "forms", "ads")
+    return pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", joined),
+        clients=[
+            pt.Client(sold, "Sold", "US", pt.Relationship.SOLD, tools_used=tools),
+            pt.Client(managed, "Managed", "US", pt.Relationship.MANAGED, tools_used=tools),
+        ],
+        deals=[
+            pt.Deal(pt.DealId("d-1"), sold, "sales-hub", pt.DealKind.NEW,
+                    pt.SalesMotion.SOURCED, dt.date(2025, 1, 10), pt.Money("300", "USD")),
+        ],
+        subscriptions=[
+            pt.Subscription(pt.SubscriptionId("s-1"), managed, "service-hub", "pro",
+                            pt.Money("3600", "USD"), joined, dt.date(2026, 1, 1)),
+        ],
+        managed_services=[pt.ManagedService(managed, joined)],
+        certifications=[
+            pt.Certification(pt.CertificationId("cert"), "C", joined, dt.date(2027, 1, 1))
+        ],
+    )  # fmt: skip
+
+
+# --- the shipped series ------------------------------------------------------------------
+
+
+def test_hubspot_is_the_shipped_versions_each_from_its_date() -> None:
+    assert isinstance(SERIES, pt.ProgramSeries)
+    assert "hubspot" in pt.list_programs()
+    assert [version.label for version in SERIES.versions] == [
+        "hubspot-2016@2016-01-01",
+        "hubspot-2018@2018-01-01",
+        "hubspot-2022@2022-07-18",
+        "hubspot-2024@2024-02-27",
+        "hubspot-2025@2025-07-15",
+    ]
+    assert SERIES.version_on(dt.date(2025, 7, 14)).name == "hubspot-2024"
+    assert SERIES.version_on(dt.date(2025, 7, 15)).name == "hubspot-2025"
+    assert SERIES.version_on(dt.date(2010, 1, 1)).name == "hubspot-2016"  # before the first
+
+
+def test_the_2022_version_carries_silver_over_to_untiered() -> None:
+    newer = pt.load_program("hubspot-2022")
+    assert dict(newer.carry_over) == {"silver": "untiered"}
+    assert SERIES.carry(newer, "silver") is None
+    assert SERIES.carry(newer, "gold") == "gold"
+
+
+def test_between_the_gold_reaches_the_series_keeps_gold_that_2025_alone_never_gives() -> None:
+    book = between_gold_reaches()
+    june, september = pt.statuses(book, SERIES, [JUNE_30, SEPT_30])
+    assert june.points["total"] == september.points["total"] == Decimal("51.00")
+    assert (june.tier, june.program) == ("gold", "hubspot-2024@2024-02-27")
+    # Carried over on 2025-07-15, kept: 51 >= 47.25 and no review since decides otherwise.
+    assert (september.tier, september.program) == ("gold", "hubspot-2025@2025-07-15")
+    assert september.qualified_tier is None  # 51 < 52.5: not reachable under 2025
+    assert september.history[-1].version == "hubspot-2024@2024-02-27"
+    assert september.history[-1].cause is pt.ChangeCause.PROMOTION
+    for alone in pt.statuses(book, HUBSPOT_2025, [JUNE_30, SEPT_30]):
+        assert (alone.tier, alone.program) == (None, "hubspot-2025@2025-07-15")
+    explained = september.explain().lines()
+    assert "  decided under hubspot-2024@2024-02-27, the version in force on 2025-01-10" in (
+        explained
+    )
+    assert september.to_dict()["history"][-1]["version"] == "hubspot-2024@2024-02-27"
+
+
+def test_the_next_review_judges_the_carried_tier_by_the_new_retain_minimums() -> None:
+    # Managed service ends 2025-08-01: 15 points left, below the 2025 Gold retain (47.25).
+    book = between_gold_reaches()
+    ended = attrs.evolve(
+        book, managed_services=[attrs.evolve(book.managed_services[0], until=dt.date(2025, 8, 1))]
+    )
+    review, after = pt.statuses(ended, SERIES, [dt.date(2026, 1, 1), dt.date(2026, 1, 31)])
+    assert review.tier == "gold"  # the 2025 policy gives 30 days' notice
+    pending = review.pending_demotion
+    assert pending is not None
+    assert (pending.on, pending.to_tier, pending.cause, pending.version) == (
+        dt.date(2026, 1, 31),
+        None,
+        pt.ChangeCause.REVIEW_DEMOTION,
+        "hubspot-2025@2025-07-15",
+    )
+    assert "below the Gold retain minimum at the review of 2026-01-01 (total 15.00 < 47.25" in (
+        pending.reason
+    )
+    # The announced demotion lands when the notice ends.
+    assert after.tier is None
+    assert [(c.on, c.cause) for c in after.history[-1:]] == [
+        (dt.date(2026, 1, 31), pt.ChangeCause.REVIEW_DEMOTION)
+    ]
+
+
+def test_deals_are_priced_by_the_version_in_force_on_their_close_date() -> None:
+    book = between_gold_reaches()
+    ledger = pt.build_ledger(book, SERIES)
+    assert ledger.batch("sold:d-1").program == "hubspot-2024@2024-02-27"
+    managed = [batch for batch in ledger.batches if batch.track is pt.Track.MANAGED]
+    # Cut at every switch day the service lives through: 2024-02-27 and 2025-07-15.
+    assert [(b.earned_on, b.expires_on, b.program) for b in managed] == [
+        (dt.date(2024, 1, 1), dt.date(2024, 2, 27), "hubspot-2022@2022-07-18"),
+        (dt.date(2024, 2, 27), dt.date(2025, 7, 15), "hubspot-2024@2024-02-27"),
+        (dt.date(2025, 7, 15), None, "hubspot-2025@2025-07-15"),
+    ]
+
+
+def test_a_single_program_keeps_its_ledger() -> None:
+    book = between_gold_reaches()
+    assert pt.build_ledger(book, HUBSPOT_2025) == pt.build_ledger(
+        book, pt.ProgramSeries("one", "One", (HUBSPOT_2025,))
+    )
+
+
+def test_a_2018_silver_partner_lands_on_untiered_at_the_points_model() -> None:
+    joined = dt.date(2017, 6, 1)
+    client = pt.ClientId("c-1")
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "US", joined),
+        clients=[pt.Client(client, "C", "US", pt.Relationship.SOLD_AND_MANAGED,
+                           tools_used=("a", "b", "c", "d", "e"))],
+        deals=[pt.Deal(pt.DealId("d-1"), client, "sales-hub", pt.DealKind.NEW,
+                       pt.SalesMotion.SOURCED, dt.date(2022, 3, 1), pt.Money("1200", "USD"))],
+        subscriptions=[pt.Subscription(pt.SubscriptionId("s-1"), client, "sales-hub", "pro",
+                                       pt.Money("1200", "USD"), joined, dt.date(2023, 6, 1))],
+        managed_services=[pt.ManagedService(client, joined)],
+        certifications=[pt.Certification(pt.CertificationId("c"), "C", joined,
+                                         dt.date(2030, 1, 1))],
+    )  # fmt: skip
+    before, on = pt.statuses(book, SERIES, [dt.date(2022, 7, 17), dt.date(2022, 7, 18)])
+    assert (before.tier, before.program) == ("silver", "hubspot-2018@2018-01-01")
+    assert on.tier is None
+    switch = on.history[-1]
+    assert (switch.on, switch.from_tier, switch.to_tier, switch.cause) == (
+        dt.date(2022, 7, 18),
+        "silver",
+        None,
+        pt.ChangeCause.VERSION_SWITCH,
+    )
+    assert switch.reason == (
+        "hubspot-2022@2022-07-18 in force from 2022-07-18: silver carries over to untiered"
+    )
+
+
+def test_the_cli_defaults_to_the_series_and_keeps_single_programs() -> None:
+    from click.testing import CliRunner
+
+    from partner_tiers._cli import cli
+
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["programs", "show", "hubspot"])
+    assert shown.exit_code == 0
+    assert '{ program = "hubspot-2022", effective_from = "2022-07-18" }' in shown.output
+    default = runner.invoke(cli, ["demo", "--as-of", "2024-06-30"])
+    single = runner.invoke(cli, ["demo", "--as-of", "2024-06-30", "--program", "hubspot-2025"])
+    assert "hubspot-2024@2024-02-27 as of 2024-06-30" in default.output
+    assert "hubspot-2025@2025-07-15 as of 2024-06-30" in single.output
+    diff = runner.invoke(cli, ["programs", "diff", "hubspot", "--on", "2024-03-01"])
+    assert diff.output.startswith("hubspot-2022@2022-07-18 -> hubspot-2024@2024-02-27: ")
+
+
+def test_diff_programs_compares_a_version_with_the_one_before() -> None:
+    difference = pt.diff_programs(SERIES, on=dt.date(2025, 8, 1))
+    assert (difference.a, difference.b) == ("hubspot-2024@2024-02-27", "hubspot-2025@2025-07-15")
+    assert difference == pt.diff_programs(
+        pt.load_program("hubspot-2024"), pt.load_program("hubspot-2025")
+    )
+    with pytest.raises(pt.InvalidRecordError, match="the first version of hubspot"):
+        pt.diff_programs(SERIES, on=dt.date(2017, 1, 1))
+
+
+# --- series files ------------------------------------------------------------------------
+
+
+def test_a_series_file_lists_versions_by_name_or_path(tmp_path: Path) -> None:
+    (tmp_path / "mine.toml").write_text(HUBSPOT_2025.to_toml(), "utf-8")
+    (tmp_path / "series.toml").write_text(
+        'name = "mine"\ntitle = "Mine"\n\n'
+        '[[versions]]\nprogram = "hubspot-2024"\neffective_from = 2024-02-27\n\n'
+        '[[versions]]\nprogram = "mine.toml"\neffective_from = 2025-09-01\n',
+        "utf-8",
+    )
+    series = pt.load_series(tmp_path / "series.toml")
+    assert [version.effective_from for version in series.versions] == [
+        dt.date(2024, 2, 27),
+        dt.date(2025, 9, 1),
+    ]
+    assert series.version_on(dt.date(2025, 8, 1)).name == "hubspot-2024"
+    with pytest.raises(pt.ProgramValidationError, match="read it with load_series"):
+        pt.load_program(tmp_path / "series.toml")
+
+
+def test_a_series_file_names_every_problem(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        'name = "bad"\ntitle = "Bad"\ncolour = "red"\n\n'
+        '[[versions]]\nprogram = "hubspot-2025"\neffective_from = 2025-07-15\n\n'
+        '[[versions]]\nprogram = "hubspot-2018"\neffective_from = 2018-01-01\n\n'
+        '[[versions]]\nprogram = "nope.toml"\neffective_from = "soon"\n',
+        "utf-8",
+    )
+    with pytest.raises(pt.ProgramValidationError) as info:
+        pt.load_series(path)
+    paths = [problem.path for problem in info.value.problems]
+    assert paths == ["colour", "versions[2].effective_from", "versions[2].program"]
+
+
+def test_a_series_must_say_where_a_removed_tier_lands() -> None:
+    series = pt.ProgramSeries(
+        "s", "S", (pt.load_program("hubspot-2018"), pt.load_program("hubspot-2024"))
+    )
+    with pytest.raises(pt.ProgramValidationError) as info:
+        series.check()
+    assert [problem.path for problem in info.value.problems] == ["versions[1].carry_over"]
+    assert "tier silver is not in hubspot-2024@2024-02-27" in str(info.value)
+
+
+def test_a_carry_over_must_name_a_tier_of_the_program() -> None:
+    data = pt.program_to_dict(HUBSPOT_2025)
+    data["carry_over"] = {"silver": "bronze"}
+    with pytest.raises(pt.ProgramValidationError, match=r"carry_over\.silver: must be a tier"):
+        pt.program_from_dict(data)
+
+
+# --- properties --------------------------------------------------------------------------
+
+
+def _monotone(program: pt.Program, scale: Decimal) -> pt.Program:
+    """The version with its thresholds scaled down (so that small generated books reach
+    tiers) and without the median-tool-usage gate, which is not monotone in deals: a
+    sale to a client that uses few tools lowers the median."""
+    tiers = tuple(
+        attrs.evolve(
+            tier,
+            reach={track: value * scale for track, value in tier.reach.items()},
+            retain={track: value * scale for track, value in tier.retain.items()},
+        )
+        for tier in program.tiers
+    )
+    gates = tuple(gate for gate in program.gates if gate.kind != "median_tool_usage")
+    return attrs.evolve(program, tiers=tiers, gates=gates)
+
+
+MONOTONE = pt.ProgramSeries(
+    "monotone",
+    "HubSpot scaled down, without the median gate",
+    tuple(_monotone(version, Decimal("0.05")) for version in SERIES.versions),
+)
+DAYS = st.lists(pts.dates(dt.date(2016, 1, 1), dt.date(2027, 12, 31)), min_size=1, max_size=4)
+LONG_CERTIFICATION = pt.Certification(
+    pt.CertificationId("cert-long"), "C", dt.date(2016, 1, 1), dt.date(2030, 12, 31)
+)
+
+
+CLIENT = pt.ClientId("c-1")
+WINDOW = pts.dates(dt.date(2021, 1, 1), dt.date(2026, 6, 30))
+LIKELY = st.integers(min_value=0, max_value=3).map(lambda n: n < 3)  # mostly true
+
+
+@st.composite
+def busy_books(draw: st.DrawFn) -> tuple[pt.Book, list[dt.date]]:
+    """A partner with one client it sells to and services: up to five sales between 2021
+    and mid-2026 and a subscription managed from a day of 2021-2023, in amounts that
+    reach tiers; mostly a certification valid throughout besides a random one; and days
+    to look at."""
+    joined = dt.date(2021, 1, 1)
+    amounts = st.integers(min_value=50, max_value=3000).map(lambda n: pt.Money(n, "USD"))
+    motions = st.sampled_from([pt.SalesMotion.SOURCED, pt.SalesMotion.ASSISTED])
+    sales = draw(st.lists(st.tuples(WINDOW, amounts, motions), max_size=5))
+    deals = [
+        pt.Deal(pt.DealId(f"d-{n}"), CLIENT, f"line-{n}", pt.DealKind.NEW, motion, day, amount)
+        for n, (day, amount, motion) in enumerate(sales)
+    ]
+    since = draw(pts.dates(dt.date(2021, 1, 1), dt.date(2023, 12, 31)))
+    subscription = pt.Subscription(
+        pt.SubscriptionId("s-1"), CLIENT, "service-hub", "pro", draw(amounts), since,
+        since + dt.timedelta(days=365),
+    )  # fmt: skip
+    certifications = [draw(pts.certifications())]
+    if draw(LIKELY):
+        certifications.append(LONG_CERTIFICATION)
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", joined),
+        clients=[pt.Client(CLIENT, "Client", "US", pt.Relationship.SOLD_AND_MANAGED)],
+        deals=deals,
+        subscriptions=[subscription],
+        managed_services=[pt.ManagedService(CLIENT, since)],
+        certifications=certifications,
+    )
+    return book, draw(st.lists(WINDOW, min_size=1, max_size=4))
+
+
+def _ranks(book: pt.Book, days: list[dt.date]) -> list[int]:
+    return [
+        MONOTONE.version_on(status.as_of).tier_index(status.tier)
+        for status in pt.statuses(book, MONOTONE, days)
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(busy_books(), st.data())
+def test_adding_a_deal_never_lowers_the_tier_on_a_later_day(
+    book_and_days: tuple[pt.Book, list[dt.date]], data: st.DataObject
+) -> None:
+    book, days = book_and_days
+    added = data.draw(
+        pts.deals([CLIENT], ["added-line"], kinds=[pt.DealKind.NEW], currencies=["USD"])
+    )
+    added = attrs.evolve(added, id=pt.DealId("d-added"))
+    later = [day for day in days if day >= added.closed_on] or [added.closed_on]
+    more = attrs.evolve(book, deals=(*book.deals, added))
+    try:
+        before, after = _ranks(book, later), _ranks(more, later)
+    except pt.PricingError:
+        return
+    assert all(b <= a for b, a in zip(before, after, strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(busy_books(), st.data())
+def test_removing_a_certification_never_raises_the_tier(
+    book_and_days: tuple[pt.Book, list[dt.date]], data: st.DataObject
+) -> None:
+    book, days = book_and_days
+    index = data.draw(st.integers(0, len(book.certifications) - 1))
+    fewer = attrs.evolve(
+        book, certifications=book.certifications[:index] + book.certifications[index + 1 :]
+    )
+    try:
+        before, after = _ranks(book, days), _ranks(fewer, days)
+    except pt.PricingError:
+        return
+    assert all(a <= b for b, a in zip(before, after, strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(busy_books(), st.sampled_from(MONOTONE.versions))
+def test_a_series_of_one_version_equals_the_version_alone(
+    book_and_days: tuple[pt.Book, list[dt.date]], version: pt.Program
+) -> None:
+    book, days = book_and_days
+    try:
+        alone = pt.statuses(book, version, days)
+    except pt.PricingError:
+        return
+    series = pt.ProgramSeries("one", "One version", (version,))
+    assert pt.statuses(book, series, days) == alone
+    assert [status.to_dict() for status in pt.statuses(book, series, days)] == [
+        status.to_dict() for status in alone
+    ]
