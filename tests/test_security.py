@@ -18,6 +18,7 @@ import yaml
 import partner_tiers as pt
 from partner_tiers._cli import main
 from partner_tiers._io import bookfile as _bookfile
+from partner_tiers._io import parse
 from partner_tiers._io import programfile as _programfile
 
 PACKAGE = Path(pt.__file__).resolve().parent
@@ -232,7 +233,7 @@ def test_the_scan_would_see_an_eval(tmp_path: Path) -> None:
 
 
 def test_the_yaml_loader_is_a_safe_loader() -> None:
-    loader = _programfile._decimal_yaml_loader()
+    loader = parse._decimal_yaml_loader()
     assert issubclass(loader, yaml.SafeLoader)
     assert not issubclass(loader, (yaml.FullLoader, yaml.UnsafeLoader))
 

@@ -13,9 +13,7 @@ import copy
 import functools
 import os
 import re
-import tomllib
-from collections.abc import Iterator, Mapping
-from decimal import Decimal
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -31,8 +29,9 @@ from partner_tiers._errors import (
 )
 from partner_tiers._io.extends import TOOL_KEYS, Parsed, Resolved, line_of, resolve
 from partner_tiers._io.lines import lines_of, toml_lines, with_lines
+from partner_tiers._io.parse import FORMATS, Format, parse_text
 from partner_tiers._io.seriesfile import dumps_series, is_series_data, series_from_dict
-from partner_tiers._model.convert import decode_text, parse_json
+from partner_tiers._model.convert import decode_text
 from partner_tiers._model.values import check_path
 from partner_tiers._rules.program import (
     Program,
@@ -56,8 +55,6 @@ __all__ = [
     "program_to_dict",
 ]
 
-Format = Literal["toml", "json", "yaml"]
-_FORMATS: tuple[Format, ...] = ("toml", "json", "yaml")
 
 MAX_PROGRAM_BYTES = 4 * 1024 * 1024
 """Program files larger than this are refused before parsing (4 MiB)."""
@@ -159,99 +156,6 @@ def _semantic_problems_without(
     return [problem for problem in more if not near(problem.path)]
 
 
-def _decimal_yaml_loader() -> Any:
-    import yaml  # optional: the 'yaml' extra
-
-    class Loader(yaml.SafeLoader):
-        """A safe loader that reads floats as exact Decimals."""
-
-    def decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-        return Decimal(str(loader.construct_scalar(node)))
-
-    Loader.add_constructor("tag:yaml.org,2002:float", decimal)
-    return Loader
-
-
-def _parse(text: str, format: Format, source: str) -> object:
-    if format not in _FORMATS:
-        raise InvalidRecordError("format", format, f"must be one of {', '.join(_FORMATS)}")
-    try:
-        if format == "toml":
-            return _parse_toml(text, source)
-        if format == "json":
-            return parse_json(text, source, ProgramValidationError)
-        return _parse_yaml(text, source)
-    except RecursionError:
-        # Python's TOML and YAML parsers recurse once per level of nesting.
-        raise ProgramValidationError(source, [Problem("", "is nested too deeply")]) from None
-
-
-def _parse_toml(text: str, source: str) -> object:
-    try:
-        return tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        match = re.search(r"line (\d+)", message)
-        line = int(match.group(1)) if match else None
-        if line is None and "end of document" in message:
-            line = text.count("\n") + (0 if text.endswith("\n") else 1)
-        raise ProgramValidationError(
-            source, [Problem("", f"is not valid TOML: {message}", line=line)]
-        ) from None
-
-
-def _parse_yaml(text: str, source: str) -> object:
-    with require("yaml"):
-        import yaml
-
-    try:
-        data = yaml.load(text, Loader=_decimal_yaml_loader())
-    except yaml.MarkedYAMLError as error:
-        # PyYAML's own text spans lines (a copy of the source and a caret); the parts
-        # that say what is wrong fit on one.
-        mark = error.problem_mark or error.context_mark
-        parts = [part for part in (error.context, error.problem) if part]
-        where = f" (column {mark.column + 1})" if mark is not None else ""
-        raise ProgramValidationError(
-            source,
-            [
-                Problem(
-                    "",
-                    f"is not valid YAML: {', '.join(parts) or 'unreadable'}{where}",
-                    line=mark.line + 1 if mark is not None else None,
-                )
-            ],
-        ) from None
-    except yaml.YAMLError as error:
-        raise ProgramValidationError(
-            source, [Problem("", f"is not valid YAML: {' '.join(str(error).split())}")]
-        ) from None
-    # YAML reads an unquoted null, number, boolean or date key as such.
-    problems = [
-        Problem(
-            where, f"has a {'null key' if key is None else 'key that is not text'}; quote it", key
-        )
-        for where, key in _non_text_keys(data, "")
-    ]
-    if problems:
-        raise ProgramValidationError(source, problems)
-    return data
-
-
-def _non_text_keys(data: object, path: str) -> Iterator[tuple[str, object]]:
-    """(path, key) of every mapping key that is not a string: TOML and JSON keys always
-    are, YAML's may be null, numbers, booleans or dates."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if not isinstance(key, str):
-                yield path, key
-            else:
-                yield from _non_text_keys(value, f"{path}.{key}" if path else key)
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            yield from _non_text_keys(item, f"{path}[{index}]")
-
-
 def loads_program(
     text: str | bytes,
     format: Format = "toml",
@@ -261,7 +165,7 @@ def loads_program(
 ) -> Program:
     """Read a program from text in TOML, JSON or YAML."""
     text = decode_text(text, source, ProgramValidationError, MAX_PROGRAM_BYTES)
-    data = _parse(text, format, source)
+    data = parse_text(text, format, source)
     if isinstance(data, Mapping) and any(key in data for key in TOOL_KEYS):
         return _structure_resolved(resolve_text(text, format, source=source), registry)
     if not isinstance(data, Mapping):
@@ -284,7 +188,7 @@ def _shipped(name: str) -> Program:
 def _shipped_series(name: str) -> ProgramSeries:
     file = f"{name}{_SERIES_SUFFIX}"
     text = (resources.files("partner_tiers") / "programs" / file).read_text("utf-8")
-    data = _parse(text, "toml", file)
+    data = parse_text(text, "toml", file)
     return series_from_dict(data, lambda version: load_program(version), source=file)
 
 
@@ -319,7 +223,7 @@ def load_program(
             return _shipped(text_name)
         return evolve(_shipped(text_name), registry=registry)
     text, format = _read_file(text_name)
-    data = _parse(text, format, text_name)
+    data = parse_text(text, format, text_name)
     if is_series_data(data):
         raise ProgramValidationError(
             text_name, [Problem("versions", "makes it a series file: read it with load_series")]
@@ -351,7 +255,7 @@ def load_series(
         program = load_program(text_name, registry=registry)
         return ProgramSeries(program.label, program.title, (program,), program.description)
     text, format = _read_file(text_name)
-    data = _parse(text, format, text_name)
+    data = parse_text(text, format, text_name)
     if not is_series_data(data):
         program = loads_program(text, format, registry=registry, source=text_name)
         return ProgramSeries(program.label, program.title, (program,), program.description)
@@ -399,8 +303,8 @@ def dumps_program(program: Program, format: Format = "toml") -> str:
         InvalidRecordError: for a format other than toml, json or yaml.
         MissingExtraError: for yaml without PyYAML (the ``yaml`` extra).
     """
-    if format not in _FORMATS:
-        raise InvalidRecordError("format", format, f"must be one of {', '.join(_FORMATS)}")
+    if format not in FORMATS:
+        raise InvalidRecordError("format", format, f"must be one of {', '.join(FORMATS)}")
     if format == "toml":
         return program_to_toml(program)
     if format == "json":
@@ -419,7 +323,7 @@ def resolve_text(text: str, format: Format, *, source: str = "<string>") -> Reso
     """A program file's data with its ``extends`` chain merged in; a relative
     ``extends`` path is looked up beside the file named by source."""
     folder = None if source.startswith("<") else Path(source).parent
-    parsed = Parsed(_parse(text, format, source), source, folder, _lines_of(text, format))
+    parsed = Parsed(parse_text(text, format, source), source, folder, _lines_of(text, format))
     return resolve(parsed, _read_extended)
 
 
@@ -460,7 +364,7 @@ def _read_extended(target: str, child: Parsed) -> Parsed:
     if target in list_programs():
         text = _shipped_text(target)
         source = f"{target}.toml"
-        return Parsed(_parse(text, "toml", source), source, None, toml_lines(text))
+        return Parsed(parse_text(text, "toml", source), source, None, toml_lines(text))
     path = (child.folder or Path()) / target
     if not path.is_file():
         beside = f" beside {child.source}" if child.folder is not None else ""
@@ -471,7 +375,9 @@ def _read_extended(target: str, child: Parsed) -> Parsed:
         line = line_of(child.lines, "extends")
         raise ProgramValidationError(child.source, [Problem("extends", reason, target, line)])
     text, format = _read_program_file(path, str(path))
-    return Parsed(_parse(text, format, str(path)), str(path), path.parent, _lines_of(text, format))
+    return Parsed(
+        parse_text(text, format, str(path)), str(path), path.parent, _lines_of(text, format)
+    )
 
 
 def _structure_resolved(resolved: Resolved, registry: Registry | None) -> Program:
