@@ -26,13 +26,14 @@ from partner_tiers._errors import PricingError
 from partner_tiers._ledger.ledger import Market, PointBatch, PointsLedger, Track
 from partner_tiers._model.book import Book
 from partner_tiers._model.dated import boundaries, expiry_date
+from partner_tiers._model.lines import deal_order, first_sales
 from partner_tiers._model.mrr import MrrEntry, mrr_change_days, mrr_in_force
 from partner_tiers._model.records import Client, Deal, DealKind, ManagedService, Subscription
 from partner_tiers._model.values import Money
 from partner_tiers._rules.program import Program
-from partner_tiers._rules.rates import CurrencyTable, RateRow
+from partner_tiers._rules.rates import CurrencyTable, RateRow, RoundingRule
 
-__all__ = ["build_ledger", "expiry_date", "mislabelled_sales"]
+__all__ = ["build_ledger", "expiry_date"]
 
 _PRECISION = 60
 ONE = Decimal(1)
@@ -91,55 +92,20 @@ def _multiplier(program: Program, client: Client, day: dt.date) -> tuple[Decimal
     return ONE, Market.STANDARD
 
 
-def _first_sales(book: Book) -> dict[tuple[str, str], dt.date]:
-    first: dict[tuple[str, str], dt.date] = {}
-    for deal in book.deals:
-        if deal.kind.earns or (deal.kind is DealKind.ADJUSTMENT and deal.mrr_change.amount > 0):
-            key = (deal.client, deal.product_line)
-            first[key] = min(first.get(key, deal.closed_on), deal.closed_on)
-    for subscription in book.subscriptions:
-        key = (subscription.client, subscription.product_line)
-        first[key] = min(first.get(key, subscription.started_on), subscription.started_on)
-    return first
+def _priced(
+    amount: Decimal, rate: Decimal, per_100: Decimal, rounding: RoundingRule, *, shares: int = 1
+) -> tuple[Decimal, Decimal]:
+    """Points and USD-equivalent MRR of an amount: amount x rate / per-100-USD / shares,
+    and amount x 100 / per-100-USD / shares, each computed exactly, then rounded."""
+    with localcontext() as context:
+        context.prec = _PRECISION
+        points = rounding.apply(amount * rate / per_100 / shares)
+        usd = rounding.apply(amount * HUNDRED / per_100 / shares)
+    return points, usd
 
 
-def mislabelled_sales(book: Book, *, as_of: dt.date | None = None) -> tuple[str, ...]:
-    """Warnings for the deals whose kind contradicts their product line's first sale: a
-    ``new`` or ``cross_sell`` deal on a line the client bought before (by an earlier
-    deal or subscription), or an ``upsell`` that is the line's first sale.
-
-    Pricing follows the first sale, not the label; these say where the book's labels
-    disagree with it, one line per deal, naming the deal. With ``as_of``, only the
-    deals closed by that day.
-    """
-    first_sales = _first_sales(book)
-    earning = sorted((d for d in book.deals if d.kind.earns), key=_deal_order)
-    found = []
-    for position, deal in enumerate(earning):
-        if as_of is not None and deal.closed_on > as_of:
-            break
-        first = first_sales[(deal.client, deal.product_line)]
-        sold_before = any(
-            (other.client, other.product_line) == (deal.client, deal.product_line)
-            for other in earning[:position]
-        )
-        if deal.kind in (DealKind.NEW, DealKind.CROSS_SELL) and first < deal.closed_on:
-            found.append(
-                f"deal {deal.id}: labelled {deal.kind}, but {deal.client} bought "
-                f"{deal.product_line} first on {first}: priced as a sale on that line "
-                "(an upsell)"
-            )
-        elif deal.kind is DealKind.UPSELL and first == deal.closed_on and not sold_before:
-            found.append(
-                f"deal {deal.id}: labelled upsell, but it is the first sale of "
-                f"{deal.product_line} to {deal.client}: priced as a first sale"
-            )
-    return tuple(found)
-
-
-def _deal_order(deal: Deal) -> tuple[dt.date, int, str]:
-    # On one day, what is earned is booked before what reduces it.
-    return (deal.closed_on, 1 if deal.mrr_change.amount < 0 else 0, deal.id)
+def _shown_multiplier(multiplier: Decimal, client: Client) -> str:
+    return "" if multiplier == ONE else f" x {multiplier} (growth market {client.country})"
 
 
 def _price_sale(
@@ -171,13 +137,8 @@ def _price_sale(
     multiplier, market = _multiplier(program, client, day)
     rounding = program.rounding_rule(day)
     amount = deal.mrr_change.amount
-    with localcontext() as context:
-        context.prec = _PRECISION
-        points = rounding.apply(amount * rate * multiplier / per_100)
-        usd = rounding.apply(amount * HUNDRED / per_100)
-    shown_multiplier = (
-        "" if multiplier == ONE else f" x {multiplier} (growth market {client.country})"
-    )
+    points, usd = _priced(amount, rate * multiplier, per_100, rounding)
+    shown_multiplier = _shown_multiplier(multiplier, client)
     rule = (
         f"{deal.mrr_change} at {table_text} x {rate} points per 100 USD{shown_multiplier} "
         f"= {points} ({note})"
@@ -264,15 +225,15 @@ def _reductions(
 
 
 def _sold_batches(book: Book, program: Program) -> Iterator[PointBatch]:
-    first_sales = _first_sales(book)
+    first_sold = first_sales(book)
     positions = {deal.id: index for index, deal in enumerate(book.deals)}
     # Open batches by (client, product line): a reduction only looks at its own line.
     open_batches: dict[tuple[str, str], list[_Open]] = {}
-    for deal in sorted(book.deals, key=_deal_order):
+    for deal in sorted(book.deals, key=deal_order):
         if deal.mrr_change.amount > 0:
             client = book.client(deal.client)
             line = (deal.client, deal.product_line)  # every sale is in first_sales
-            batch = _price_sale(deal, client, program, first_sales[line], positions[deal.id])
+            batch = _price_sale(deal, client, program, first_sold[line], positions[deal.id])
             open_batches.setdefault(line, []).append(
                 _Open(
                     batch,
@@ -317,13 +278,10 @@ def _managed_piece(
     per_100, table_text = _per_100_usd(program, mrr, day, what)
     multiplier, market = _multiplier(program, client, day)
     rounding = program.rounding_rule(day)
-    with localcontext() as context:
-        context.prec = _PRECISION
-        points = rounding.apply(mrr.amount * row.managed * multiplier / per_100 / service.partners)
-        usd = rounding.apply(mrr.amount * HUNDRED / per_100 / service.partners)
-    shown_multiplier = (
-        "" if multiplier == ONE else f" x {multiplier} (growth market {client.country})"
+    points, usd = _priced(
+        mrr.amount, row.managed * multiplier, per_100, rounding, shares=service.partners
     )
+    shown_multiplier = _shown_multiplier(multiplier, client)
     shared = "" if service.partners == 1 else f" / {service.partners} partners"
     rule = (
         f"{mrr} MRR at {table_text} x {row.managed} points per 100 USD"

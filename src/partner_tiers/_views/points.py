@@ -15,12 +15,12 @@ from attrs import frozen
 
 from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._engine.ledgers import build_ledger
-from partner_tiers._engine.pricing import mislabelled_sales
 from partner_tiers._engine.timeline import timeline
 from partner_tiers._errors import InvalidRecordError
 from partner_tiers._ledger.ledger import PointBatch, PointsLedger, Track
 from partner_tiers._model.book import Book
 from partner_tiers._model.dated import expiry_date
+from partner_tiers._model.lines import mislabelled_sales
 from partner_tiers._model.records import SalesMotion
 from partner_tiers._model.values import MAX_MONTHS, check_count, check_day
 from partner_tiers._rules.program import Program
