@@ -170,6 +170,61 @@ class _Line:
         self.churned_from = Decimal(0)
 
 
+def _next_deal(
+    rng: random.Random, lines: dict[str, _Line], currency: str, scale: float
+) -> tuple[str, DealKind, Decimal]:
+    """The product line, kind and MRR change of a client's next deal."""
+    live = [name for name, line in lines.items() if line.mrr > 0]
+    unsold = [name for name in _PRODUCT_LINES if name not in live]
+    draw = rng.random()
+    if not live or (unsold and draw < 0.15):
+        kind = DealKind.NEW if not lines else DealKind.CROSS_SELL
+        return rng.choice(unsold), kind, _amount(rng, currency, 50, 5_000, scale)
+    product_line = rng.choice(live)
+    if draw < 0.80:
+        return product_line, DealKind.UPSELL, _amount(rng, currency, 20, 2_000, scale)
+    current = lines[product_line].mrr
+    if draw < 0.94:
+        unit = Decimal(1).scaleb(-_PER_100_USD[currency][1])
+        most = (current * Decimal("0.9")).quantize(unit, rounding=ROUND_DOWN)
+        change = -min(most, _amount(rng, currency, 10, 1_000, scale))
+        if change < 0:
+            return product_line, DealKind.DOWNGRADE, change
+        # too small to downgrade: the client churns the line
+    return product_line, DealKind.CHURN, -current
+
+
+def _subscriptions(
+    rng: random.Random, index: int, lines: dict[str, _Line], currency: str
+) -> list[Subscription]:
+    """A subscription per product line the client bought."""
+    subscriptions = []
+    for name, line in lines.items():
+        # A churned line keeps the MRR it had before the churn on its (ended) subscription.
+        mrr = line.mrr if line.mrr > 0 else line.churned_from
+        subscriptions.append(
+            Subscription(
+                id=SubscriptionId(f"s-{index:05d}-{name}"),
+                client=ClientId(f"c-{index:05d}"),
+                product_line=name,
+                edition=rng.choice(_EDITIONS),
+                mrr=Money(mrr, currency),
+                started_on=line.first_sold,
+                renews_on=min(line.first_sold + dt.timedelta(days=365), LAST_DAY),
+                ended_on=line.ended_on,
+            )
+        )
+    return subscriptions
+
+
+def _services(rng: random.Random, client_id: ClientId) -> list[ManagedService]:
+    """The managed service of a managed client."""
+    since = _day(rng, FIRST_DAY, dt.date(2025, 6, 30))
+    until = _day(rng, since + dt.timedelta(days=90), LAST_DAY) if rng.random() < 0.2 else None
+    partners = 2 if rng.random() < 0.1 else 1
+    return [ManagedService(client=client_id, since=since, until=until, partners=partners)]
+
+
 def _client_records(
     rng: random.Random, index: int, deal_count: int, scale: float
 ) -> tuple[Client, list[Deal], list[Subscription], list[ManagedService]]:
@@ -189,30 +244,7 @@ def _client_records(
     lines: dict[str, _Line] = {}
     deals: list[Deal] = []
     for number, day in enumerate(days):
-        live = [name for name, line in lines.items() if line.mrr > 0]
-        unsold = [name for name in _PRODUCT_LINES if name not in live]
-        draw = rng.random()
-        if not live or (unsold and draw < 0.15):
-            product_line = rng.choice(unsold)
-            kind = DealKind.NEW if not lines else DealKind.CROSS_SELL
-            change = _amount(rng, currency, 50, 5_000, scale)
-        elif draw < 0.80:
-            product_line = rng.choice(live)
-            kind = DealKind.UPSELL
-            change = _amount(rng, currency, 20, 2_000, scale)
-        elif draw < 0.94:
-            product_line = rng.choice(live)
-            kind = DealKind.DOWNGRADE
-            current = lines[product_line].mrr
-            unit = Decimal(1).scaleb(-_PER_100_USD[currency][1])
-            most = (current * Decimal("0.9")).quantize(unit, rounding=ROUND_DOWN)
-            change = -min(most, _amount(rng, currency, 10, 1_000, scale))
-            if change >= 0:  # too small to downgrade: the client churns the line
-                kind, change = DealKind.CHURN, -current
-        else:
-            product_line = rng.choice(live)
-            kind = DealKind.CHURN
-            change = -lines[product_line].mrr
+        product_line, kind, change = _next_deal(rng, lines, currency, scale)
         line = lines.setdefault(product_line, _Line(day))
         if kind is DealKind.CHURN:
             line.churned_from = line.mrr
@@ -230,31 +262,8 @@ def _client_records(
                 mrr_change=Money(change, currency),
             )
         )
-    subscriptions = []
-    for name, line in lines.items():
-        # A churned line keeps the MRR it had before the churn on its (ended) subscription.
-        mrr = line.mrr if line.mrr > 0 else line.churned_from
-        subscriptions.append(
-            Subscription(
-                id=SubscriptionId(f"s-{index:05d}-{name}"),
-                client=client_id,
-                product_line=name,
-                edition=rng.choice(_EDITIONS),
-                mrr=Money(mrr, currency),
-                started_on=line.first_sold,
-                renews_on=min(line.first_sold + dt.timedelta(days=365), LAST_DAY),
-                ended_on=line.ended_on,
-            )
-        )
-    services = []
-    if managed:
-        since = _day(rng, FIRST_DAY, dt.date(2025, 6, 30))
-        until = _day(rng, since + dt.timedelta(days=90), LAST_DAY) if rng.random() < 0.2 else None
-        services.append(
-            ManagedService(
-                client=client_id, since=since, until=until, partners=2 if rng.random() < 0.1 else 1
-            )
-        )
+    subscriptions = _subscriptions(rng, index, lines, currency)
+    services = _services(rng, client_id) if managed else []
     return client, deals, subscriptions, services
 
 
