@@ -79,10 +79,10 @@ def test_a_derived_mrr_history_loses_the_change_of_a_deal_not_yet_known() -> Non
 
 
 def test_a_managed_service_end_is_known_once_it_happened() -> None:
-    service = pt.ManagedService("c-1", dt.date(2024, 1, 1), until=dt.date(2024, 6, 1))
+    service = pt.ManagedService(pt.ClientId("c-1"), dt.date(2024, 1, 1), until=dt.date(2024, 6, 1))
     book = pt.Book(
         partner=pt.demo_book().partner,
-        clients=(pt.Client("c-1", "One", "US", "managed"),),
+        clients=(pt.Client(pt.ClientId("c-1"), "One", "US", "managed"),),
         managed_services=(service,),
     )
     assert book.known_at(dt.date(2024, 3, 1)).managed_services[0].until is None
@@ -98,8 +98,8 @@ def test_mrr_rows_recorded_later_are_not_known_before() -> None:
         pt.MrrEntry(dt.date(2024, 3, 1), pt.Money("300", "USD"), dt.date(2024, 5, 1)),
     )
     subscription = pt.Subscription(
-        "s-1",
-        "c-1",
+        pt.SubscriptionId("s-1"),
+        pt.ClientId("c-1"),
         "marketing-hub",
         "pro",
         pt.Money("300", "USD"),
@@ -109,7 +109,7 @@ def test_mrr_rows_recorded_later_are_not_known_before() -> None:
     )
     book = pt.Book(
         partner=pt.demo_book().partner,
-        clients=(pt.Client("c-1", "One", "US", "managed"),),
+        clients=(pt.Client(pt.ClientId("c-1"), "One", "US", "managed"),),
         subscriptions=(subscription,),
     )
     assert book.known_at(dt.date(2024, 4, 30)).mrr_on("s-1", dt.date(2024, 4, 1)).amount == 100
@@ -160,7 +160,7 @@ def late_deals(draw: st.DrawFn, book: pt.Book, known_at: dt.date) -> tuple[pt.De
     return tuple(
         attrs.evolve(
             deal,
-            id=f"late-{number}",
+            id=pt.DealId(f"late-{number}"),
             product_line="late-line",
             recorded_on=known_at + dt.timedelta(days=draw(st.integers(1, 400))),
         )
@@ -181,7 +181,7 @@ def test_known_at_history_is_stable_when_later_records_are_added(
         certifications=(
             *book.certifications,
             pt.Certification(
-                "late-cert",
+                pt.CertificationId("late-cert"),
                 "Late",
                 known_at - dt.timedelta(days=30),
                 known_at + dt.timedelta(days=300),

@@ -262,6 +262,7 @@ def _track(
     value_a, value_b = before.values.get(track, ZERO), after.values.get(track, ZERO)
     change = value_b - value_a
     figure_a, figure_b = _figure(side_a[0], track), _figure(side_b[0], track)
+    causes: tuple[Cause, ...]
     if track not in before.values or track not in after.values:
         causes = (Cause(CauseKind.PROGRAM_SWITCH, change),) if change else ()
     elif figure_a is None or figure_b is None or figure_a != figure_b:
@@ -324,9 +325,9 @@ def _gate_changes(before: TierStatus, after: TierStatus) -> tuple[GateChange, ..
         a, b = gates_a.get(name), gates_b.get(name)
         passed_a = None if a is None else a.passed
         passed_b = None if b is None else b.passed
-        if passed_a != passed_b:
-            reason = (b or a).reason if (b or a) is not None else ""
-            changes.append(GateChange(name, passed_a, passed_b, reason))
+        shown = b if b is not None else a
+        if passed_a != passed_b and shown is not None:
+            changes.append(GateChange(name, passed_a, passed_b, shown.reason))
     return tuple(changes)
 
 
