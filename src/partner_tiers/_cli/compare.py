@@ -50,7 +50,7 @@ def compare(
     to_known_at: dt.date | None,
     as_json: bool,
 ) -> None:
-    """Explain why BOOK's status differs between two dates, cause by cause."""
+    """Explain why BOOK's status differs between two dates."""
     from partner_tiers._views.difference import explain_difference
 
     book, program = read_book(book_path), read_program(program_name)
