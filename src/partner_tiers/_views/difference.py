@@ -18,7 +18,7 @@ from typing import Any
 from attrs import frozen
 
 from partner_tiers._engine.status import TierChange, TierStatus
-from partner_tiers._errors import InvalidRecordError, InvalidTypeError
+from partner_tiers._errors import InvalidRecordError, InvalidTypeError, UnknownIdError
 from partner_tiers._ledger.batch import FIGURES, Figure, PointBatch, Track
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._rules.program import Program
@@ -163,8 +163,6 @@ class Difference:
         for track in self.tracks:
             if track.track == track_id:
                 return track
-        from partner_tiers._errors import UnknownIdError
-
         raise UnknownIdError("track", track_id, "neither status has this track")
 
     def lines(self) -> list[str]:
