@@ -856,6 +856,7 @@ def test_evaluate_json_is_the_whole_contract(capsys: pytest.CaptureFixture[str])
     history = data.pop("history")
     assert isinstance(history, list)
     assert data.pop("pending_demotion") is None
+    assert data.pop("known_at") is None  # every record: no --known-at
     assert [(change["on"], change["to_tier"], change["cause"]) for change in history] == [
         ("2023-07-01", None, "first_tier_deadline"),
         ("2023-09-14", "gold", "promotion"),

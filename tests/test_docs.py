@@ -300,6 +300,19 @@ def test_compare_programs(workspace: Path) -> None:
     assert run_console(DOCS_SRC / "compare-programs.console") == [0, 0]
 
 
+def test_known_at(workspace: Path) -> None:
+    ns = run_example(DOCS_SRC / "known_at.py")
+    assert ns["early"].tier is None
+    assert "d-5" not in [deal.id for deal in ns["known"].deals]
+
+
+def test_explain_difference(workspace: Path) -> None:
+    ns = run_example(DOCS_SRC / "explain_difference.py")
+    sold = ns["difference"].track("sold")
+    assert sum(cause.amount for cause in sold.causes) == sold.change
+    assert run_console(DOCS_SRC / "compare.console") == [0]
+
+
 def test_testing_strategies_example() -> None:
     pytest.importorskip("hypothesis")
     example = runpy.run_path(str(DOCS_SRC / "strategies_example.py"))

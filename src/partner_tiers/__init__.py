@@ -110,6 +110,14 @@ from partner_tiers._views.dashboard import (
     engagement_band,
 )
 from partner_tiers._views.diff import Change, ProgramDiff, diff_programs
+from partner_tiers._views.difference import (
+    Cause,
+    CauseKind,
+    Difference,
+    GateChange,
+    TrackDifference,
+    explain_difference,
+)
 from partner_tiers._views.impact import ImpactMatrix, program_impact
 from partner_tiers._views.needed import Needed, needed_to_keep, needed_to_reach
 from partner_tiers._views.points import (
@@ -141,6 +149,8 @@ __all__ = [
     "Alerts",
     "Book",
     "BookIntegrityError",
+    "Cause",
+    "CauseKind",
     "Certification",
     "CertificationId",
     "Change",
@@ -156,10 +166,12 @@ __all__ = [
     "Deal",
     "DealId",
     "DealKind",
+    "Difference",
     "EndServices",
     "ExpiryRule",
     "Explanation",
     "FileFormatError",
+    "GateChange",
     "GateOutcome",
     "GateParam",
     "GateResult",
@@ -219,6 +231,7 @@ __all__ = [
     "TierStatus",
     "Timeline",
     "Track",
+    "TrackDifference",
     "TrackRule",
     "TrackSpec",
     "UnknownIdError",
@@ -244,6 +257,7 @@ __all__ = [
     "end_services_effect",
     "engagement_band",
     "evaluate",
+    "explain_difference",
     "list_programs",
     "load_book",
     "load_program",

@@ -163,3 +163,11 @@ as_of_option = click.option(
     metavar="DATE",
     help="The date of the evaluation, YYYY-MM-DD.",
 )
+
+known_at_option = click.option(
+    "--known-at",
+    callback=parse_date,
+    default=None,
+    metavar="DATE",
+    help="Judge the book as it was known on DATE: only records recorded by then count.",
+)

@@ -28,6 +28,7 @@ from partner_tiers._cli.base import (
     as_of_option,
     cli,
     kind_of_file,
+    known_at_option,
     parse_date,
     printable,
     program_option,
@@ -113,7 +114,10 @@ def _dashboard(book: Book, status: TierStatus, program: Program | ProgramSeries)
     help="Write the demo book's JSON to FILE instead (a start for your own).",
 )
 @click.option("--force", is_flag=True, help="Let --write-book replace an existing file.")
-def demo(as_of: dt.date, program_name: str, write_book: str | None, force: bool) -> None:
+@known_at_option
+def demo(
+    as_of: dt.date, program_name: str, write_book: str | None, force: bool, known_at: dt.date | None
+) -> None:
     """Print the dashboard of the built-in demo book."""
     book = demo_book()
     if write_book is not None:
@@ -125,20 +129,28 @@ def demo(as_of: dt.date, program_name: str, write_book: str | None, force: bool)
         click.echo(f"wrote {write_book}")
         return
     program = read_program(program_name)
-    status = evaluate(book, program, as_of)
-    click.echo(_dashboard(book, status, program))
+    status = evaluate(book, program, as_of, known_at=known_at)
+    click.echo(_dashboard(_known(book, known_at), status, program))
+
+
+def _known(book: Book, known_at: dt.date | None) -> Book:
+    return book if known_at is None else book.known_at(known_at)
 
 
 @cli.command("evaluate")
 @click.argument("book_path", metavar="BOOK")
 @program_option
 @as_of_option
+@known_at_option
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead.")
-def evaluate_command(book_path: str, program_name: str, as_of: dt.date, as_json: bool) -> None:
+def evaluate_command(
+    book_path: str, program_name: str, as_of: dt.date, known_at: dt.date | None, as_json: bool
+) -> None:
     """Evaluate BOOK under a program on a date."""
     book = read_book(book_path)
     program = read_program(program_name)
-    status = evaluate(book, program, as_of)
+    status = evaluate(book, program, as_of, known_at=known_at)
+    book = _known(book, known_at)
     if as_json:
         click.echo(json.dumps(status.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -149,9 +161,11 @@ def evaluate_command(book_path: str, program_name: str, as_of: dt.date, as_json:
 @click.argument("book_path", metavar="BOOK")
 @program_option
 @as_of_option
-def explain(book_path: str, program_name: str, as_of: dt.date) -> None:
+@known_at_option
+def explain(book_path: str, program_name: str, as_of: dt.date, known_at: dt.date | None) -> None:
     """Explain every number of BOOK's status on a date."""
-    status = evaluate(read_book(book_path), read_program(program_name), as_of)
+    book, program = read_book(book_path), read_program(program_name)
+    status = evaluate(book, program, as_of, known_at=known_at)
     click.echo(str(status.explain()))
 
 
@@ -188,6 +202,7 @@ def validate(path: str, kind: str | None) -> None:
 @click.argument("book_path", metavar="BOOK")
 @program_option
 @as_of_option
+@known_at_option
 @click.option(
     "--html",
     "html_path",
@@ -203,7 +218,14 @@ def validate(path: str, kind: str | None) -> None:
     type=click.IntRange(1, 1200),
     help="Months of progress to chart.",
 )
-def report(book_path: str, program_name: str, as_of: dt.date, html_path: str, months: int) -> None:
+def report(
+    book_path: str,
+    program_name: str,
+    as_of: dt.date,
+    known_at: dt.date | None,
+    html_path: str,
+    months: int,
+) -> None:
     """Write an HTML dashboard of BOOK.
 
     The page is self-contained (no script, nothing from the network) and written
@@ -212,6 +234,7 @@ def report(book_path: str, program_name: str, as_of: dt.date, html_path: str, mo
     from partner_tiers._io.files import write_atomically
     from partner_tiers._views.report import report_html
 
-    page = report_html(read_book(book_path), read_program(program_name), as_of, months=months)
+    book = _known(read_book(book_path), known_at)
+    page = report_html(book, read_program(program_name), as_of, months=months)
     write_atomically(Path(html_path), page)
     click.echo(f"wrote {html_path}")

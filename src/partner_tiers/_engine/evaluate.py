@@ -39,6 +39,7 @@ def evaluate(
     as_of: dt.date,
     *,
     ledger: PointsLedger | None = None,
+    known_at: dt.date | None = None,
 ) -> TierStatus:
     """The partner's tier on ``as_of`` under the program, with every number explained.
 
@@ -47,7 +48,10 @@ def evaluate(
         program: the program or program series (see `load_program`); under a series
             every day is judged by the version in force on it.
         as_of: the date; the library never reads the clock.
-        ledger: the book's ledger under the program, if already built (saves the pricing).
+        ledger: the book's ledger under the program, if already built (saves the pricing);
+            not used with known_at, whose book has a ledger of its own.
+        known_at: judge the book as it was known on this day (`Book.known_at`): only
+            the records recorded on or before it count. None (the default): everything.
 
     Raises:
         PricingError: when the program cannot price a deal of the book.
@@ -55,9 +59,9 @@ def evaluate(
     """
     check_arguments(book, program, ledger)
     as_of = check_day("as_of", as_of)
-    ledger = ledger if ledger is not None else build_ledger(book, program)
+    book, ledger = _as_known(book, program, ledger, known_at)
     [(_day, state)] = replay(book, program, ledger, [as_of])
-    return _status(book, program, ledger, as_of, state)
+    return _status(book, program, ledger, as_of, state, known_at)
 
 
 def statuses(
@@ -66,19 +70,33 @@ def statuses(
     days: Iterable[dt.date],
     *,
     ledger: PointsLedger | None = None,
+    known_at: dt.date | None = None,
 ) -> list[TierStatus]:
-    """The status on each of the days, from one replay (days are sorted first)."""
+    """The status on each of the days, from one replay (days are sorted first); with
+    ``known_at``, of the book as it was known on that day (see `evaluate`)."""
     check_arguments(book, program, ledger)
     if not isinstance(days, Iterable) or isinstance(days, (str, dt.date)):
         raise InvalidRecordError("days", days, "must be an iterable of dates")
     ordered = sorted({check_day("days", day) for day in days})
     if not ordered:
         return []
-    ledger = ledger if ledger is not None else build_ledger(book, program)
+    book, ledger = _as_known(book, program, ledger, known_at)
     return [
-        _status(book, program, ledger, day, state)
+        _status(book, program, ledger, day, state, known_at)
         for day, state in replay(book, program, ledger, ordered)
     ]
+
+
+def _as_known(
+    book: Book,
+    program: Program | ProgramSeries,
+    ledger: PointsLedger | None,
+    known_at: dt.date | None,
+) -> tuple[Book, PointsLedger]:
+    """The book as known on known_at (all of it when None) and its ledger."""
+    if known_at is not None:
+        return (known := book.known_at(known_at)), build_ledger(known, program)
+    return book, ledger if ledger is not None else build_ledger(book, program)
 
 
 def _status(
@@ -87,6 +105,7 @@ def _status(
     ledger: PointsLedger,
     as_of: dt.date,
     state: ReplayState,
+    known_at: dt.date | None = None,
 ) -> TierStatus:
     program = series.version_on(as_of) if isinstance(series, ProgramSeries) else series
     tiers = program.tiers
@@ -130,6 +149,7 @@ def _status(
         projected_tier=tier_name(program, projected),
         history=state.history,
         pending_demotion=pending,
+        known_at=known_at,
         _program=program,
         _ledger=ledger,
     )

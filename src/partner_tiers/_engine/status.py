@@ -90,6 +90,8 @@ class TierStatus:
         projected_tier: the tier at the next review if nothing else happens.
         history: the tier changes the replay found, oldest first.
         pending_demotion: a demotion decided at a review and not yet in effect.
+        known_at: the day whose knowledge of the book was judged (`Book.known_at`);
+            None: every record.
     """
 
     as_of: dt.date
@@ -110,6 +112,7 @@ class TierStatus:
     projected_tier: str | None
     history: tuple[TierChange, ...]
     pending_demotion: TierChange | None = None
+    known_at: dt.date | None = None
     # What the explanation is traced to; a status made by hand carries neither.
     _program: Program | None = field(default=None, eq=False, repr=False, alias="_program")
     _ledger: PointsLedger | None = field(default=None, eq=False, repr=False, alias="_ledger")
@@ -150,8 +153,8 @@ class TierStatus:
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract: keys as_of, program (the version in force), tier,
         qualified_tier, points, next_tier, to_next_tier, to_keep_tier, gates, history
-        (each change with its cause and version), pending_demotion and reasons,
-        decimals as strings."""
+        (each change with its cause and version), pending_demotion, reasons and
+        known_at (None: every record), decimals as strings."""
         return {
             "as_of": self.as_of.isoformat(),
             "program": self.program,
@@ -174,6 +177,7 @@ class TierStatus:
                 None if self.pending_demotion is None else self.pending_demotion.to_dict()
             ),
             "reasons": self.reasons,
+            "known_at": None if self.known_at is None else self.known_at.isoformat(),
         }
 
     def _repr_html_(self) -> str:

@@ -81,9 +81,11 @@ def timeline(
     *,
     months: int = 1,
     ledger: PointsLedger | None = None,
+    known_at: dt.date | None = None,
 ) -> Timeline:
     """The status every ``months`` months from ``start`` to ``end`` (both included when
-    they fall on the step), computed in one pass over the ledger.
+    they fall on the step), computed in one pass over the ledger; with ``known_at``, of
+    the book as it was known on that day (see `evaluate`).
 
     Raises:
         InvalidRecordError: when an argument is of the wrong type, end is before start,
@@ -99,4 +101,6 @@ def timeline(
     while (day := start + relativedelta(months=step * months)) <= end:
         days.append(day)
         step += 1
-    return Timeline(program.label, tuple(statuses(book, program, days, ledger=ledger)))
+    return Timeline(
+        program.label, tuple(statuses(book, program, days, ledger=ledger, known_at=known_at))
+    )

@@ -8,7 +8,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from partner_tiers._errors import (
     BookIntegrityError,
@@ -16,6 +16,12 @@ from partner_tiers._errors import (
     InvalidTypeError,
     Problem,
     UnknownIdError,
+)
+from partner_tiers._model.known import (
+    known_certifications,
+    known_deals,
+    known_services,
+    known_subscriptions,
 )
 from partner_tiers._model.mrr import MrrEntry, mrr_in_force
 from partner_tiers._model.records import (
@@ -265,6 +271,31 @@ class Book:
         object.__setattr__(self, "_deals", deals)
         object.__setattr__(self, "_certifications", certifications)
         object.__setattr__(self, "_mrr_histories", histories)
+
+    def known_at(self, day: dt.date) -> Book:
+        """The book as it was known on the day: only the deals, certifications, managed
+        services and MRR-history rows recorded on or before it (a record without
+        ``recorded_on`` is known from its own effective date); the partner, clients,
+        subscriptions and facts are kept.
+
+        A managed service's ``until`` is known from the later of its recorded_on and
+        the until itself; before that the service is open. A subscription whose MRR is
+        derived from deals loses the MRR changes of the deals not yet recorded. A day
+        before every record date gives a book with no such records, not an error.
+
+        Raises:
+            InvalidRecordError: when day is not a date.
+        """
+        day = check_day("known_at", day)
+        return evolve(
+            self,
+            subscriptions=known_subscriptions(
+                self.subscriptions, self.deals, self._mrr_histories, day
+            ),
+            deals=known_deals(self.deals, day),
+            certifications=known_certifications(self.certifications, day),
+            managed_services=known_services(self.managed_services, day),
+        )
 
     def client(self, client_id: ClientId | str) -> Client:
         """The client with this id.

@@ -31,10 +31,22 @@ class MrrEntry:
     Attributes:
         since: the first day this MRR is in force (``from`` in book files).
         mrr: the monthly recurring revenue from that day (>= 0).
+        recorded_on: the day the row was recorded in the book, if not ``since``.
     """
 
     since: dt.date = field(validator=_date)
     mrr: Money = field()
+    recorded_on: dt.date | None = field(default=None)
+
+    @recorded_on.validator
+    def _check_recorded_on(self, attribute: Attribute[dt.date | None], value: object) -> None:
+        if value is not None:
+            check_date("MrrEntry", attribute.name, value)
+
+    @property
+    def known_from(self) -> dt.date:
+        """The first day the book knew the row: recorded_on, else since."""
+        return self.since if self.recorded_on is None else self.recorded_on
 
     @mrr.validator
     def _check_mrr(self, _attribute: Attribute[Money], value: object) -> None:

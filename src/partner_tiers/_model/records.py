@@ -384,6 +384,8 @@ class Deal:
         closed_on: the day the deal closed; sold points are earned on this day.
         mrr_change: the change of MRR: positive for new, cross_sell and upsell, negative
             for downgrade and churn, either sign (not zero) for an adjustment.
+        recorded_on: the day the deal was recorded in the book, if not the day it closed
+            (a late deal); a known-at evaluation (`Book.known_at`) sees it from then.
     """
 
     id: DealId = field(validator=_text)
@@ -393,6 +395,12 @@ class Deal:
     motion: SalesMotion = field(converter=_motion)
     closed_on: dt.date = field(validator=_date)
     mrr_change: Money = field(validator=_money)
+    recorded_on: dt.date | None = field(default=None, validator=_optional_date)
+
+    @property
+    def known_from(self) -> dt.date:
+        """The first day the book knew the deal: recorded_on, else closed_on."""
+        return self.closed_on if self.recorded_on is None else self.recorded_on
 
     def __attrs_post_init__(self) -> None:
         amount = self.mrr_change.amount
@@ -423,12 +431,19 @@ class Certification:
         name: its name.
         valid_from: first day it is valid.
         valid_until: last day it is valid.
+        recorded_on: the day it was recorded in the book, if not valid_from.
     """
 
     id: CertificationId = field(validator=_text)
     name: str = field(validator=_text)
     valid_from: dt.date = field(validator=_date)
     valid_until: dt.date = field(validator=_date)
+    recorded_on: dt.date | None = field(default=None, validator=_optional_date)
+
+    @property
+    def known_from(self) -> dt.date:
+        """The first day the book knew the certification: recorded_on, else valid_from."""
+        return self.valid_from if self.recorded_on is None else self.recorded_on
 
     def __attrs_post_init__(self) -> None:
         if self.valid_until < self.valid_from:
@@ -452,12 +467,21 @@ class ManagedService:
         since: first day of service (``from`` in book files).
         until: the day service ended (exclusive), or None while it goes on.
         partners: how many partners service the client; managed credit is split evenly.
+        recorded_on: the day the service was recorded in the book, if not since. Its
+            ``until`` is known from the later of recorded_on and until: an end is known
+            once it has happened (or once recorded, when recorded after it).
     """
 
     client: ClientId = field(validator=_text)
     since: dt.date = field(validator=_date)
     until: dt.date | None = field(default=None, validator=_optional_date)
     partners: int = field(default=1)
+    recorded_on: dt.date | None = field(default=None, validator=_optional_date)
+
+    @property
+    def known_from(self) -> dt.date:
+        """The first day the book knew the service: recorded_on, else since."""
+        return self.since if self.recorded_on is None else self.recorded_on
 
     @partners.validator
     def _check_partners(self, _attribute: Attribute[int], value: object) -> None:
