@@ -10,6 +10,7 @@ the version in force on it, and the status names that version.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ import attrs
 from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._engine.qualify import after_review, evaluate_gates, points_index, track_values
+from partner_tiers._engine.receipt import ReceiptMaker
 from partner_tiers._engine.replay import ReplayState, replay, tier_name
 from partner_tiers._engine.status import ChangeCause, TierChange, TierStatus
 from partner_tiers._errors import InvalidRecordError
@@ -57,7 +59,7 @@ def evaluate(
     as_of = check_day("as_of", as_of)
     ledger = ledger if ledger is not None else build_ledger(book, program)
     [(_day, state)] = replay(book, program, ledger, [as_of])
-    return _status(book, program, ledger, as_of, state)
+    return _status(book, program, ledger, as_of, state, ReceiptMaker(book, program))
 
 
 def statuses(
@@ -75,8 +77,9 @@ def statuses(
     if not ordered:
         return []
     ledger = ledger if ledger is not None else build_ledger(book, program)
+    receipts = ReceiptMaker(book, program)
     return [
-        _status(book, program, ledger, day, state)
+        _status(book, program, ledger, day, state, receipts)
         for day, state in replay(book, program, ledger, ordered)
     ]
 
@@ -87,6 +90,7 @@ def _status(
     ledger: PointsLedger,
     as_of: dt.date,
     state: ReplayState,
+    receipts: ReceiptMaker,
 ) -> TierStatus:
     program = series.version_on(as_of) if isinstance(series, ProgramSeries) else series
     tiers = program.tiers
@@ -132,6 +136,7 @@ def _status(
         pending_demotion=pending,
         _program=program,
         _ledger=ledger,
+        _receipt=functools.partial(receipts.receipt, program.label, as_of),
     )
 
 
