@@ -857,6 +857,7 @@ def test_evaluate_json_is_the_whole_contract(capsys: pytest.CaptureFixture[str])
     assert isinstance(history, list)
     assert data.pop("pending_demotion") is None
     receipt = data.pop("receipt")
+    assert isinstance(receipt, dict)
     assert receipt["program"] == "hubspot"  # the series; the version judged the day
     assert (receipt["version"], receipt["as_of"], receipt["known_at"]) == (
         "hubspot-2025@2025-07-15",
