@@ -14,9 +14,10 @@ from partner_tiers._cli.base import cli, read_book, read_program
 @click.argument("book_path", metavar="BOOK")
 @click.argument("program_name", metavar="[PROGRAM]", required=False)
 def verify_command(receipt_path: str, book_path: str, program_name: str | None) -> None:
-    """Replay the evaluation RECEIPT records (the output of evaluate --json) on BOOK.
+    """Replay a recorded evaluation and say whether it is the same.
 
-    PROGRAM defaults to the program the receipt names (a shipped one). Prints "same" when
+    RECEIPT is the output of evaluate --json; the replay evaluates BOOK again. PROGRAM
+    defaults to the program the receipt names (a shipped one). Prints "same" when
     the replay gives the same tier, qualified tier and track values from the same book
     and program; otherwise each difference, and whether the book or the program changed
     since. Exits 0 when the same, 1 when different, 2 on bad input.
