@@ -857,6 +857,16 @@ def test_evaluate_json_is_the_whole_contract(capsys: pytest.CaptureFixture[str])
     assert isinstance(history, list)
     assert data.pop("pending_demotion") is None
     assert data.pop("known_at") is None  # every record: no --known-at
+    receipt = data.pop("receipt")
+    assert isinstance(receipt, dict)
+    assert receipt["program"] == "hubspot"  # the series; the version judged the day
+    assert (receipt["version"], receipt["as_of"], receipt["known_at"]) == (
+        "hubspot-2025@2025-07-15",
+        "2025-09-30",
+        None,
+    )
+    assert receipt["book_hash"] == pt.book_hash(pt.demo_book())
+    assert receipt["program_hash"] == pt.program_hash(pt.load_program("hubspot"))
     assert [(change["on"], change["to_tier"], change["cause"]) for change in history] == [
         ("2023-07-01", None, "first_tier_deadline"),
         ("2023-09-14", "gold", "promotion"),

@@ -8,6 +8,7 @@ exports; everything in underscored modules is private.
 from partner_tiers._engine.evaluate import evaluate, statuses
 from partner_tiers._engine.explain import Explanation, Reason
 from partner_tiers._engine.ledgers import build_ledger
+from partner_tiers._engine.receipt import Receipt
 from partner_tiers._engine.status import ChangeCause, TierChange, TierStatus
 from partner_tiers._engine.timeline import Timeline, timeline
 from partner_tiers._errors import (
@@ -54,6 +55,7 @@ from partner_tiers._ledger.ledger import (
     Track,
 )
 from partner_tiers._model.book import Book
+from partner_tiers._model.digest import book_hash
 from partner_tiers._model.mrr import MrrEntry
 from partner_tiers._model.records import (
     DEAL_TYPES_RENAMED_ON,
@@ -80,6 +82,7 @@ from partner_tiers._model.values import (
     SubscriptionId,
 )
 from partner_tiers._rules.context import ChangeDays, Context
+from partner_tiers._rules.digest import program_hash
 from partner_tiers._rules.gates import GateOutcome, GateParam, GateResult, GateRule, GateSpec
 from partner_tiers._rules.ladder import Tier
 from partner_tiers._rules.policy import Promotion, ReviewPolicy
@@ -209,6 +212,7 @@ __all__ = [
     "Promotion",
     "RateRow",
     "Reason",
+    "Receipt",
     "Registry",
     "Relationship",
     "RenewalOwner",
@@ -241,6 +245,7 @@ __all__ = [
     "account_performance",
     "alerts",
     "book_from_dict",
+    "book_hash",
     "book_to_dict",
     "build_ledger",
     "check_program",
@@ -268,6 +273,7 @@ __all__ = [
     "needed_to_reach",
     "points_breakdown",
     "program_from_dict",
+    "program_hash",
     "program_impact",
     "program_schema",
     "program_to_dict",

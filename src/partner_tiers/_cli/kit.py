@@ -48,25 +48,48 @@ def test_command(program_name: str, scenarios: tuple[str, ...], coverage: bool) 
 
 @cli.command("lint")
 @click.argument("program_name", metavar="PROGRAM")
-def lint_command(program_name: str) -> None:
+@click.option(
+    "--properties",
+    "examples",
+    type=click.IntRange(1, 100_000),
+    default=None,
+    metavar="N",
+    help="Also run N generated books per property; needs the properties extra.",
+)
+def lint_command(program_name: str, examples: int | None) -> None:
     """Warn about what a program may say but probably does not mean.
 
     Each warning has a code; silence one in the file with lint.ignore = ["PT001"].
-    Exits 0 when there is no warning, 1 when there is one, 2 on bad input.
+    With --properties N, N Hypothesis-generated books per property look for a sale that
+    lowers the tier (PT101), a review that drops more than one tier under soft landing
+    (PT102) and a tier held while its gate fails (PT103), each reported with a shrunk
+    counterexample book. Exits 0 when there is no warning, 1 when there is one, 2 on
+    bad input.
     """
     from partner_tiers._io.programfile import resolve_file
     from partner_tiers._views.program_lint import CODES, lint_program
+    from partner_tiers.testing.program_properties import PROPERTY_CODES
 
     program = read_program(program_name)
     if isinstance(program, ProgramSeries):
         fail(f"{program_name}: lint one program version, not a series")
     settings = resolve_file(program_name).data.get("lint", {})
     ignore = settings.get("ignore", []) if isinstance(settings, dict) else None
-    if not isinstance(ignore, list) or any(code not in CODES for code in ignore):
-        fail(f"{program_name}: lint.ignore: must be a list of codes ({', '.join(CODES)})")
-    warnings = lint_program(program, ignore=ignore)
+    codes = {**CODES, **PROPERTY_CODES}
+    if not isinstance(ignore, list) or any(code not in codes for code in ignore):
+        fail(f"{program_name}: lint.ignore: must be a list of codes ({', '.join(codes)})")
+    warnings: list[object] = list(lint_program(program, ignore=ignore))
     for warning in warnings:
         click.echo(f"{program_name}: {warning}")
+    if examples is not None:
+        from partner_tiers.testing.program_properties import check_properties
+
+        violations = [v for v in check_properties(program, examples) if v.code not in ignore]
+        for violation in violations:
+            head, book = violation.lines()
+            click.echo(f"{program_name}: {head}")
+            click.echo(book, nl=False)
+        warnings += violations
     click.echo(f"{len(warnings)} warning{'' if len(warnings) == 1 else 's'}")
     if warnings:
         sys.exit(1)

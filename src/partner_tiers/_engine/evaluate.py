@@ -10,6 +10,7 @@ the version in force on it, and the status names that version.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ import attrs
 from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._engine.qualify import after_review, evaluate_gates, points_index, track_values
+from partner_tiers._engine.receipt import ReceiptMaker
 from partner_tiers._engine.replay import ReplayState, replay, tier_name
 from partner_tiers._engine.status import ChangeCause, TierChange, TierStatus
 from partner_tiers._errors import InvalidRecordError
@@ -59,9 +61,10 @@ def evaluate(
     """
     check_arguments(book, program, ledger)
     as_of = check_day("as_of", as_of)
+    receipts = ReceiptMaker(book, program)  # of the book given, known_at or not
     book, ledger = _as_known(book, program, ledger, known_at)
     [(_day, state)] = replay(book, program, ledger, [as_of])
-    return _status(book, program, ledger, as_of, state, known_at)
+    return _status(book, program, ledger, as_of, state, receipts, known_at)
 
 
 def statuses(
@@ -80,9 +83,10 @@ def statuses(
     ordered = sorted({check_day("days", day) for day in days})
     if not ordered:
         return []
+    receipts = ReceiptMaker(book, program)
     book, ledger = _as_known(book, program, ledger, known_at)
     return [
-        _status(book, program, ledger, day, state, known_at)
+        _status(book, program, ledger, day, state, receipts, known_at)
         for day, state in replay(book, program, ledger, ordered)
     ]
 
@@ -105,6 +109,7 @@ def _status(
     ledger: PointsLedger,
     as_of: dt.date,
     state: ReplayState,
+    receipts: ReceiptMaker,
     known_at: dt.date | None = None,
 ) -> TierStatus:
     program = series.version_on(as_of) if isinstance(series, ProgramSeries) else series
@@ -152,6 +157,7 @@ def _status(
         known_at=known_at,
         _program=program,
         _ledger=ledger,
+        _receipt=functools.partial(receipts.receipt, program.label, as_of, known_at),
     )
 
 

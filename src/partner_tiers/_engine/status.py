@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from attrs import field, fields, frozen
 
 from partner_tiers._engine.explain import Explanation, explain_status, explain_untraced
+from partner_tiers._engine.receipt import Receipt
 from partner_tiers._html import table_html
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.values import frozen_map
@@ -117,6 +118,18 @@ class TierStatus:
     _program: Program | None = field(default=None, eq=False, repr=False, alias="_program")
     _ledger: PointsLedger | None = field(default=None, eq=False, repr=False, alias="_ledger")
     _explanation: Explanation | None = field(init=False, default=None, eq=False, repr=False)
+    # The receipt, or how to make it on first use (hashing is not free).
+    _receipt: Receipt | Callable[[], Receipt] | None = field(
+        default=None, eq=False, repr=False, alias="_receipt"
+    )
+
+    @property
+    def receipt(self) -> Receipt | None:
+        """What the decision was made from: program and book hashes, dates, library
+        version (see `Receipt`); None for a status made by hand."""
+        if callable(self._receipt):
+            object.__setattr__(self, "_receipt", self._receipt())  # a cache, not a change
+        return self._receipt if isinstance(self._receipt, Receipt) else None
 
     def explain(self) -> Explanation:
         """Every number of the status traced to the rule and the ledger batches behind it.
@@ -138,7 +151,9 @@ class TierStatus:
         # A pickled status carries its explanation, not the program and ledger it is
         # traced to: they are large, and a program's custom rules need not pickle.
         state = {name: getattr(self, name) for name in _FIELD_NAMES}
-        state.update(_program=None, _ledger=None, _explanation=self.explain())
+        state.update(
+            _program=None, _ledger=None, _explanation=self.explain(), _receipt=self.receipt
+        )
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -153,8 +168,9 @@ class TierStatus:
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract: keys as_of, program (the version in force), tier,
         qualified_tier, points, next_tier, to_next_tier, to_keep_tier, gates, history
-        (each change with its cause and version), pending_demotion, reasons and
-        known_at (None: every record), decimals as strings."""
+        (each change with its cause and version), pending_demotion, reasons, known_at
+        (None: every record) and receipt (None for a status made by hand), decimals as
+        strings."""
         return {
             "as_of": self.as_of.isoformat(),
             "program": self.program,
@@ -178,6 +194,7 @@ class TierStatus:
             ),
             "reasons": self.reasons,
             "known_at": None if self.known_at is None else self.known_at.isoformat(),
+            "receipt": None if self.receipt is None else self.receipt.to_dict(),
         }
 
     def _repr_html_(self) -> str:

@@ -18,8 +18,7 @@ from typing import Any
 from partner_tiers._errors import FileFormatError, InvalidRecordError, Problem
 from partner_tiers._model.book import Book
 from partner_tiers._model.convert import decode_text, make_converter, parse_json, problems_from
-from partner_tiers._model.mrr import MrrEntry
-from partner_tiers._model.records import ManagedService
+from partner_tiers._model.digest import BOOK_RENAMES
 from partner_tiers._model.values import check_path
 
 __all__ = [
@@ -36,7 +35,7 @@ __all__ = [
 MAX_BOOK_BYTES = 64 * 1024 * 1024
 """Book files larger than this are refused before parsing (64 MiB)."""
 
-_RENAMES = {(ManagedService, "since"): "from", (MrrEntry, "since"): "from"}
+_RENAMES = BOOK_RENAMES
 _converter = make_converter(_RENAMES)
 
 

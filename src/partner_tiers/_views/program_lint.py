@@ -4,6 +4,14 @@ Each warning has a code that the file can silence with ``lint.ignore = ["PT001"]
 
 - PT001: a tier's retain threshold equals its reach on a track (no hysteresis: a
   partner at the line moves up and down with every small change);
+- PT002: a tier no book can reach because its gates contradict each other: a
+  ``fact_true`` gate and a ``fact_at_least`` gate on the same fact with a minimum above 1
+  (only ``true`` passes the first, and ``true`` counts as 1 for the second), guarding
+  the same tier. Gates that depend on the book's records (certification, tool usage) can
+  always be met by some book and custom gates are code: neither is detected statically;
+  ``lint --properties`` looks for tiers held while their gates fail instead. Tool usage
+  has no upper bound here (a client's tools are free text), so a high
+  ``median_tool_usage`` minimum is not flagged;
 - PT003: a rate row or currency table that is never in force (it ends before the
   first rate row prices anything);
 - PT004: a growth-market list that repeats the list before it (same countries and
@@ -20,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 from attrs import frozen
 
@@ -29,6 +38,7 @@ __all__ = ["CODES", "LintWarning", "lint_program"]
 
 CODES = {
     "PT001": "retain equals reach",
+    "PT002": "a tier no book can reach: its gates contradict each other",
     "PT003": "row never in force",
     "PT004": "growth list repeats the one before",
     "PT005": "notice longer than the review interval",
@@ -64,6 +74,33 @@ def _no_hysteresis(program: Program) -> Iterator[LintWarning]:
                     f"{tier.name} keeps at {reach}, its reach: no hysteresis, a partner on "
                     "the line moves with every small change; set retain below reach",
                 )
+
+
+def _guarded(program: Program, tiers: tuple[str, ...]) -> set[str]:
+    """The tiers a gate blocks when it fails: the lowest it guards and every tier above."""
+    ids = [tier.id for tier in program.tiers]
+    lowest = min((ids.index(tier) for tier in tiers if tier in ids), default=0)
+    return set(ids[lowest:])
+
+
+def _unreachable(program: Program) -> Iterator[LintWarning]:
+    gates = list(enumerate(program.gates))
+    for index, least in gates:
+        if least.kind != "fact_at_least" or Decimal(least.params["minimum"]) <= 1:
+            continue
+        for other_index, true in gates:
+            if true.kind != "fact_true" or true.params["fact"] != least.params["fact"]:
+                continue
+            blocked = _guarded(program, least.tiers) & _guarded(program, true.tiers)
+            for tier in (tier for tier in program.tiers if tier.id in blocked):
+                yield LintWarning(
+                    "PT002",
+                    f"gates[{index}].params.minimum",
+                    f"{tier.name} cannot be reached: gates[{other_index}] needs "
+                    f"{true.params['fact']} to be true, which counts as 1, below this "
+                    f"minimum of {least.params['minimum']}",
+                )
+                break  # the lowest blocked tier says it; the ones above follow
 
 
 def _never_in_force(program: Program) -> Iterator[LintWarning]:
@@ -121,6 +158,7 @@ def lint_program(program: Program, *, ignore: Iterable[str] = ()) -> list[LintWa
     skipped = set(ignore)
     found = [
         *_no_hysteresis(program),
+        *_unreachable(program),
         *_never_in_force(program),
         *_repeated_growth(program),
         *_long_notice(program),
