@@ -6,9 +6,9 @@ as the programs say, so the totals are exact and must equal
 ``pt.build_ledger(book, program).totals(as_of)``. The rules it implements: the rate row in
 force on the closing day, grandfathered sales (the rate of the line's first sale, whatever
 the deal's kind), the currency table and growth list in force, expiry after the program's
-calendar months, downgrade and churn offsets (``reference_common.offsets``, on integers), and managed
-credit priced by the rules in force on the date, shared between partners. Gates and the
-review policy are left out: the tier is the one the points reach.
+calendar months, downgrade and churn offsets (``reference_common.offsets``, on
+integers), and managed credit priced by the rules in force on the date, shared between
+partners. Gates and the review policy are left out: the tier is the one the points reach.
 """
 
 from __future__ import annotations
