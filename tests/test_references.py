@@ -137,8 +137,12 @@ def _variants(book: pt.Book) -> list[pt.Book]:
     """The book; with a certification gap (the gate fails, then recovers); invited to
     Elite with every Elite fact met."""
     gap = (
-        pt.Certification("c-a", "Platform", dt.date(2021, 1, 1), dt.date(2023, 11, 30)),
-        pt.Certification("c-b", "Platform", dt.date(2024, 8, 15), dt.date(2026, 12, 31)),
+        pt.Certification(
+            pt.CertificationId("c-a"), "Platform", dt.date(2021, 1, 1), dt.date(2023, 11, 30)
+        ),
+        pt.Certification(
+            pt.CertificationId("c-b"), "Platform", dt.date(2024, 8, 15), dt.date(2026, 12, 31)
+        ),
     )
     elite = {"invited": True, "retention": "0.9", "team_certifications": 150}
     return [book, attrs.evolve(book, certifications=gap), attrs.evolve(book, facts=elite)]
