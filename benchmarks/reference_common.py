@@ -6,30 +6,30 @@ program's page; the references read them off the `partner_tiers.Program` instead
 so one reference serves every shipped program. Money and points are integers in
 hundredths (cents) until the totals, which are exact Decimals.
 
-The offsets loop is a plain Python loop, as a notebook user would write it next to a
-vectorised pricing step. Its rule (the library's ``_pricing._reductions``): a reduction of
-a client's product line offsets the newest positive batches of that line still active on
-the reduction day, each up to what is left of it; a partly offset batch gives back its
-points in proportion, rounded half up to the cent, computed with `decimal.Decimal`
-at 60 digits as the library does (a share such as 1/12 is not exact, so integer
-arithmetic could round the other way at a half cent). Each negative batch expires with
-the batch it offsets.
+The offsets step is a plain Python loop over integers, as a good engineer would write it
+next to a vectorised pricing step (the allocation is sequential: each reduction sees what
+the earlier ones left). Its rule (the library's ``_engine.pricing._reductions``): a
+reduction of a client's product line offsets the newest positive batches of that line
+still active on the reduction day, each up to the MRR left of it; a partly offset batch
+gives back its points in proportion, rounded half up to the cent on integers
+(`share_of_points`). Each negative batch expires with the batch it offsets.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, NamedTuple
+
+import numpy as np
 
 import partner_tiers as pt
 
 __all__ = [
     "EPOCH",
     "POINT_TOTALS",
-    "DealRow",
-    "Offset",
+    "Offsets",
     "Rules",
     "cents",
     "days",
@@ -38,6 +38,7 @@ __all__ = [
     "qualified_tier",
     "round_half_up",
     "rules",
+    "share_of_points",
     "to_totals",
 ]
 
@@ -194,104 +195,82 @@ def qualified_tier(rules: Rules, totals: Mapping[str, Decimal]) -> str | None:
     return None
 
 
-class DealRow(NamedTuple):
-    """One deal of a group, in deal order (days since 1970).
+class Offsets(NamedTuple):
+    """The negative batches of the reductions: for each, the row of the positive batch it
+    offsets (its group, expiry and motion are that row's), the reduction day and the
+    points it takes back, in cents (a positive number)."""
 
-    Attributes:
-        group: the (partner, client, product line) key, any hashable value.
-        closed: the closing day.
-        cents: the MRR change in hundredths of the currency unit (negative: reduction).
-        currency: the currency of the change.
-        points_cents: for a positive deal, its priced points in cents.
-        expires: for a positive deal, the first day its points no longer count.
-        motion: the deal's sales motion.
+    source: list[int]
+    earned: list[int]
+    points_cents: list[int]
+
+
+def share_of_points(points: int, take: int, amount: int) -> int:
+    """``points * take / amount`` rounded half up, all in cents, as the library rounds a
+    partly offset batch.
+
+    Integer arithmetic, ``(2n + d) // (2d)``, is exact. The library multiplies the points
+    by the share ``take / amount`` held as a 60-digit Decimal, which rounds a share such
+    as 1/12: only when the exact product is a half cent can that move the result, so
+    that case alone (rare) is worked out the library's way.
     """
-
-    group: Any
-    closed: int
-    cents: int
-    currency: str
-    points_cents: int
-    expires: int
-    motion: str
-
-
-class Offset(NamedTuple):
-    """A negative batch: minus ``points_cents``, counting from ``earned`` to ``expires``."""
-
-    group: Any
-    earned: int
-    expires: int
-    points_cents: int
-    motion: str
+    numerator = points * take
+    if (2 * numerator) % amount or (2 * numerator // amount) % 2 == 0:
+        return round_half_up(numerator, amount)  # type: ignore[no-any-return]
+    with localcontext() as context:
+        context.prec = 60
+        share = Decimal(take) / Decimal(amount)
+        value = (Decimal(points).scaleb(-2) * share).quantize(CENT, rounding=ROUND_HALF_UP)
+    return int(value.scaleb(2))
 
 
-class _Open:
-    """A positive batch that later reductions of its line may still offset."""
+def offsets(
+    group: Any, closed: Any, amount: Any, currency: Any, points: Any, expires: Any
+) -> Offsets:
+    """The negative batches of the reductions among the rows (see the module docstring).
 
-    __slots__ = (
-        "amount",
-        "amount_left",
-        "currency",
-        "earned",
-        "expires",
-        "motion",
-        "points",
-        "points_left",
-    )
-
-    def __init__(self, row: DealRow) -> None:
-        self.earned = row.closed
-        self.expires = row.expires
-        self.motion = row.motion
-        self.currency = row.currency
-        self.amount = Decimal(row.cents)
-        self.amount_left = self.amount
-        self.points = Decimal(row.points_cents) / 100
-        self.points_left = self.points
-
-
-def offsets(rows: Iterable[DealRow]) -> Iterator[Offset]:
-    """The negative batches of the reductions among the rows, sorted by group, closing
-    day, positive before negative, then deal id (see the module docstring).
+    The rows are one deal each, as numpy arrays sorted by group (an integer key for a
+    client's product line), closing day, positive before negative, then deal id;
+    ``amount`` is the MRR change in cents (negative: a reduction), ``points`` and
+    ``expires`` a positive row's priced points (cents) and first day out. The loop visits
+    the reductions only, each walking back through its own line from the newest row.
 
     Raises:
         NotImplementedError: for a reduction in another currency than the batch it
             offsets (the library converts through the currency table; the synthetic
             books bill each client in one currency, so the references do not).
     """
-    group: Any = None
-    open_items: list[_Open] = []
-    for row in rows:
-        if row.group != group:
-            group, open_items = row.group, []
-        if row.cents > 0:
-            open_items.append(_Open(row))
-            continue
-        day = row.closed
-        remaining = Decimal(-row.cents)
-        # open_items is in (earned, deal id) order: newest first is the reverse.
-        for item in reversed(open_items):
+    rows = np.arange(len(group))
+    new_group = np.ones(len(group), dtype=bool)
+    new_group[1:] = group[1:] != group[:-1]
+    group_start = np.maximum.accumulate(np.where(new_group, rows, 0)).tolist()
+    closed_at, expires_at, currencies = closed.tolist(), expires.tolist(), list(currency)
+    amount_left, points_left = amount.tolist(), points.tolist()
+    amount_at, points_at = amount.tolist(), points.tolist()
+    found = Offsets([], [], [])
+    for row in np.flatnonzero(amount < 0).tolist():
+        day, remaining = closed_at[row], -amount_at[row]
+        for item in range(row - 1, group_start[row] - 1, -1):  # newest first
             if remaining <= 0:
                 break
-            if not (item.earned <= day < item.expires and item.points_left > 0):
-                continue
-            if item.currency != row.currency:
+            left = amount_left[item]
+            if left <= 0 or not closed_at[item] <= day < expires_at[item]:
+                continue  # a reduction, a batch used up, or not active on the day
+            if currencies[item] != currencies[row]:
                 raise NotImplementedError(
-                    f"a {row.currency} reduction of a {item.currency} batch needs the "
+                    f"a {currencies[row]} reduction of a {currencies[item]} batch needs the "
                     "currency table; the references do not convert between currencies"
                 )
-            with localcontext() as context:
-                context.prec = 60
-                take = min(remaining, item.amount_left)
-                if take == item.amount_left:
-                    points = item.points_left
-                    item.amount_left = Decimal(0)
-                else:
-                    share = take / item.amount
-                    rounded = (item.points * share).quantize(CENT, rounding=ROUND_HALF_UP)
-                    points = min(item.points_left, rounded)
-                    item.amount_left -= take
+            take = min(remaining, left)
+            if take == left:
+                taken = points_left[item]
+            else:
+                share = share_of_points(points_at[item], take, amount_at[item])
+                taken = min(points_left[item], share)
+            amount_left[item] = left - take
+            points_left[item] -= taken
             remaining -= take
-            item.points_left -= points
-            yield Offset(group, day, item.expires, int(points * 100), item.motion)
+            found.source.append(item)
+            found.earned.append(day)
+            found.points_cents.append(taken)
+    return found

@@ -6,9 +6,9 @@ as the programs say, so the totals are exact and must equal
 ``pt.build_ledger(book, program).totals(as_of)``. The rules it implements: the rate row in
 force on the closing day, grandfathered sales (the rate of the line's first sale, whatever
 the deal's kind), the currency table and growth list in force, expiry after the program's
-calendar months, downgrade and churn offsets (``reference_common.offsets``), and managed
-credit priced by the rules in force on the date, shared between partners. Gates and the
-review policy are left out: the tier is the one the points reach.
+calendar months, downgrade and churn offsets (``reference_common.offsets``, on
+integers), and managed credit priced by the rules in force on the date, shared between
+partners. Gates and the review policy are left out: the tier is the one the points reach.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 from reference_common import (
-    DealRow,
     Rules,
     days,
     mrr_periods,
@@ -207,33 +206,51 @@ def _sold(frames: Frames, rules: Rules) -> Any:
 
 
 def _offsets(frames: Frames, priced: Any) -> Any:
-    """The negative batches of downgrades and churn, from the plain offsets loop."""
+    """The negative batches of downgrades and churn: the integer offsets loop over the
+    deals of the product lines that have a reduction."""
     deals = frames.deals
-    reducing = deals.loc[deals["cents"] < 0, ["client", "line"]].drop_duplicates()
-    if reducing.empty:
+    cents = deals["cents"].to_numpy()
+    # A product line as one integer: the client's code and the line's code.
+    clients, lines = pd.factorize(deals["client"])[0], pd.factorize(deals["line"])[0]
+    group = clients * (int(lines.max(initial=0)) + 1) + lines
+    reduced = np.isin(group, group[cents < 0]) & (cents != 0)
+    if not reduced.any():
         return pd.DataFrame({"earned": [], "expires": [], "points": [], "motion": []})
-    negative = deals[deals["cents"] < 0].assign(points=0, expires=0)
-    rows = pd.concat([priced.drop(columns="first_sale"), negative])
-    rows = rows.merge(reducing, on=["client", "line"])
-    rows["order"] = (rows["cents"] < 0).astype(np.int64)
-    rows = rows.sort_values(["client", "line", "closed", "order", "deal"])
+    points = np.zeros(len(deals), dtype=np.int64)
+    expires = np.zeros(len(deals), dtype=np.int64)
+    # ``priced`` holds the positive deals in deal order (a left merge keeps it).
+    points[cents > 0] = priced["points"].to_numpy()
+    expires[cents > 0] = priced["expires"].to_numpy()
+    rows = pd.DataFrame(
+        {
+            "group": group[reduced],
+            "closed": deals["closed"].to_numpy()[reduced],
+            "order": cents[reduced] < 0,
+            "deal": deals["deal"].to_numpy()[reduced],
+            "cents": cents[reduced],
+            "currency": deals["currency"].to_numpy()[reduced],
+            "points": points[reduced],
+            "expires": expires[reduced],
+            "motion": deals["motion"].to_numpy()[reduced],
+        }
+    ).sort_values(["group", "closed", "order", "deal"])
     found = offsets(
-        DealRow((client, line), closed, amount, currency, points, expires, motion)
-        for client, line, closed, amount, currency, points, expires, motion in zip(
-            rows["client"].tolist(),
-            rows["line"].tolist(),
-            rows["closed"].tolist(),
-            rows["cents"].tolist(),
-            rows["currency"].tolist(),
-            rows["points"].tolist(),
-            rows["expires"].tolist(),
-            rows["motion"].tolist(),
-            strict=True,
-        )
+        rows["group"].to_numpy(),
+        rows["closed"].to_numpy(),
+        rows["cents"].to_numpy(),
+        rows["currency"].to_numpy(),
+        rows["points"].to_numpy(),
+        rows["expires"].to_numpy(),
     )
-    table = pd.DataFrame(found, columns=["group", "earned", "expires", "points", "motion"])
-    table["points"] = -table["points"]
-    return table
+    source = np.array(found.source, dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "earned": np.array(found.earned, dtype=np.int64),
+            "expires": rows["expires"].to_numpy()[source],
+            "points": -np.array(found.points_cents, dtype=np.int64),
+            "motion": rows["motion"].to_numpy()[source],
+        }
+    )
 
 
 def _managed(frames: Frames, rules: Rules, as_of: int) -> int:

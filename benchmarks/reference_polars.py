@@ -17,7 +17,6 @@ from typing import Any, NamedTuple
 
 import polars as pl
 from reference_common import (
-    DealRow,
     Rules,
     days,
     mrr_periods,
@@ -255,10 +254,10 @@ def _priced(frames: Frames, rules: Rules) -> Any:
 
 
 def _offsets(frames: Frames, priced: Any) -> Any:
-    """The negative batches of downgrades and churn, from the plain offsets loop."""
+    """The negative batches of downgrades and churn: the integer offsets loop over the
+    deals of the product lines that have a reduction."""
     keys = ["partner", "client", "line"]
     negative = frames.deals.filter(pl.col("cents") < 0)
-    reducing = negative.select(keys).unique()
     columns = [*keys, "deal", "closed", "cents", "currency", "motion", "points", "expires"]
     rows = (
         pl.concat(
@@ -269,21 +268,28 @@ def _offsets(frames: Frames, priced: Any) -> Any:
                 ).select(columns),
             ]
         )
-        .join(reducing, on=keys)
-        .with_columns(order=(pl.col("cents") < 0).cast(pl.Int8))
-        .sort([*keys, "closed", "order", "deal"])
+        .join(negative.select(keys).unique(), on=keys)
+        # A product line as one integer, for the loop to compare.
+        .with_columns(group=pl.struct(keys).rank("dense"), order=pl.col("cents") < 0)
+        .sort(["group", "closed", "order", "deal"])
     )
     found = offsets(
-        DealRow((partner, client, line), closed, amount, currency, points, expires, motion)
-        for partner, client, line, _, closed, amount, currency, motion, points, expires in (
-            rows.select(columns).iter_rows()
-        )
+        rows["group"].to_numpy(),
+        rows["closed"].to_numpy(),
+        rows["cents"].to_numpy(),
+        rows["currency"].to_list(),
+        rows["points"].to_numpy(),
+        rows["expires"].to_numpy(),
     )
+    source = pl.Series(found.source, dtype=pl.Int64)
     return pl.DataFrame(
-        [
-            (group[0], earned, expires, -points, motion)
-            for group, earned, expires, points, motion in found
-        ],
+        {
+            "partner": rows["partner"].gather(source),
+            "earned": pl.Series(found.earned, dtype=pl.Int64),
+            "expires": rows["expires"].gather(source),
+            "points": -pl.Series(found.points_cents, dtype=pl.Int64),
+            "motion": rows["motion"].gather(source),
+        },
         schema={
             "partner": pl.String,
             "earned": pl.Int64,
@@ -291,7 +297,6 @@ def _offsets(frames: Frames, priced: Any) -> Any:
             "points": pl.Int64,
             "motion": pl.String,
         },
-        orient="row",
     )
 
 

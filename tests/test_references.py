@@ -13,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import sys
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from types import ModuleType
 
+import attrs
 import pytest
+from dateutil.relativedelta import relativedelta
 
 import partner_tiers as pt
 from partner_tiers import synthetic
@@ -118,3 +120,97 @@ def test_references_cover_downgrades_churn_growth_markets_and_managed_service(
     assert any(batch.track is pt.Track.MANAGED for batch in ledger)
     assert any("grandfathered" in batch.rule for batch in ledger)
     assert len({deal.mrr_change.currency for deal in books[0].deals}) >= 4
+
+
+# --- the same-work numpy reference: the whole decision of pt.evaluate ---------------------
+
+SAME_WORK_DATES = (
+    dt.date(2023, 6, 30),
+    dt.date(2024, 3, 1),
+    dt.date(2024, 7, 15),
+    dt.date(2025, 1, 20),
+    dt.date(2025, 9, 30),
+)
+
+
+def _variants(book: pt.Book) -> list[pt.Book]:
+    """The book; with a certification gap (the gate fails, then recovers); invited to
+    Elite with every Elite fact met."""
+    gap = (
+        pt.Certification(
+            pt.CertificationId("c-a"), "Platform", dt.date(2021, 1, 1), dt.date(2023, 11, 30)
+        ),
+        pt.Certification(
+            pt.CertificationId("c-b"), "Platform", dt.date(2024, 8, 15), dt.date(2026, 12, 31)
+        ),
+    )
+    elite = {"invited": True, "retention": "0.9", "team_certifications": 150}
+    return [book, attrs.evolve(book, certifications=gap), attrs.evolve(book, facts=elite)]
+
+
+@pytest.fixture(scope="module")
+def varied_books() -> list[pt.Book]:
+    mix = ((5, 0.3), (20, 0.4), (60, 0.3))
+    return [v for book in synthetic.portfolio(10, 7, mix=mix) for v in _variants(book)]
+
+
+def _decision(status: pt.TierStatus) -> tuple[object, ...]:
+    return (status.tier, status.qualified_tier, status.projected_tier, dict(status.points))
+
+
+@pytest.mark.parametrize("name", PROGRAMS)
+def test_numpy_same_work_decision_equals_evaluate(varied_books: list[pt.Book], name: str) -> None:
+    reference = _reference("reference_numpy")
+    program = pt.load_program(name)
+    tiers = set()
+    for book in varied_books:
+        columns = reference.columns(book)
+        for day in SAME_WORK_DATES:
+            status = pt.evaluate(book, program, day)
+            result = reference.evaluate_columns(columns, program, day)
+            assert tuple(result) == _decision(status), (book.partner.id, day)
+            tiers.add((status.tier, status.qualified_tier, status.level))
+    # Worth something only if the books reach the whole ladder, gates cap it, and some
+    # partners miss the first-tier deadline.
+    assert {tier for tier, _, _ in tiers} >= {None, "gold", "platinum", "diamond", "elite"}
+    assert any(tier != qualified for tier, qualified, _ in tiers)
+    assert any(level == "provider" for _, _, level in tiers)
+
+
+def test_numpy_same_work_decision_equals_evaluate_on_the_demo_book() -> None:
+    reference = _reference("reference_numpy")
+    book = pt.demo_book()
+    for name in PROGRAMS:
+        program = pt.load_program(name)
+        for day in SAME_WORK_DATES:
+            result = reference.evaluate(book, program, day)
+            assert tuple(result) == _decision(pt.evaluate(book, program, day)), (name, day)
+
+
+def test_numpy_add_months_clips_to_the_month_end_as_the_library() -> None:
+    reference = _reference("reference_numpy")
+    first = dt.date(2023, 11, 1)
+    days = [first + dt.timedelta(days=n) for n in range(800)]
+    for months in (1, 3, 12, 24):
+        got = reference.add_months([reference.days(day) for day in days], months)
+        expected = [reference.days(day + relativedelta(months=months)) for day in days]
+        assert got.tolist() == expected, months
+
+
+def test_share_of_points_rounds_as_the_library() -> None:
+    """The integer share of a partly offset batch equals the library's rounding of the
+    batch's points times a 60-digit Decimal share, exact halves of a cent included."""
+    common = _reference("reference_common")
+    halves = 0
+    for amount in range(2, 40):
+        for take in range(1, amount):
+            for points in range(0, 60):
+                with localcontext() as context:
+                    context.prec = 60
+                    share = Decimal(take) / Decimal(amount)
+                    value = (Decimal(points).scaleb(-2) * share).quantize(
+                        Decimal("0.01"), rounding=ROUND_HALF_UP
+                    )
+                assert common.share_of_points(points, take, amount) == int(value.scaleb(2))
+                halves += (2 * points * take) % (2 * amount) == amount
+    assert halves > 100  # the exact half cents, where rounding could go either way
