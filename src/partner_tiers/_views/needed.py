@@ -41,7 +41,7 @@ from partner_tiers._rules.program import Program
 from partner_tiers._rules.series import ProgramSeries, program_on
 from partner_tiers._views.hypothetical import DEFAULT_COUNTRY, default_client
 
-__all__ = ["Needed", "least_mrr", "needed_to_keep", "needed_to_reach"]
+__all__ = ["Needed", "least_mrr", "needed_to_keep", "needed_to_reach", "touched_tracks"]
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -184,6 +184,11 @@ def _growth_country(program: Program, on: dt.date, market: str) -> str | None:
     if growth is None or not growth.countries:
         return None
     return _GROWTH_COUNTRY if _GROWTH_COUNTRY in growth.countries else sorted(growth.countries)[0]
+
+
+def touched_tracks(program: Program, motion: str) -> set[str]:
+    """The ids of the program's tracks that new MRR of ``motion`` adds to."""
+    return {track.id for track in program.tracks if track.rule in _TOUCHED[motion]}
 
 
 def _track_rules(program: Program) -> dict[str, str]:
