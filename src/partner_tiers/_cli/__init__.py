@@ -13,14 +13,14 @@ from collections.abc import Sequence
 
 import click
 
-from partner_tiers._cli import dashboard, kit, programs, whatif
+from partner_tiers._cli import dashboard, kit, plan, programs, whatif
 from partner_tiers._cli.base import DEMO_AS_OF, cli, fail, one_line
 from partner_tiers._errors import PartnerTiersError
 from partner_tiers._io.bookfile import demo_book
 
 __all__ = ["DEMO_AS_OF", "cli", "demo_book", "main"]
 
-_COMMANDS = (dashboard, kit, programs, whatif)  # each registers its commands on `cli`
+_COMMANDS = (dashboard, kit, plan, programs, whatif)  # each registers its commands on `cli`
 
 
 def _bad_parameter(error: click.BadParameter) -> str:

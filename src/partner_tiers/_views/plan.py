@@ -29,7 +29,7 @@ from partner_tiers._rules.series import ProgramSeries, program_on
 from partner_tiers._views.needed import Needed, least_mrr, touched_tracks
 from partner_tiers._views.whatif import WhatIf, cliff_date, what_if
 
-__all__ = ["Action", "Plan", "plan"]
+__all__ = ["Action", "Plan", "plan", "plans_html"]
 
 _GOALS = ("keep", "reach")
 _MOTIONS = ("sourced", "assisted", "managed")
@@ -385,3 +385,18 @@ def plan(
             "no amount of new MRR makes the goal hold"
         )  # fmt: skip
     return attrs.evolve(result, holds=holds, reason=reason, check=check)
+
+
+def plans_html(book: Book, program: Program | ProgramSeries, as_of: dt.date) -> str:
+    """The report's plan section: the plan to keep the tier held and to reach the next."""
+    tables = []
+    for goal in _GOALS:
+        made = plan(book, program, as_of, goal=goal)
+        if made.tier is None:
+            continue
+        rows = [[a.by, a.description] for a in made.actions] or [[made.review, made.reason]]
+        caption = f"To {goal} {made.tier} at the review on {made.review}: {made.reason}"
+        tables.append(table_html(["by", "action"], rows, caption))
+    cliff = cliff_date(book, program, as_of)
+    note = f"<p>If nothing is done, the held tier fails on {cliff}.</p>" if cliff else ""
+    return f"<section id='plan'><h2>Plan</h2>{''.join(tables)}{note}</section>"
