@@ -55,7 +55,8 @@ def test_a_deal_after_as_of_counts_from_its_close_date(
     result = pt.what_if(northwind, program, AS_OF, deals=[_deal("c-new", "2000", D(2025, 11, 15))])
     assert result.until == REVIEW  # the next review by default
     assert result.after.values == result.before.values  # not yet on as_of
-    assert result.after_until is not None and result.before_until is not None
+    assert result.after_until is not None
+    assert result.before_until is not None
     assert result.after_until.values["sourced"] == Decimal("112.00")  # 12.00 + 100
     assert result.before_until.values["sourced"] == Decimal("12.00")
     assert "counts from 2025-11-15" in str(result)
@@ -106,7 +107,9 @@ def test_a_client_without_tools_names_the_gate_it_fails(hubspot_2018: pt.Program
     deals = [_deal(c.id, "100", day, f"d-{c.id}") for c in bare]
     result = pt.what_if(book, hubspot_2018, day, clients=bare, deals=deals)
     (change,) = [c for c in result.gate_changes if c.on == day]
-    assert change.gate == "median-tools" and change.before and not change.after
+    assert change.gate == "median-tools"
+    assert change.before
+    assert not change.after
     assert "gate median-tools on 2018-06-30: passed -> failed" in str(result)
 
 
@@ -149,12 +152,14 @@ def test_plan_to_reach_the_demos_next_tier(northwind: pt.Book, program: pt.Progr
     made = pt.plan(northwind, program, AS_OF, goal="reach")
     assert (made.tier, made.review, made.holds) == ("platinum", REVIEW, True)
     (action,) = made.actions
-    assert action.kind == "sourced_mrr" and action.by == REVIEW
+    assert action.kind == "sourced_mrr"
+    assert action.by == REVIEW
     # 157.5 - 54.69 = 102.81 points at 5 per 100 USD: 2056.20, less a cent as the
     # batch rounds half up (2056.10 earns 102.805 -> 102.81).
     assert action.amount == Decimal("2056.10")
     check = pt.what_if(northwind, program, AS_OF, until=REVIEW, **made.what_if_arguments())
-    assert check.after_until is not None and check.after_until.qualified_tier == "platinum"
+    assert check.after_until is not None
+    assert check.after_until.qualified_tier == "platinum"
     assert made.cliff_date == D(2026, 7, 31)
 
 
@@ -169,7 +174,8 @@ def test_plan_to_keep_renews_a_certification_before_it_lapses(
         ),
     )
     made = pt.plan(short, program, AS_OF)
-    assert made.holds and made.tier == "gold"
+    assert made.holds
+    assert made.tier == "gold"
     (action,) = made.actions
     assert (action.kind, action.by, action.gate) == ("certification", D(2025, 11, 30), "certified")
     assert made.cliff_date == D(2025, 12, 1)
@@ -193,7 +199,8 @@ def test_plan_rejects_an_unknown_goal_or_tier(northwind: pt.Book, program: pt.Pr
 def test_plan_under_a_series_uses_the_version_at_the_review(northwind: pt.Book) -> None:
     series = pt.load_series("hubspot")
     made = pt.plan(northwind, series, AS_OF, goal="reach")
-    assert made.holds and made.actions
+    assert made.holds
+    assert made.actions
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -231,9 +238,11 @@ def test_cli_plan_reaches_platinum() -> None:
     data = json.loads(
         CliRunner().invoke(cli, ["plan", DEMO, "--as-of", "2025-09-30", "--json"]).output
     )
-    assert data["goal"] == "keep" and data["holds"] is True
+    assert data["goal"] == "keep"
+    assert data["holds"] is True
 
 
 def test_report_shows_the_plan(northwind: pt.Book, program: pt.Program) -> None:
     page = pt.report_html(northwind, program, AS_OF)
-    assert "<section id='plan'>" in page and "To reach platinum" in page
+    assert "<section id='plan'>" in page
+    assert "To reach platinum" in page
