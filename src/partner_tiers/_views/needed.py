@@ -143,7 +143,7 @@ class Needed:
         """The hypothetical managed service of a managed answer, from its date."""
         return ManagedService(ClientId(client if client is not None else f"c-{self.tag}"), self.on)
 
-    def records(self) -> dict[str, tuple[Any, ...]]:
+    def records(self) -> dict[str, Any]:
         """The records to add for this answer, by `what_if` argument name: its client
         and either its deal or its subscription and managed service."""
         if self.amount is None:

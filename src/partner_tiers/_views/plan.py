@@ -292,7 +292,10 @@ def _mrr_actions(
             def part(s: TierStatus, others: set[str] = others) -> dict[str, Decimal]:
                 return {t: v for t, v in shortfall(s).items() if t not in others}
 
-            one = solve(book, first, lambda s, part=part: not any(part(s).values()), part)
+            def part_met(s: TierStatus, part: Shortfall = part) -> bool:
+                return not any(part(s).values())
+
+            one = solve(book, first, part_met, part)
             if one is None:
                 continue
             two = solve(_apply(book, [_mrr_action(one)]), second, goal, shortfall)
