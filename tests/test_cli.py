@@ -353,7 +353,7 @@ def test_report_writes_a_self_contained_html_page(
     page = page_path.read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert "<svg" in page
-    assert page.count("<table>") == 5
+    assert page.count("<table>") == 7  # tracks, gates, alerts, clients, points, and the two plans
     for caption in ("Gates", "Clients", "Points breakdown", "Tier gold (qualified gold)"):
         assert f"<caption>{caption}" in page
     assert "Fabrikam GmbH" in page

@@ -44,8 +44,10 @@ def plan_command(
     reach_next: bool,
     as_json: bool,
 ) -> None:
-    """The fewest dated actions that keep the tier of BOOK at the next review, or
-    reach a tier there, verified by a what-if."""
+    """Dated actions that keep or reach a tier at the next review.
+
+    The fewest actions for BOOK, verified by a what-if.
+    """
     from partner_tiers._views.plan import plan
 
     goal = "reach" if reach is not None or reach_next else "keep"

@@ -398,8 +398,8 @@ def plans_html(book: Book, program: Program | ProgramSeries, as_of: dt.date) -> 
         if made.tier is None:
             continue
         rows = [[a.by, a.description] for a in made.actions] or [[made.review, made.reason]]
+        if goal == "keep" and made.cliff_date is not None:
+            rows.append([made.cliff_date, "if nothing is done, the held tier fails this day"])
         caption = f"To {goal} {made.tier} at the review on {made.review}: {made.reason}"
         tables.append(table_html(["by", "action"], rows, caption))
-    cliff = cliff_date(book, program, as_of)
-    note = f"<p>If nothing is done, the held tier fails on {cliff}.</p>" if cliff else ""
-    return f"<section id='plan'><h2>Plan</h2>{''.join(tables)}{note}</section>"
+    return f"<section id='plan'><h2>Plan</h2>{''.join(tables)}</section>"
