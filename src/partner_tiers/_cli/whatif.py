@@ -146,7 +146,7 @@ def whatif(
     from partner_tiers._views.whatif import what_if
 
     book = read_book(book_path)
-    known = {client.id for client in book.clients}
+    known: set[str] = {client.id for client in book.clients}
     made = [_deal_option(v, as_of, index, known) for index, v in enumerate(deals, start=1)]
     result = what_if(
         book,
