@@ -281,7 +281,8 @@ def test_whatif_adds_a_sourced_deal(capsys: pytest.CaptureFixture[str]) -> None:
     out = ok(["whatif", BOOK, "--as-of", AS_OF, "--deal", "sourced:1000:USD"], capsys)
     lines = out.splitlines()
     assert lines[0] == (
-        "what if: add client c-whatif-1; add sourced new 1000 USD for c-whatif-1 on 2025-09-30"
+        "what if: add client c-whatif-1 with the defaults: US, 6 tools (leaving the gates "
+        "as they are); add sourced new 1000 USD for c-whatif-1 on 2025-09-30"
     )
     # 1000 USD sourced at 5 points per 100 USD = 50 points more.
     assert any(line.split()[:4] == ["total", "66.69", "->", "116.69"] for line in lines)
@@ -352,7 +353,7 @@ def test_report_writes_a_self_contained_html_page(
     page = page_path.read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert "<svg" in page
-    assert page.count("<table>") == 5
+    assert page.count("<table>") == 7  # tracks, gates, alerts, clients, points, and the two plans
     for caption in ("Gates", "Clients", "Points breakdown", "Tier gold (qualified gold)"):
         assert f"<caption>{caption}" in page
     assert "Fabrikam GmbH" in page

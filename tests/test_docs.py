@@ -313,6 +313,14 @@ def test_explain_difference(workspace: Path) -> None:
     assert run_console(DOCS_SRC / "compare.console") == [0]
 
 
+def test_plan_a_tier(workspace: Path) -> None:
+    ns = run_example(DOCS_SRC / "plan_a_tier.py")
+    assert ns["reach"].holds
+    assert ns["reach"].tier == "platinum"
+    assert ns["check"].after_until.qualified_tier == "platinum"
+    assert run_console(DOCS_SRC / "plan-a-tier.console") == [0]
+
+
 def test_testing_strategies_example() -> None:
     pytest.importorskip("hypothesis")
     example = runpy.run_path(str(DOCS_SRC / "strategies_example.py"))

@@ -121,8 +121,10 @@ from partner_tiers._views.difference import (
     TrackDifference,
     explain_difference,
 )
+from partner_tiers._views.hypothetical import default_client
 from partner_tiers._views.impact import ImpactMatrix, program_impact
 from partner_tiers._views.needed import Needed, needed_to_keep, needed_to_reach
+from partner_tiers._views.plan import Action, Plan, plan
 from partner_tiers._views.points import (
     PointsBreakdown,
     PointsRow,
@@ -141,13 +143,14 @@ from partner_tiers._views.services import (
     without_client,
 )
 from partner_tiers._views.team import Team, TeamContact, team
-from partner_tiers._views.whatif import WhatIf, cliff_date, what_if
+from partner_tiers._views.whatif import ScenarioGateChange, WhatIf, cliff_date, what_if
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEAL_TYPES_RENAMED_ON",
     "AccountPerformance",
+    "Action",
     "Alert",
     "Alerts",
     "Book",
@@ -197,6 +200,7 @@ __all__ = [
     "PartnerId",
     "PartnerTiersError",
     "PartnerTiersWarning",
+    "Plan",
     "PointBatch",
     "PointsBreakdown",
     "PointsLedger",
@@ -223,6 +227,7 @@ __all__ = [
     "Sale",
     "SalesHistory",
     "SalesMotion",
+    "ScenarioGateChange",
     "Source",
     "Subscription",
     "SubscriptionId",
@@ -253,6 +258,7 @@ __all__ = [
     "clients_table",
     "cliff_date",
     "deal_type_name",
+    "default_client",
     "demo_book",
     "diff_programs",
     "dump_book",
@@ -271,6 +277,7 @@ __all__ = [
     "loads_program",
     "needed_to_keep",
     "needed_to_reach",
+    "plan",
     "points_breakdown",
     "program_from_dict",
     "program_hash",

@@ -13,21 +13,15 @@ from collections.abc import Sequence
 
 import click
 
-from partner_tiers._cli import compare, dashboard, kit, programs, receipts, whatif
+from partner_tiers._cli import compare, dashboard, kit, plan, programs, receipts, whatif
 from partner_tiers._cli.base import DEMO_AS_OF, cli, fail, one_line
 from partner_tiers._errors import PartnerTiersError
 from partner_tiers._io.bookfile import demo_book
 
 __all__ = ["DEMO_AS_OF", "cli", "demo_book", "main"]
 
-_COMMANDS = (
-    compare,
-    dashboard,
-    kit,
-    programs,
-    receipts,
-    whatif,
-)  # each registers its commands on `cli`
+# Each module registers its commands on `cli`.
+_COMMANDS = (compare, dashboard, kit, plan, programs, receipts, whatif)
 
 
 def _bad_parameter(error: click.BadParameter) -> str:

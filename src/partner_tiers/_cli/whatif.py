@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from partner_tiers._model.records import Client, Deal
+    from partner_tiers._model.records import Deal
 from partner_tiers._cli.base import (
     as_of_option,
     cli,
@@ -20,14 +20,24 @@ from partner_tiers._cli.base import (
     read_program,
 )
 
-DEAL_SYNTAX = "[KIND:]MOTION:AMOUNT:CURRENCY[:CLIENT[:LINE]]"
+DEAL_SYNTAX = "[KIND:]MOTION:AMOUNT:CURRENCY[:CLIENT[:LINE]][@DATE]"
 
 
-def _deal_option(value: str, as_of: dt.date, index: int) -> tuple[Deal, Client | None]:
-    """A ``--deal`` value as a deal closed on the date, with the what-if client it needs
-    when it names none."""
-    from partner_tiers._model.records import Client, Deal, DealKind, Relationship, SalesMotion
+def _deal_option(value: str, as_of: dt.date, index: int, clients: set[str]) -> Deal:
+    """A ``--deal`` value as a deal closed on its @DATE (default the as-of date); without
+    CLIENT, for a new client that `what_if` gives its documented defaults."""
+    from partner_tiers._model.records import Deal, DealKind, SalesMotion
     from partner_tiers._model.values import ClientId, DealId, Money
+
+    value, at, day = value.partition("@")
+    closed_on = as_of
+    if at:
+        try:
+            closed_on = dt.date.fromisoformat(day)
+        except ValueError:
+            raise click.BadParameter(
+                f"--deal: expected a date as YYYY-MM-DD after @ (got {day!r})"
+            ) from None
 
     kinds, motions = [kind.value for kind in DealKind], [motion.value for motion in SalesMotion]
     parts, kind = value.split(":"), DealKind.NEW
@@ -51,20 +61,17 @@ def _deal_option(value: str, as_of: dt.date, index: int) -> tuple[Deal, Client |
         raise click.BadParameter(
             f"--deal: {kind} changes a client's product line: give CLIENT and LINE (got {value!r})"
         )
-    new_client = None
-    if not client:
-        client = f"c-whatif-{index}"
-        new_client = Client(ClientId(client), f"What-if client {index}", "US", Relationship.SOLD)
-    deal = Deal(
+    if client and client not in clients:
+        raise click.BadParameter(f"--deal: client {client!r} is not in the book (in {value!r})")
+    return Deal(
         DealId(f"whatif-{index}"),
-        ClientId(client),
+        ClientId(client or f"c-whatif-{index}"),
         line or f"whatif-line-{index}",
         kind,
         SalesMotion(motion),
-        as_of,
+        closed_on,
         Money(amount, currency),
     )
-    return deal, new_client
 
 
 def _ended_option(value: str, as_of: dt.date) -> tuple[str, dt.date]:
@@ -92,10 +99,12 @@ def _ended_option(value: str, as_of: dt.date) -> tuple[str, dt.date]:
     "deals",
     multiple=True,
     metavar=DEAL_SYNTAX,
-    help="A hypothetical deal closed on the date (repeatable). KIND is new (the default), "
+    help="A hypothetical deal closed on DATE, default the as-of date (repeatable). "
+    "KIND is new (the default), "
     "cross_sell, upsell, downgrade, churn or adjustment; all but new need CLIENT and LINE. "
     "MOTION is sourced, assisted or none; AMOUNT the MRR change, negative for downgrade "
-    "and churn. Without CLIENT, a new client in the US.",
+    "and churn. Without CLIENT, a new client with the defaults that leave the gates as "
+    "they are (in the US, the book's median tool count).",
 )
 @click.option(
     "--end-services",
@@ -112,6 +121,13 @@ def _ended_option(value: str, as_of: dt.date) -> tuple[str, dt.date]:
     metavar="DATE",
     help="Every certification lapses on this date.",
 )
+@click.option(
+    "--until",
+    callback=parse_date,
+    default=None,
+    metavar="DATE",
+    help="The day to look forward to (default: the next review).",
+)
 @json_option
 def whatif(
     book_path: str,
@@ -120,6 +136,7 @@ def whatif(
     deals: tuple[str, ...],
     ended: tuple[str, ...],
     lapse_certification: dt.date | None,
+    until: dt.date | None,
     as_json: bool,
 ) -> None:
     """Compare BOOK with hypothetical changes.
@@ -129,15 +146,16 @@ def whatif(
     from partner_tiers._views.whatif import what_if
 
     book = read_book(book_path)
-    made = [_deal_option(value, as_of, index) for index, value in enumerate(deals, start=1)]
+    known: set[str] = {client.id for client in book.clients}
+    made = [_deal_option(v, as_of, index, known) for index, v in enumerate(deals, start=1)]
     result = what_if(
         book,
         read_program(program_name),
         as_of,
-        deals=[deal for deal, _ in made],
-        clients=[client for _, client in made if client is not None],
+        deals=made,
         end_services=[_ended_option(value, as_of) for value in ended],
         certifications_lapse_on=lapse_certification,
+        until=until,
     )
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

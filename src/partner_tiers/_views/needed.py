@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import ROUND_CEILING, Decimal, localcontext
+from typing import Any
 
 from attrs import evolve, frozen
 
@@ -38,8 +39,9 @@ from partner_tiers._model.values import (
 )
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.series import ProgramSeries, program_on
+from partner_tiers._views.hypothetical import DEFAULT_COUNTRY, default_client
 
-__all__ = ["Needed", "needed_to_keep", "needed_to_reach"]
+__all__ = ["Needed", "least_mrr", "needed_to_keep", "needed_to_reach", "touched_tracks"]
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -78,6 +80,9 @@ class Needed:
         target: the tier aimed at.
         on: the date the MRR is added and the tier checked.
         reason: why not, when amount is None; else how it was found.
+        country: the country of the new client assumed (decides the market).
+        tools_used: the tools that client was assumed to use (`default_client`).
+        tag: names the hypothetical records: client ``c-{tag}``, deal ``{tag}-{motion}``.
     """
 
     motion: str
@@ -89,13 +94,18 @@ class Needed:
     on: dt.date
     reason: str
 
-    def deal(self, client: str = "c-hypothetical", product_line: str = "new-line") -> Deal:
-        """The hypothetical sold deal (for sourced or assisted answers)."""
+    country: str = DEFAULT_COUNTRY
+    tools_used: tuple[str, ...] = ()
+    tag: str = "hypothetical"
+
+    def deal(self, client: str | None = None, product_line: str = "new-line") -> Deal:
+        """The hypothetical sold deal (for sourced or assisted answers), for ``client``
+        (default: the client of `client`)."""
         if self.amount is None or self.motion == "managed":
             raise InvalidRecordError("Needed.motion", self.motion, "has no sold deal to make")
         return Deal(
-            DealId(f"hypothetical-{self.motion}"),
-            ClientId(client),
+            DealId(f"{self.tag}-{self.motion}"),
+            ClientId(client if client is not None else f"c-{self.tag}"),
             product_line,
             DealKind.NEW,
             SalesMotion(self.motion),
@@ -103,51 +113,64 @@ class Needed:
             Money(self.amount, self.currency),
         )
 
+    def client(self, client: str | None = None) -> Client:
+        """The new client the answer assumed: in its market (``country``), using
+        ``tools_used`` (`default_client`'s defaults, which leave the gates as they are)."""
+        relationship = Relationship.MANAGED if self.motion == "managed" else Relationship.SOLD
+        return Client(
+            ClientId(client if client is not None else f"c-{self.tag}"),
+            f"Hypothetical client {self.tag}",
+            self.country,
+            relationship,
+            self.tools_used,
+        )
+
+    def subscription(self, client: str | None = None) -> Subscription:
+        """The hypothetical subscription of a managed answer: its MRR for a year."""
+        if self.amount is None:
+            raise InvalidRecordError("Needed.amount", None, "has no subscription to make")
+        return Subscription(
+            SubscriptionId(f"s-{self.tag}"),
+            ClientId(client if client is not None else f"c-{self.tag}"),
+            "new-line",
+            "professional",
+            Money(self.amount, self.currency),
+            self.on,
+            self.on + dt.timedelta(days=365),
+        )
+
+    def managed_service(self, client: str | None = None) -> ManagedService:
+        """The hypothetical managed service of a managed answer, from its date."""
+        return ManagedService(ClientId(client if client is not None else f"c-{self.tag}"), self.on)
+
+    def records(self) -> dict[str, Any]:
+        """The records to add for this answer, by `what_if` argument name: its client
+        and either its deal or its subscription and managed service."""
+        if self.amount is None:
+            return {}
+        if self.motion == "managed":
+            return {
+                "clients": (self.client(),),
+                "subscriptions": (self.subscription(),),
+                "managed_services": (self.managed_service(),),
+            }
+        return {"clients": (self.client(),), "deals": (self.deal(),)}
+
 
 _GROWTH_COUNTRY = "IN"
 _STANDARD_COUNTRY = "US"
 
 
-def _hypothetical(
-    book: Book, motion: str, market: str, amount: Decimal, currency: str, on: dt.date, country: str
-) -> Book:
-    # Like the book's best-engaged client, so that it never lowers the median tool usage
-    # that a gate may require: the question is about MRR, not about engagement.
-    best = max(book.clients, key=lambda c: c.tool_usage, default=None)
-    client = Client(
-        ClientId("c-hypothetical"),
-        "Hypothetical client",
-        country,
-        Relationship.MANAGED if motion == "managed" else Relationship.SOLD,
-        best.tools_used if best is not None else (),
-        best.engagement_index if best is not None else 0,
+def _hypothetical(answer: Needed, book: Book) -> Book:
+    """The book with the answer's records added."""
+    records = answer.records()
+    return evolve(
+        book,
+        clients=(*book.clients, *records.get("clients", ())),
+        subscriptions=(*book.subscriptions, *records.get("subscriptions", ())),
+        deals=(*book.deals, *records.get("deals", ())),
+        managed_services=(*book.managed_services, *records.get("managed_services", ())),
     )
-    subscription = Subscription(
-        SubscriptionId("s-hypothetical"),
-        client.id,
-        "new-line",
-        "professional",
-        Money(amount, currency),
-        on,
-        on + dt.timedelta(days=365),
-    )
-    if motion == "managed":
-        return evolve(
-            book,
-            clients=(*book.clients, client),
-            subscriptions=(*book.subscriptions, subscription),
-            managed_services=(*book.managed_services, ManagedService(client.id, on)),
-        )
-    deal = Deal(
-        DealId("hypothetical"),
-        client.id,
-        "new-line",
-        DealKind.NEW,
-        SalesMotion(motion),
-        on,
-        Money(amount, currency),
-    )
-    return evolve(book, clients=(*book.clients, client), deals=(*book.deals, deal))
 
 
 def _growth_country(program: Program, on: dt.date, market: str) -> str | None:
@@ -161,6 +184,11 @@ def _growth_country(program: Program, on: dt.date, market: str) -> str | None:
     if growth is None or not growth.countries:
         return None
     return _GROWTH_COUNTRY if _GROWTH_COUNTRY in growth.countries else sorted(growth.countries)[0]
+
+
+def touched_tracks(program: Program, motion: str) -> set[str]:
+    """The ids of the program's tracks that new MRR of ``motion`` adds to."""
+    return {track.id for track in program.tracks if track.rule in _TOUCHED[motion]}
 
 
 def _track_rules(program: Program) -> dict[str, str]:
@@ -233,16 +261,18 @@ def _least_amount(works: Callable[[Decimal], bool], estimate: Decimal) -> Decima
     return high
 
 
-def _hypothetical_points(book: Book, program: Program | ProgramSeries, on: dt.date) -> Decimal:
+def _hypothetical_points(
+    book: Book, program: Program | ProgramSeries, on: dt.date, client: str
+) -> Decimal:
     """The active points of the hypothetical client on ``on``."""
     ledger = build_ledger(book, program)
     return sum(
-        (b.points for b in ledger.batches if b.client == "c-hypothetical" and b.active_on(on)),
+        (b.points for b in ledger.batches if b.client == client and b.active_on(on)),
         ZERO,
     )
 
 
-def _solve(
+def least_mrr(
     book: Book,
     program: Program | ProgramSeries,
     motion: str,
@@ -252,13 +282,19 @@ def _solve(
     goal: Callable[[TierStatus], bool],
     shortfall: Callable[[TierStatus], dict[str, Decimal]],
     target: str | None,
+    tag: str = "hypothetical",
 ) -> Needed:
-    """The least MRR of one motion, market and currency that meets ``goal`` on ``on``."""
+    """The least MRR of one motion, market and currency, from a new client
+    ``c-{tag}`` with `default_client`'s tools, that meets ``goal`` on ``on``."""
     series, program = program, program_on(program, on)  # rates of the version in force
     country = _growth_country(program, on, market)
+    tools = default_client(book, series, f"c-{tag}", on).tools_used
 
     def answer(amount: Decimal | None, points: Decimal | None, reason: str) -> Needed:
-        return Needed(motion, market, currency, amount, points, target, on, reason)
+        return Needed(
+            motion, market, currency, amount, points, target, on, reason,
+            country or DEFAULT_COUNTRY, tools, tag,
+        )  # fmt: skip
 
     if country is None:
         return answer(None, None, f"the program has no {market} market on {on}")
@@ -274,12 +310,12 @@ def _solve(
         return answer(None, None, f"the {motion} rate on {on} is zero")
 
     def with_amount(amount: Decimal) -> Book:
-        return _hypothetical(book, motion, market, amount, currency, on, country)
+        return _hypothetical(answer(amount, None, ""), book)
 
     amount = _least_amount(lambda a: goal(evaluate(with_amount(a), series, on)), estimate)
     if amount is None:
         return answer(None, None, "gates or policy keep the tier out of reach, whatever the MRR")
-    earned = _hypothetical_points(with_amount(amount), series, on)
+    earned = _hypothetical_points(with_amount(amount), series, on, f"c-{tag}")
     return answer(
         amount, earned, f"least {motion} MRR in a {market} market, verified by evaluation"
     )
@@ -324,7 +360,7 @@ def needed_to_reach(
         return target_tier.shortfall(s.values)
 
     return [
-        _solve(book, program, motion, market, currency, by, goal, shortfall, target)
+        least_mrr(book, program, motion, market, currency, by, goal, shortfall, target)
         for motion in motions
         for market in markets
     ]
@@ -366,7 +402,7 @@ def needed_to_keep(
         return held.shortfall(s.values, keep=keep)
 
     return [
-        _solve(book, program, motion, market, currency, review, goal, shortfall, status.tier)
+        least_mrr(book, program, motion, market, currency, review, goal, shortfall, status.tier)
         for motion in motions
         for market in markets
     ]

@@ -20,6 +20,7 @@ from partner_tiers._rules.program import Program
 from partner_tiers._rules.series import ProgramSeries
 from partner_tiers._views.company import client_links, links_html
 from partner_tiers._views.dashboard import alerts, clients_table
+from partner_tiers._views.plan import plans_html
 from partner_tiers._views.points import Progress, points_breakdown, progress
 from partner_tiers._views.team import team, team_html
 
@@ -173,6 +174,7 @@ def report_html(
         f"<h1>{escape(title)}</h1>"
         f"<section id='progress'><h2>Progress</h2>{chart}</section>"
         f"<section id='tier'>{tracks}{gates}</section>"
+        f"{plans_html(book, program, as_of)}"
         f"<section id='alerts'>{alerts_table}</section>"
         f"<section id='clients'>{clients_html}</section>"
         f"{links_section if links else ''}"
