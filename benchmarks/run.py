@@ -160,9 +160,9 @@ def section_a(book: pt.Book, program: pt.Program) -> None:
     )
     polars_frames = reference_polars.frames([book])
     polars_time, _ = best(lambda: reference_polars.tiers(polars_frames, program, AS_OF), 5)
-    evaluate_time, status = best(lambda: pt.evaluate(book, program, AS_OF), 3)
+    evaluate_time, status = best(lambda: pt.evaluate(book, program, as_of=AS_OF), 3)
     ledger_time, ledger = best(lambda: pt.build_ledger(book, program), 3)
-    replay_time, _ = best(lambda: pt.evaluate(book, program, AS_OF, ledger=ledger), 3)
+    replay_time, _ = best(lambda: pt.evaluate(book, program, as_of=AS_OF, ledger=ledger), 3)
     queries = 10_000
     totals_time, _ = best(lambda: [ledger.totals(AS_OF) for _ in range(queries)], 3)
     totals_time /= queries
@@ -198,7 +198,7 @@ def section_b(book: pt.Book, program: pt.Program) -> None:
     header("b. a 36-month timeline of the M book vs one evaluate")
     start, end = dt.date(2023, 1, 1), dt.date(2025, 12, 1)
     timeline_time, months = best(lambda: pt.timeline(book, program, start, end), 3)
-    evaluate_time, status = best(lambda: pt.evaluate(book, program, end), 3)
+    evaluate_time, status = best(lambda: pt.evaluate(book, program, as_of=end), 3)
     if len(months) != 36 or months[end] != status:
         raise SystemExit("the timeline and evaluate disagree: no ratio to report")
     ratio = timeline_time / evaluate_time
@@ -265,7 +265,7 @@ def section_d(partners: int, a: pt.Program, b: pt.Program, *, dask_workers: int)
             yield book
 
     start = time.perf_counter()
-    matrix = pt.program_impact(counted(), a, b, AS_OF)
+    matrix = pt.program_impact(counted(), a, b, as_of=AS_OF)
     total = time.perf_counter() - start
     library = total - books.seconds
     library_peak = peak_memory_mb()
@@ -336,7 +336,7 @@ def _dask_run(partners: int, workers: int, sequential: float) -> float | None:
             partitions,
             functools.partial(_portfolio_loader, SEED),
             ["hubspot-2024", "hubspot-2025"],
-            AS_OF,
+            as_of=AS_OF,
             scheduler=client,
         )
         elapsed = time.perf_counter() - start

@@ -99,8 +99,8 @@ def test_references_agree_with_evaluate_on_the_status_points(books: list[pt.Book
     pandas_reference = _reference("reference_pandas")
     program = pt.load_program("hubspot-2025")
     day = dt.date(2025, 9, 30)
-    status = pt.evaluate(books[0], program, day)
-    result = pandas_reference.evaluate(books[0], program, day)
+    status = pt.evaluate(books[0], program, as_of=day)
+    result = pandas_reference.evaluate(books[0], program, as_of=day)
     assert dict(status.points) == result.totals
     # Gates can only lower the tier the points reach.
     assert program.tier_index(status.qualified_tier) <= program.tier_index(result.tier)

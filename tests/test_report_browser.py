@@ -51,7 +51,7 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     book = demo_book()
-    page = pt.report_html(book, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
+    page = pt.report_html(book, pt.load_program("hubspot-2025"), as_of=dt.date(2025, 9, 30))
     path = tmp_path_factory.mktemp("report") / "report.html"
     path.write_text(page, encoding="utf-8")
     return path

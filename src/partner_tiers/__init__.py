@@ -121,6 +121,12 @@ from partner_tiers._views.points import (
     progress,
     rolling_mrr,
 )
+from partner_tiers._views.projection import (
+    PROJECTION_MONTHS,
+    ExpiringBatch,
+    Projection,
+    projection,
+)
 from partner_tiers._views.report import report_html
 from partner_tiers._views.sales import Sale, SalesHistory, sales_history
 from partner_tiers._views.services import (
@@ -136,6 +142,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEAL_TYPES_RENAMED_ON",
+    "PROJECTION_MONTHS",
     "AccountPerformance",
     "Alert",
     "Alerts",
@@ -157,6 +164,7 @@ __all__ = [
     "DealId",
     "DealKind",
     "EndServices",
+    "ExpiringBatch",
     "ExpiryRule",
     "Explanation",
     "FileFormatError",
@@ -194,6 +202,7 @@ __all__ = [
     "ProgramSeries",
     "ProgramValidationError",
     "Progress",
+    "Projection",
     "Promotion",
     "RateRow",
     "Reason",
@@ -258,6 +267,7 @@ __all__ = [
     "program_schema",
     "program_to_dict",
     "progress",
+    "projection",
     "report_html",
     "rolling_mrr",
     "sales_history",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from partner_tiers._engine.evaluate import evaluate
-from partner_tiers._engine.status import TierStatus
+from partner_tiers._engine.status import TierStatus, gate_guards
 from partner_tiers._errors import FileFormatError
 from partner_tiers._io.bookfile import demo_book, dumps_book, load_book
 from partner_tiers._io.programfile import load_series
@@ -55,9 +55,20 @@ def _team_lines(book: Book) -> list[str]:
     return [printable(line) for line in lines]
 
 
+def _points_lines(status: TierStatus) -> list[str]:
+    """The level performance: sold (of which sourced and assisted) and managed points."""
+    points = status.points
+    return [
+        "",
+        f"Points: sold {points['sold']} (sourced {points['sourced']}, assisted "
+        f"{points['assisted']})   managed {points['managed']}   total {points['total']}",
+    ]
+
+
 def _dashboard(book: Book, status: TierStatus, program: Program | ProgramSeries) -> str:
     from partner_tiers._views.dashboard import ALERT_HORIZON_DAYS, alerts
     from partner_tiers._views.points import points_breakdown
+    from partner_tiers._views.projection import projection
 
     lines = [
         f"{book.partner.name} ({book.partner.id}) - {status.program} as of {status.as_of}",
@@ -74,9 +85,14 @@ def _dashboard(book: Book, status: TierStatus, program: Program | ProgramSeries)
             f"  {track:<14}{value:>10}   {reach if reach is not None else '-':>12}   "
             f"{retain if retain is not None else '-':>11}  {_bar(value, reach)}"
         )
+    lines += _points_lines(status)
+    lines += ["", *projection(book, program, as_of=status.as_of).lines()]
     lines += ["", "Gates"]
     for gate in status.gates:
-        lines.append(f"  {'PASS' if gate.passed else 'FAIL'}  {gate.name}: {gate.reason}")
+        lines.append(
+            f"  {'PASS' if gate.passed else 'FAIL'}  {gate.name} ({gate_guards(gate)}): "
+            f"{gate.reason}"
+        )
     due = alerts(book, as_of=status.as_of)
     lines += ["", f"Alerts: {len(due.items)} renewal decisions within {ALERT_HORIZON_DAYS} days"]
     for item in due.items:
@@ -125,7 +141,7 @@ def demo(as_of: dt.date, program_name: str, write_book: str | None, force: bool)
         click.echo(f"wrote {write_book}")
         return
     program = read_program(program_name)
-    status = evaluate(book, program, as_of)
+    status = evaluate(book, program, as_of=as_of)
     click.echo(_dashboard(book, status, program))
 
 
@@ -138,7 +154,7 @@ def evaluate_command(book_path: str, program_name: str, as_of: dt.date, as_json:
     """Evaluate BOOK under a program on a date."""
     book = read_book(book_path)
     program = read_program(program_name)
-    status = evaluate(book, program, as_of)
+    status = evaluate(book, program, as_of=as_of)
     if as_json:
         click.echo(json.dumps(status.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -151,7 +167,7 @@ def evaluate_command(book_path: str, program_name: str, as_of: dt.date, as_json:
 @as_of_option
 def explain(book_path: str, program_name: str, as_of: dt.date) -> None:
     """Explain every number of BOOK's status on a date."""
-    status = evaluate(read_book(book_path), read_program(program_name), as_of)
+    status = evaluate(read_book(book_path), read_program(program_name), as_of=as_of)
     click.echo(str(status.explain()))
 
 
@@ -212,6 +228,6 @@ def report(book_path: str, program_name: str, as_of: dt.date, html_path: str, mo
     from partner_tiers._io.files import write_atomically
     from partner_tiers._views.report import report_html
 
-    page = report_html(read_book(book_path), read_program(program_name), as_of, months=months)
+    page = report_html(read_book(book_path), read_program(program_name), as_of=as_of, months=months)
     write_atomically(Path(html_path), page)
     click.echo(f"wrote {html_path}")

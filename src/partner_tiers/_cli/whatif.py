@@ -133,7 +133,7 @@ def whatif(
     result = what_if(
         book,
         read_program(program_name),
-        as_of,
+        as_of=as_of,
         deals=[deal for deal, _ in made],
         clients=[client for _, client in made if client is not None],
         end_services=[_ended_option(value, as_of) for value in ended],

@@ -20,6 +20,7 @@ from partner_tiers._engine.status import TierStatus
 from partner_tiers._errors import InvalidRecordError, PricingError
 from partner_tiers._ledger.batch import FIGURES, Market, Track
 from partner_tiers._model.book import Book
+from partner_tiers._model.deprecated import keyword_as_of
 from partner_tiers._model.records import (
     Client,
     Deal,
@@ -262,7 +263,7 @@ def _solve(
 
     if country is None:
         return answer(None, None, f"the program has no {market} market on {on}")
-    base = evaluate(book, series, on)
+    base = evaluate(book, series, as_of=on)
     if goal(base):
         return answer(ZERO, ZERO, "already met: no extra MRR needed")
     missing = shortfall(base)
@@ -276,7 +277,7 @@ def _solve(
     def with_amount(amount: Decimal) -> Book:
         return _hypothetical(book, motion, market, amount, currency, on, country)
 
-    amount = _least_amount(lambda a: goal(evaluate(with_amount(a), series, on)), estimate)
+    amount = _least_amount(lambda a: goal(evaluate(with_amount(a), series, as_of=on)), estimate)
     if amount is None:
         return answer(None, None, "gates or policy keep the tier out of reach, whatever the MRR")
     earned = _hypothetical_points(with_amount(amount), series, on)
@@ -285,11 +286,12 @@ def _solve(
     )
 
 
+@keyword_as_of("book", "program", renamed={"by": "as_of"})
 def needed_to_reach(
     book: Book,
     program: Program | ProgramSeries,
-    by: dt.date,
     *,
+    as_of: dt.date,
     tier: str | None = None,
     currency: str = "USD",
     motions: Sequence[str] = ("sourced", "assisted", "managed"),
@@ -303,10 +305,10 @@ def needed_to_reach(
     cent less does not.
     """
     check_arguments(book, program)
-    by = check_day("by", by)
+    by = check_day("as_of", as_of)
     _check_choices("motions", motions, _MOTIONS)
     _check_choices("markets", markets, _MARKETS)
-    status = evaluate(book, program, by)
+    status = evaluate(book, program, as_of=by)
     target = tier if tier is not None else status.next_tier
     if target is None:
         return []
@@ -330,11 +332,12 @@ def needed_to_reach(
     ]
 
 
+@keyword_as_of("book", "program")
 def needed_to_keep(
     book: Book,
     program: Program | ProgramSeries,
-    as_of: dt.date,
     *,
+    as_of: dt.date,
     currency: str = "USD",
     motions: Sequence[str] = ("sourced", "assisted", "managed"),
     markets: Sequence[str] = ("standard", "growth"),
@@ -345,7 +348,7 @@ def needed_to_keep(
     as_of = check_day("as_of", as_of)
     _check_choices("motions", motions, _MOTIONS)
     _check_choices("markets", markets, _MARKETS)
-    status = evaluate(book, program, as_of)
+    status = evaluate(book, program, as_of=as_of)
     if status.tier is None:
         return []
     review = status.next_review
