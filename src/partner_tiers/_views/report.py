@@ -38,6 +38,15 @@ caption { font-weight: bold; text-align: left; padding: .3rem 0; }
 """
 
 
+def _legend(names: list[str], left: int, baseline: int) -> list[str]:
+    """The chart's legend: each line's name in its colour, in one row."""
+    return [
+        f"<text class='legend' x='{left + 130 * index}' y='{baseline}' font-size='12' "
+        f"fill='{_COLORS[index % len(_COLORS)]}'>{escape(line_label(name))}</text>"
+        for index, name in enumerate(names)
+    ]
+
+
 def progress_svg(view: Progress, width: int = 720, height: int = 320) -> str:
     """The progress chart as an SVG element: one line per track, dashed reach lines, and
     dotted lines for the sold breakdown (sold, sourced and assisted) that are not tracks."""
@@ -76,7 +85,6 @@ def progress_svg(view: Progress, width: int = 720, height: int = 320) -> str:
         f"{escape(str(rows[-1]['as_of']))}</text>",
     ]
     for index, name in enumerate(figures, start=len(tracks)):
-        color = _COLORS[index % len(_COLORS)]
         points = " ".join(
             f"{x(i):.1f},{y(Decimal(row[f'points.{name}'])):.1f}"
             for i, row in enumerate(rows)
@@ -84,14 +92,10 @@ def progress_svg(view: Progress, width: int = 720, height: int = 320) -> str:
         )
         parts.append(
             f"<polyline class='figure' data-figure='{escape(name)}' fill='none' "
-            f"stroke='{color}' stroke-width='2' stroke-dasharray='2,3' points='{points}'/>"
+            f"stroke='{_COLORS[index % len(_COLORS)]}' stroke-width='2' "
+            f"stroke-dasharray='2,3' points='{points}'/>"
         )
-    for index, name in enumerate([*tracks, *figures]):
-        parts.append(
-            f"<text class='legend' x='{left + 10 + 130 * index}' y='{upper - 5}' "
-            f"font-size='12' fill='{_COLORS[index % len(_COLORS)]}'>"
-            f"{escape(line_label(name))}</text>"
-        )
+    parts += _legend([*tracks, *figures], left + 10, upper - 5)
     for index, track in enumerate(tracks):
         color = _COLORS[index % len(_COLORS)]
         points = " ".join(
