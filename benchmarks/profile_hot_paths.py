@@ -43,11 +43,13 @@ def main() -> None:
     options = parser.parse_args()
     a, b = pt.load_program("hubspot-2024"), pt.load_program("hubspot-2025")
     book = synthetic.book("M", 1)
-    profile("evaluate: an M book on one date", lambda: pt.evaluate(book, b, AS_OF), options.html)
+    profile(
+        "evaluate: an M book on one date", lambda: pt.evaluate(book, b, as_of=AS_OF), options.html
+    )
     books = list(synthetic.portfolio(options.partners, 1))  # generation left out
     profile(
         f"impact: {options.partners} partners, two programs",
-        lambda: pt.program_impact(books, a, b, AS_OF),
+        lambda: pt.program_impact(books, a, b, as_of=AS_OF),
         options.html,
     )
 

@@ -174,11 +174,11 @@ def section_a(book: pt.Book, program: pt.Program, repeats: int) -> None:
             lambda: reference_pandas.frames(book),
             lambda: reference_pandas.evaluate_frames(frames, program, AS_OF),
             lambda: reference_polars.tiers(polars_frames, program, AS_OF),
-            lambda: reference_numpy.evaluate(book, program, AS_OF),
+            lambda: reference_numpy.evaluate(book, program, as_of=AS_OF),
             lambda: reference_numpy.columns(book),
-            lambda: pt.evaluate(book, program, AS_OF),
+            lambda: pt.evaluate(book, program, as_of=AS_OF),
             lambda: pt.build_ledger(book, program),
-            lambda: pt.evaluate(book, program, AS_OF, ledger=ledger),
+            lambda: pt.evaluate(book, program, as_of=AS_OF, ledger=ledger),
         ],
         repeats,
     )
@@ -235,7 +235,10 @@ def section_b(book: pt.Book, program: pt.Program) -> None:
     header("b. a 36-month timeline of the M book vs one evaluate")
     start, end = dt.date(2023, 1, 1), dt.date(2025, 12, 1)
     (timeline_time, months), (evaluate_time, status) = interleaved(
-        [lambda: pt.timeline(book, program, start, end), lambda: pt.evaluate(book, program, end)],
+        [
+            lambda: pt.timeline(book, program, start, end),
+            lambda: pt.evaluate(book, program, as_of=end),
+        ],
         3,
     )
     if len(months) != 36 or months[end] != status:
@@ -309,7 +312,7 @@ def section_d(partners: int, a: pt.Program, b: pt.Program, *, dask_workers: int)
             yield book
 
     start = time.perf_counter()
-    matrix = pt.program_impact(counted(), a, b, AS_OF)
+    matrix = pt.program_impact(counted(), a, b, as_of=AS_OF)
     total = time.perf_counter() - start
     library = total - books.seconds
     library_peak = peak_memory_mb()
@@ -380,7 +383,7 @@ def _dask_run(partners: int, workers: int, sequential: float) -> float | None:
             partitions,
             functools.partial(_portfolio_loader, SEED),
             ["hubspot-2024", "hubspot-2025"],
-            AS_OF,
+            as_of=AS_OF,
             scheduler=client,
         )
         elapsed = time.perf_counter() - start

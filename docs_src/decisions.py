@@ -27,7 +27,7 @@ print("pending:", status.pending_demotion)
 
 # --8<-- [start:gates]
 as_of, lapse_on = dt.date(2025, 9, 30), dt.date(2025, 9, 1)
-lapsed = pt.what_if(book, program, as_of, certifications_lapse_on=lapse_on)
+lapsed = pt.what_if(book, program, as_of=as_of, certifications_lapse_on=lapse_on)
 for line in lapsed.after.reasons:
     if line.startswith(("points reach", "gates cap")):
         print(line)
@@ -41,6 +41,6 @@ for gate in lapsed.after.gates:
 # --8<-- [start:unchanged]
 before = pt.load_book("book.json")
 pt.evaluate(before, program, as_of=dt.date(2025, 9, 30))
-pt.what_if(before, program, dt.date(2025, 9, 30), end_services=["c-adatum"])
+pt.what_if(before, program, as_of=dt.date(2025, 9, 30), end_services=["c-adatum"])
 print("book unchanged:", before == pt.load_book("book.json"))
 # --8<-- [end:unchanged]

@@ -32,7 +32,7 @@ for batch in ledger:
 # --8<-- [start:versions]
 as_of = dt.date(2025, 9, 30)
 for name in ("hubspot-2024", "hubspot-2025"):
-    status = pt.evaluate(book, pt.load_program(name), as_of)
+    status = pt.evaluate(book, pt.load_program(name), as_of=as_of)
     values = ", ".join(f"{track} {value}" for track, value in status.values.items())
     print(name, status.tier, "-", values)
 # --8<-- [end:versions]
@@ -40,9 +40,9 @@ for name in ("hubspot-2024", "hubspot-2025"):
 # --8<-- [start:series]
 hubspot = pt.load_program("hubspot")  # every version, each in force from its date
 for day in (dt.date(2024, 6, 30), dt.date(2025, 7, 14), dt.date(2025, 7, 15)):
-    status = pt.evaluate(book, hubspot, day)
+    status = pt.evaluate(book, hubspot, as_of=day)
     print(day, status.program, status.tier)
-status = pt.evaluate(book, hubspot, as_of)
+status = pt.evaluate(book, hubspot, as_of=as_of)
 for change in status.history:
     print(change.on, change.cause, change.from_tier, "->", change.to_tier, "-", change.version)
 # --8<-- [end:series]

@@ -33,8 +33,8 @@ attempts: dict[str, Callable[[], object]] = {
     "an unknown program": lambda: pt.load_program("hubspot-2030"),
     "a program with a mistake": lambda: pt.loads_program("name = 'x'", source="x.toml"),
     "a broken book file": lambda: pt.loads_book('{"partner": {}}', source="b.json"),
-    "a deal in CHF": lambda: pt.evaluate(pt.book_from_dict(chf), program, AS_OF),
-    "a datetime as_of": lambda: pt.evaluate(book, program, dt.datetime(2025, 9, 30)),
+    "a deal in CHF": lambda: pt.evaluate(pt.book_from_dict(chf), program, as_of=AS_OF),
+    "a datetime as_of": lambda: pt.evaluate(book, program, as_of=dt.datetime(2025, 9, 30)),
     "an unknown client": lambda: book.client("c-nobody"),
     "an unknown format": lambda: pt.dumps_program(program, "xml"),  # type: ignore[arg-type]
 }

@@ -8,8 +8,8 @@ import partner_tiers as pt
 book = pt.load_book("book.json")
 program = pt.load_program("hubspot")
 
-december = pt.evaluate(book, program, dt.date(2024, 12, 31))
-june = pt.evaluate(book, program, dt.date(2025, 6, 30))
+december = pt.evaluate(book, program, as_of=dt.date(2024, 12, 31))
+june = pt.evaluate(book, program, as_of=dt.date(2025, 6, 30))
 difference = pt.explain_difference(december, june)
 print(difference)
 # --8<-- [end:compare]

@@ -56,7 +56,7 @@ for reason in explanation.about("track"):
 # --8<-- [start:history]
 hubspot = pt.load_program("hubspot")
 for day in (dt.date(2025, 7, 14), dt.date(2025, 7, 15), dt.date(2025, 9, 30)):
-    on_day = pt.evaluate(book, hubspot, day)
+    on_day = pt.evaluate(book, hubspot, as_of=day)
     print(day, on_day.program, on_day.tier)
 for change in on_day.history:
     print(f"{change.on} {change.cause}: {change.from_tier} -> {change.to_tier}")

@@ -19,7 +19,7 @@ book = attrs.evolve(book, deals=deals)
 
 review = dt.date(2025, 2, 28)
 for known_at in (dt.date(2025, 3, 1), dt.date(2025, 3, 10), None):
-    status = pt.evaluate(book, program, review, known_at=known_at)
+    status = pt.evaluate(book, program, as_of=review, known_at=known_at)
     print(
         f"as of {review}, known at {known_at}: assisted {status.points['assisted']}, "
         f"total {status.points['total']}, tier {status.tier}"
@@ -33,6 +33,6 @@ print(known.mrr_on("s-fab-mkt", dt.date(2025, 2, 28)))
 # --8<-- [end:book]
 
 # --8<-- [start:empty]
-early = pt.evaluate(book, program, review, known_at=dt.date(2020, 1, 1))
+early = pt.evaluate(book, program, as_of=review, known_at=dt.date(2020, 1, 1))
 print(early.tier, early.points["total"], early.known_at)
 # --8<-- [end:empty]

@@ -14,7 +14,7 @@ print(reach)
 # --8<-- [end:plan]
 
 # --8<-- [start:check]
-check = pt.what_if(book, program, as_of, until=reach.review, **reach.what_if_arguments())
+check = pt.what_if(book, program, as_of=as_of, until=reach.review, **reach.what_if_arguments())
 print(check.after_until.qualified_tier if check.after_until else None)
 # --8<-- [end:check]
 
@@ -34,5 +34,5 @@ later = pt.Deal(
     dt.date(2025, 11, 15),
     pt.Money("2100", "USD"),
 )
-print(pt.what_if(book, program, as_of, deals=[later]))
+print(pt.what_if(book, program, as_of=as_of, deals=[later]))
 # --8<-- [end:forward]

@@ -23,7 +23,7 @@ PROGRAM = pt.load_program("hubspot-2025")
 
 def summary(book: pt.Book, as_of: dt.date) -> dict[str, Any]:
     """Your code: the summary a dashboard shows for one partner."""
-    status = pt.evaluate(book, PROGRAM, as_of)
+    status = pt.evaluate(book, PROGRAM, as_of=as_of)
     return {
         "partner": book.partner.name,
         "tier": status.tier,

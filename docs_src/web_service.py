@@ -38,7 +38,7 @@ def evaluate_request(body: bytes, query: str) -> tuple[int, dict[str, Any]]:
         return 400, {"error": "as_of: expected a date as YYYY-MM-DD"}
     try:
         book = pt.loads_book(body, source="request body")
-        status = pt.evaluate(book, program, as_of)  # a new status; nothing is shared
+        status = pt.evaluate(book, program, as_of=as_of)  # a new status; nothing is shared
     except pt.FileFormatError as error:  # a malformed book: each problem with its path
         problems = [{"path": p.path, "message": p.message} for p in error.problems]
         return 400, {"error": str(error), "problems": problems}

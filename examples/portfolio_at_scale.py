@@ -20,7 +20,7 @@ programs = [pt.load_program("hubspot-2024"), pt.load_program("hubspot-2025")]
 
 # One book at a time: a generator of books (from files, a database...) keeps memory flat.
 books = synthetic.portfolio(24, seed=7, mix=MIX)
-result = portfolio.evaluate_portfolio(books, programs, AS_OF, partition_size=8)
+result = portfolio.evaluate_portfolio(books, programs, as_of=AS_OF, partition_size=8)
 print(f"{len(result)} partners under {', '.join(result.programs)}")
 print(result.impact("hubspot-2024@2024-02-27", "hubspot-2025@2025-07-15"))
 # --8<-- [end:plain]
@@ -39,7 +39,7 @@ with_dask = portfolio.evaluate_portfolio_dask(
     partitions,
     load_partition,
     ["hubspot-2024", "hubspot-2025"],  # names: each worker loads the shipped programs
-    AS_OF,
+    as_of=AS_OF,
     scheduler="threads",  # or a distributed.Client(...) for a cluster
 )
 print("Dask gives the plain results:", with_dask == result)
@@ -54,7 +54,7 @@ def evaluate_group(frame: pd.DataFrame) -> pd.DataFrame:
     """One partner's rows in, one row per program out: the function a Spark job hands to
     ``groupBy("partner").applyInPandas(evaluate_group, schema)``."""
     books = [pt.loads_book(text) for text in frame["book"]]
-    rows = portfolio.evaluate_partition(books, programs, AS_OF)
+    rows = portfolio.evaluate_partition(books, programs, as_of=AS_OF)
     return pd.DataFrame(
         {
             "partner": [r.partner for r in rows],

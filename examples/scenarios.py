@@ -40,7 +40,7 @@ book = pt.loads_book(example.read_bytes(), source="northwind.json")
 program = pt.load_program("hubspot-2025")
 as_of = dt.date(2025, 9, 30)
 
-status = pt.evaluate(book, program, as_of)
+status = pt.evaluate(book, program, as_of=as_of)
 print(status.tier, "-", status.values["total"], "points; next:", status.next_tier)
 status  # noqa: B018 - a notebook shows the last value of a cell: tracks and gates
 # --8<-- [end:setup]
@@ -63,7 +63,7 @@ new_deal = pt.Deal(
     closed_on=as_of,
     mrr_change=pt.Money("2000.00", "USD"),
 )
-scenario = pt.what_if(book, program, as_of, clients=[contoso], deals=[new_deal])
+scenario = pt.what_if(book, program, as_of=as_of, clients=[contoso], deals=[new_deal])
 print(scenario)
 # --8<-- [end:whatif-deal]
 
@@ -72,8 +72,8 @@ print(scenario)
 
 # %%
 # --8<-- [start:whatif-other]
-print(pt.what_if(book, program, as_of, end_services=["c-adatum"]))
-lapse = pt.what_if(book, program, as_of, certifications_lapse_on=dt.date(2025, 9, 1))
+print(pt.what_if(book, program, as_of=as_of, end_services=["c-adatum"]))
+lapse = pt.what_if(book, program, as_of=as_of, certifications_lapse_on=dt.date(2025, 9, 1))
 print("tier if the certification lapses:", lapse.after.tier)
 print(lapse.after.gates[0].reason)
 # --8<-- [end:whatif-other]
@@ -87,7 +87,7 @@ print(lapse.after.gates[0].reason)
 
 # %%
 # --8<-- [start:needed]
-for needed in pt.needed_to_reach(book, program, by=as_of):
+for needed in pt.needed_to_reach(book, program, as_of=as_of):
     if needed.amount is None:
         print(f"{needed.motion:>8} {needed.market:<8}  -  {needed.reason}")
     else:
@@ -102,10 +102,10 @@ for needed in pt.needed_to_reach(book, program, by=as_of):
 
 # %%
 # --8<-- [start:needed-check]
-cheapest = pt.needed_to_reach(book, program, by=as_of, motions=["sourced"])
+cheapest = pt.needed_to_reach(book, program, as_of=as_of, motions=["sourced"])
 prospect = pt.Client(pt.ClientId("c-prospect"), "Prospect", "US", pt.Relationship.SOLD)
 deal = cheapest[0].deal(client=prospect.id)
-check = pt.what_if(book, program, as_of, clients=[prospect], deals=[deal])
+check = pt.what_if(book, program, as_of=as_of, clients=[prospect], deals=[deal])
 print(deal.mrr_change, "sourced ->", check.after.tier)
 # --8<-- [end:needed-check]
 
@@ -117,9 +117,9 @@ print(deal.mrr_change, "sourced ->", check.after.tier)
 
 # %%
 # --8<-- [start:keep]
-keep = pt.needed_to_keep(book, program, as_of, motions=["sourced"])
+keep = pt.needed_to_keep(book, program, as_of=as_of, motions=["sourced"])
 print("next review:", status.next_review, "-", keep[0].reason)
-print("tier lost on:", pt.cliff_date(book, program, as_of))
+print("tier lost on:", pt.cliff_date(book, program, as_of=as_of))
 # --8<-- [end:keep]
 
 # %% [markdown]
@@ -142,7 +142,7 @@ chart  # noqa: B018 - shown as a table in a notebook
 
 # %%
 # --8<-- [start:report]
-page = pt.report_html(book, program, as_of, months=12)
+page = pt.report_html(book, program, as_of=as_of, months=12)
 Path("northwind-report.html").write_text(page, encoding="utf-8")
 chart_kind = "an SVG chart" if "<svg" in page else "no chart"
 print("wrote northwind-report.html, with", chart_kind)

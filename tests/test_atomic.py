@@ -243,7 +243,7 @@ def test_names_in_any_script_appear_escaped_in_the_html_report(
     northwind: pt.Book, hubspot_2025: pt.Program
 ) -> None:
     book = book_with_names(northwind)
-    page = pt.report_html(book, hubspot_2025, AS_OF)
+    page = pt.report_html(book, hubspot_2025, as_of=AS_OF)
     for name in NAMES:
         assert html.escape(name) in page
     assert html.escape(book.partner.name) in page
@@ -322,12 +322,17 @@ def test_evaluate_and_friends_do_not_mutate_the_book_the_program_or_the_ledger(
     ]
     deals_before = copy.deepcopy(extra_deals)
     ends = ["c-tailspin"]
-    assert pt.evaluate(book, program, AS_OF, ledger=ledger).reasons
+    assert pt.evaluate(book, program, as_of=AS_OF, ledger=ledger).reasons
     pt.statuses(book, program, [AS_OF, dt.date(2024, 1, 1)], ledger=ledger)
     pt.what_if(
-        book, program, AS_OF, deals=extra_deals, end_services=ends, certifications_lapse_on=AS_OF
+        book,
+        program,
+        as_of=AS_OF,
+        deals=extra_deals,
+        end_services=ends,
+        certifications_lapse_on=AS_OF,
     )
-    pt.report_html(book, program, AS_OF)
+    pt.report_html(book, program, as_of=AS_OF)
     pt.timeline(book, program, dt.date(2024, 1, 1), AS_OF)
     pt.points_breakdown(book, program, as_of=AS_OF, ledger=ledger)
     pt.end_services_effect(book, program, "c-adatum", as_of=AS_OF)
@@ -349,9 +354,9 @@ def test_no_input_is_mutated_for_any_book(
     try:
         ledger = pt.build_ledger(book, program)
         ledger_before = snapshot(ledger)
-        pt.evaluate(book, program, day, ledger=ledger)
+        pt.evaluate(book, program, as_of=day, ledger=ledger)
         assert snapshot(ledger) == ledger_before
-        pt.what_if(book, program, day, certifications_lapse_on=day)
+        pt.what_if(book, program, as_of=day, certifications_lapse_on=day)
     except pt.PartnerTiersError:
         pass
     assert snapshot(book) == before
@@ -395,7 +400,7 @@ def test_a_book_does_not_share_the_lists_it_was_built_from(northwind: pt.Book) -
 def test_report_html_of_any_names_is_valid_utf8(
     northwind: pt.Book, hubspot_2025: pt.Program, names: list[str]
 ) -> None:
-    page = pt.report_html(book_with_names(northwind, names), hubspot_2025, AS_OF)
+    page = pt.report_html(book_with_names(northwind, names), hubspot_2025, as_of=AS_OF)
     assert page.encode("utf-8").decode("utf-8") == page
     for name in names:
         assert html.escape(name) in page

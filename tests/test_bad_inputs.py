@@ -536,7 +536,7 @@ def test_xxx_is_a_valid_currency_code_refused_only_by_the_program() -> None:
     book = pt.loads_book(text)
     assert book.deals[0].mrr_change.currency == "XXX"
     with pytest.raises(pt.PricingError) as info:
-        pt.evaluate(book, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
+        pt.evaluate(book, pt.load_program("hubspot-2025"), as_of=dt.date(2025, 9, 30))
     message = str(info.value)
     assert message.startswith("deals[0].mrr_change.currency: deal d-1: ")
     assert "currency XXX on 2023-09-14" in message
@@ -1214,21 +1214,21 @@ API_CASES: list[Any] = [
     ),
     # dates given to the engine
     pytest.param(
-        lambda: api.evaluate(_BOOK, _program(), dt.datetime(2025, 9, 30)),
+        lambda: api.evaluate(_BOOK, _program(), as_of=dt.datetime(2025, 9, 30)),
         pt.InvalidRecordError,
         "as_of",
         ["must be a date", "datetime.datetime(2025, 9, 30"],
         id="evaluate-datetime",
     ),
     pytest.param(
-        lambda: api.evaluate(_BOOK, _program(), "2025-09-30"),
+        lambda: api.evaluate(_BOOK, _program(), as_of="2025-09-30"),
         pt.InvalidRecordError,
         "as_of",
         ["must be a date", "'2025-09-30'"],
         id="evaluate-string",
     ),
     pytest.param(
-        lambda: api.evaluate(_BOOK, _program(), None),
+        lambda: api.evaluate(_BOOK, _program(), as_of=None),
         pt.InvalidRecordError,
         "as_of",
         ["must be a date", "None"],
@@ -1242,7 +1242,7 @@ API_CASES: list[Any] = [
         id="statuses-string",
     ),
     pytest.param(
-        lambda: api.what_if(_BOOK, _program(), 20250930),
+        lambda: api.what_if(_BOOK, _program(), as_of=20250930),
         pt.InvalidRecordError,
         "as_of",
         ["20250930"],
@@ -1470,7 +1470,7 @@ API_CASES: list[Any] = [
         id="without-unknown-client",
     ),
     pytest.param(
-        lambda: api.what_if(_BOOK, _program(), _DAY, deals=[_BOOK.deals[0]]),
+        lambda: api.what_if(_BOOK, _program(), as_of=_DAY, deals=[_BOOK.deals[0]]),
         pt.BookIntegrityError,
         "deals[5].id",
         ["duplicates", "'d-1'"],
@@ -1566,7 +1566,7 @@ API_CASES: list[Any] = [
         id="timeline-string-start",
     ),
     pytest.param(
-        lambda: api.what_if(_BOOK, _program(), _DAY, certifications_lapse_on="2025-10-01"),
+        lambda: api.what_if(_BOOK, _program(), as_of=_DAY, certifications_lapse_on="2025-10-01"),
         pt.InvalidRecordError,
         "certifications_lapse_on",
         ["must be a date", "'2025-10-01'"],
@@ -1636,7 +1636,7 @@ API_CASES: list[Any] = [
         id="loads-program-unknown-format",
     ),
     pytest.param(
-        lambda: api.evaluate(NORTHWIND_TEXT, _program(), _DAY),
+        lambda: api.evaluate(NORTHWIND_TEXT, _program(), as_of=_DAY),
         pt.InvalidRecordError,
         "book",
         ["must be a Book"],
@@ -1650,7 +1650,7 @@ API_CASES: list[Any] = [
         id="build-ledger-program-name",
     ),
     pytest.param(
-        lambda: api.evaluate(_BOOK, _program(), _DAY, ledger=[]),
+        lambda: api.evaluate(_BOOK, _program(), as_of=_DAY, ledger=[]),
         pt.InvalidRecordError,
         "ledger",
         ["must be a PointsLedger", "[]"],
@@ -1678,28 +1678,28 @@ API_CASES: list[Any] = [
         id="ledger-movements-datetime",
     ),
     pytest.param(
-        lambda: api.cliff_date(_BOOK, _program(), _DAY, horizon_months=0),
+        lambda: api.cliff_date(_BOOK, _program(), as_of=_DAY, horizon_months=0),
         pt.InvalidRecordError,
         "horizon_months",
         ["must be from 1 to 3600", "0"],
         id="cliff-zero-horizon",
     ),
     pytest.param(
-        lambda: api.needed_to_reach(_BOOK, _program(), "2026-01-01"),
+        lambda: api.needed_to_reach(_BOOK, _program(), as_of="2026-01-01"),
         pt.InvalidRecordError,
-        "by",
+        "as_of",
         ["must be a date", "'2026-01-01'"],
-        id="needed-string-by",
+        id="needed-string-as-of",
     ),
     pytest.param(
-        lambda: api.program_impact([_BOOK, "book"], _program(), _program(), _DAY),
+        lambda: api.program_impact([_BOOK, "book"], _program(), _program(), as_of=_DAY),
         pt.InvalidRecordError,
         "books[1]",
         ["must be a Book", "'book'"],
         id="impact-not-a-book",
     ),
     pytest.param(
-        lambda: api.report_html(_BOOK, _program(), _DAY, months=True),
+        lambda: api.report_html(_BOOK, _program(), as_of=_DAY, months=True),
         pt.InvalidRecordError,
         "months",
         ["must be a whole number", "True"],
@@ -2661,7 +2661,7 @@ def test_a_program_built_in_python_is_checked_like_its_file(
 ) -> None:
     program = _hand_built(**changes)
     for use in (
-        lambda: pt.evaluate(_BOOK, program, _DAY),
+        lambda: pt.evaluate(_BOOK, program, as_of=_DAY),
         lambda: pt.build_ledger(_BOOK, program),
         lambda: pt.timeline(_BOOK, program, dt.date(2025, 1, 1), _DAY),
         program.check,
@@ -2675,7 +2675,7 @@ def test_a_program_built_in_python_is_checked_like_its_file(
 def test_a_program_field_of_the_wrong_type_is_named_not_a_type_error() -> None:
     program = _hand_built(tiers="gold")
     with pytest.raises(pt.ProgramError) as info:
-        pt.evaluate(_BOOK, program, _DAY)
+        pt.evaluate(_BOOK, program, as_of=_DAY)
     assert str(info.value).startswith(
         "program hubspot-2025@2025-07-15: a field holds a value of the wrong type ("
     )
@@ -2692,10 +2692,13 @@ def test_a_program_is_checked_once_per_object(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(_program_module, "check_program", counting)
     program = _hand_built(title="Hand-built")
     for _ in range(3):
-        assert pt.evaluate(_BOOK, program, _DAY).tier == pt.evaluate(_BOOK, _program(), _DAY).tier
+        assert (
+            pt.evaluate(_BOOK, program, as_of=_DAY).tier
+            == pt.evaluate(_BOOK, _program(), as_of=_DAY).tier
+        )
     assert checked.count(program) == 1
     # A changed copy is another program: checked again.
-    pt.evaluate(_BOOK, attrs.evolve(program, title="Changed"), _DAY)
+    pt.evaluate(_BOOK, attrs.evolve(program, title="Changed"), as_of=_DAY)
     assert len([p for p in checked if p.title == "Changed"]) == 1
 
 

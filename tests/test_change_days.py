@@ -83,10 +83,10 @@ def test_a_custom_gate_promotes_on_the_day_it_opens(registry: pt.Registry) -> No
     # From a bug report: the promotion was found on 2024-07-31, the first day the
     # replay visited after the gate opened (the review of 07-01 plus 30 days' notice).
     book, program = _platinum_book(), _gated_program(registry)
-    before = pt.evaluate(book, program, D(2024, 7, 19))
+    before = pt.evaluate(book, program, as_of=D(2024, 7, 19))
     assert (before.qualified_tier, before.tier) == ("gold", "gold")
     for day in (OPENS, OPENS + dt.timedelta(days=1)):
-        status = pt.evaluate(book, program, day)
+        status = pt.evaluate(book, program, as_of=day)
         assert status.qualified_tier == status.tier == "platinum"
     [promotion] = [c for c in status.history if c.to_tier == "platinum"]
     assert (promotion.on, promotion.from_tier, promotion.reason) == (
@@ -108,7 +108,7 @@ def test_a_custom_track_without_change_days_is_read_on_every_day() -> None:
     data["tracks"].append({"id": "bonus", "kind": "bonus"})
     data["tiers"][1]["reach"]["bonus"] = 50
     program = pt.program_from_dict(data, registry=pt.Registry().with_track("bonus", bonus))
-    status = pt.evaluate(_platinum_book(), program, OPENS)
+    status = pt.evaluate(_platinum_book(), program, as_of=OPENS)
     assert status.tier == "platinum"
     assert status.history[-1].on == OPENS
 

@@ -63,7 +63,8 @@ def test_demo_prints_the_dashboard_of_the_built_in_book(capsys: pytest.CaptureFi
     assert lines[0] == "Northwind Digital (p-northwind) - hubspot-2025@2025-07-15 as of 2025-09-30"
     assert lines[1].startswith("Tier: gold   qualified: gold   next: platinum")
     assert (
-        "  PASS  certified: certification cert-2 is valid from 2025-04-20 until 2027-04-19" in lines
+        "  PASS  certified (every tier): certification cert-2 is valid from 2025-04-20 until"
+        " 2027-04-19" in lines
     )
     # One alert horizon everywhere (ALERT_HORIZON_DAYS): no renewal of the demo book is
     # due within 90 days of 2025-09-30; the first, s-fab-sales, renews on 2026-01-20.
@@ -79,7 +80,7 @@ def test_demo_book_is_the_shipped_northwind_example(northwind: pt.Book) -> None:
 def test_demo_on_another_date_and_program(capsys: pytest.CaptureFixture[str]) -> None:
     out = ok(["demo", "--as-of", "2024-12-31", "--program", "hubspot-2024"], capsys)
     assert out.splitlines()[0].endswith("hubspot-2024@2024-02-27 as of 2024-12-31")
-    status = pt.evaluate(demo_book(), pt.load_program("hubspot-2024"), dt.date(2024, 12, 31))
+    status = pt.evaluate(demo_book(), pt.load_program("hubspot-2024"), as_of=dt.date(2024, 12, 31))
     assert f"Tier: {status.tier or 'untiered'}" in out
 
 
@@ -135,7 +136,8 @@ def test_evaluate_json_gates_have_name_passed_and_reason(
     data = evaluate_json(capsys)
     gates = data["gates"]
     assert isinstance(gates, list)
-    assert [set(gate) for gate in gates] == [{"name", "passed", "reason"}] * len(gates)
+    keys = {"name", "passed", "reason", "tiers", "caps_at"}  # tiers, caps_at: issue 18, 21
+    assert [set(gate) for gate in gates] == [keys] * len(gates)
     by_name = {gate["name"]: gate for gate in gates}
     assert by_name["certified"]["passed"] is True
     assert "cert-2" in by_name["certified"]["reason"]
@@ -145,6 +147,8 @@ def test_evaluate_json_gates_have_name_passed_and_reason(
         "name": "invited",
         "passed": False,
         "reason": "invited is not stated",
+        "tiers": ["elite"],
+        "caps_at": "diamond",
     }
 
 
@@ -162,7 +166,7 @@ def test_evaluate_json_equals_the_library_status(
     capsys: pytest.CaptureFixture[str], northwind: pt.Book
 ) -> None:
     data = evaluate_json(capsys)  # the default program is the hubspot series
-    status = pt.evaluate(northwind, pt.load_program("hubspot"), dt.date(2025, 9, 30))
+    status = pt.evaluate(northwind, pt.load_program("hubspot"), as_of=dt.date(2025, 9, 30))
     assert data == json.loads(json.dumps(status.to_dict()))
 
 
@@ -193,7 +197,7 @@ def test_a_shown_program_validates_and_evaluates_like_the_shipped_one(
     assert loaded == shipped
     book = northwind
     for day in (dt.date(2023, 12, 31), dt.date(2025, 9, 30), dt.date(2026, 6, 30)):
-        assert pt.evaluate(book, loaded, day) == pt.evaluate(book, shipped, day)
+        assert pt.evaluate(book, loaded, as_of=day) == pt.evaluate(book, shipped, as_of=day)
         assert pt.build_ledger(book, loaded) == pt.build_ledger(book, shipped)
     evaluated = ok(["evaluate", BOOK, "--as-of", AS_OF, "--json", "--program", f"p.{fmt}"], capsys)
     shipped_json = ["evaluate", BOOK, "--as-of", AS_OF, "--json", "--program", "hubspot-2025"]
@@ -340,7 +344,7 @@ def test_explain_traces_every_number(
         line.startswith("  sold:d-3: 180.00 EUR at 75 EUR per 100 USD x 5") for line in lines
     )
     assert "to reach Platinum: total 90.81, sourced 6.00 more" in lines
-    status = pt.evaluate(northwind, pt.load_program("hubspot"), dt.date(2025, 9, 30))
+    status = pt.evaluate(northwind, pt.load_program("hubspot"), as_of=dt.date(2025, 9, 30))
     assert out == str(status.explain()) + "\n"
 
 
@@ -353,7 +357,7 @@ def test_report_writes_a_self_contained_html_page(
     page = page_path.read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert "<svg" in page
-    assert page.count("<table>") == 7  # tracks, gates, alerts, clients, points, and the two plans
+    assert page.count("<table>") == 9  # and the plans' two and the projection's two
     for caption in ("Gates", "Clients", "Points breakdown", "Tier gold (qualified gold)"):
         assert f"<caption>{caption}" in page
     assert "Fabrikam GmbH" in page
@@ -371,7 +375,7 @@ def test_report_html_replaces_an_existing_file(
     page = page_path.read_text("utf-8")
     assert page != "old"
     assert page == pt.report_html(
-        northwind, pt.load_program("hubspot"), dt.date(2025, 9, 30), months=3
+        northwind, pt.load_program("hubspot"), as_of=dt.date(2025, 9, 30), months=3
     )
 
 
@@ -829,7 +833,7 @@ def test_explain_writes_every_line_of_the_worked_example(
     capsys: pytest.CaptureFixture[str],
     northwind: pt.Book,
 ) -> None:
-    status = pt.evaluate(northwind, pt.load_program(program), dt.date.fromisoformat(day))
+    status = pt.evaluate(northwind, pt.load_program(program), as_of=dt.date.fromisoformat(day))
     assert status.reasons == expected
     # Batch lines are indented under the track they count toward.
     assert ok(["explain", BOOK, "--as-of", day, "--program", program], capsys) == (
@@ -839,7 +843,7 @@ def test_explain_writes_every_line_of_the_worked_example(
 
 def test_explain_when_gates_cap_the_qualified_tier(northwind: pt.Book) -> None:
     book = attrs.evolve(northwind, certifications=())
-    status = pt.evaluate(book, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
+    status = pt.evaluate(book, pt.load_program("hubspot-2025"), as_of=dt.date(2025, 9, 30))
     assert status.reasons[-8:] == EXPLAIN_UNCERTIFIED_TAIL
     assert [r.text for r in status.explain().about("qualified")][-1] == (
         "gates cap the qualified tier at untiered"
@@ -901,6 +905,11 @@ def test_evaluate_json_is_the_whole_contract(capsys: pytest.CaptureFixture[str])
         "to_keep_tier": {"total": "19.44", "sourced": "15.00", "managed": "21.69"},
         "next_review": "2026-01-01",
         "projected_tier": "gold",
+        # Added by issue 18, item 21: the keys above keep their meaning.
+        "held_since": "2025-07-31",
+        "next_tier_reach": {"total": "157.5", "sourced": "30", "managed": "30"},
+        "retain_minimum": {"total": "47.25", "sourced": "9", "managed": "9"},
+        "expiring_before_review": {"total": "12.00", "sourced": "12.00", "managed": "0"},
     }
     assert [gate["name"] for gate in gates] == [
         "certified",
@@ -916,7 +925,7 @@ def test_evaluate_json_is_the_whole_contract(capsys: pytest.CaptureFixture[str])
 
 
 def test_the_explanation_is_structured_by_topic_subject_and_batches(northwind: pt.Book) -> None:
-    status = pt.evaluate(northwind, pt.load_program("hubspot-2025"), dt.date(2025, 7, 15))
+    status = pt.evaluate(northwind, pt.load_program("hubspot-2025"), as_of=dt.date(2025, 7, 15))
     sold = ("sold:d-2", "sold:d-3", "sold:d-5")
     managed = (
         "managed:c-adatum:2022-11-01:s-ada-svc:2022-11-01",
@@ -950,7 +959,7 @@ def test_the_explanation_of_an_assisted_track_lists_its_batches(northwind: pt.Bo
     data = pt.program_to_dict(pt.load_program("hubspot-2025"))
     data["tracks"].append({"id": "assisted", "label": "Assisted points"})
     program = pt.program_from_dict(data)
-    status = pt.evaluate(northwind, program, dt.date(2025, 9, 30))
+    status = pt.evaluate(northwind, program, as_of=dt.date(2025, 9, 30))
     [assisted] = [r for r in status.explain().about("track") if r.subject == "assisted"]
     assert assisted.text == "assisted: 12.00 = 12.00 (sold:d-5)"
     assert assisted.batches == ("sold:d-5",)
@@ -964,7 +973,7 @@ def test_the_explanation_of_a_custom_track_names_its_kind(northwind: pt.Book) ->
         "client_count", lambda context, params: Decimal(len(context.book.clients))
     )
     program = pt.program_from_dict(data, registry=registry)
-    status = pt.evaluate(northwind, program, dt.date(2025, 9, 30))
+    status = pt.evaluate(northwind, program, as_of=dt.date(2025, 9, 30))
     [custom] = [r for r in status.explain().about("track") if r.subject == "clients"]
     assert (custom.topic, custom.text, custom.batches) == (
         "track",

@@ -19,6 +19,7 @@ import partner_tiers as pt
 
 D = dt.date
 AS_OF = D(2025, 9, 30)
+HUBSPOT_2025 = pt.load_program("hubspot-2025")
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +46,13 @@ def test_item3_relationship_is_derived_and_a_contradiction_is_noted(
 ) -> None:
     # Adatum has a managed service and no deal; typed "sold" it used to show "sold".
     wrong = _retyped(book, "c-adatum", relationship=pt.Relationship.SOLD)
-    rows = {row.client: row for row in pt.clients_table(wrong, as_of=AS_OF).rows}
+    rows = {row.client: row for row in pt.clients_table(wrong, HUBSPOT_2025, as_of=AS_OF).rows}
     adatum = rows["c-adatum"]
     assert (adatum.relationship, adatum.typed_relationship) == ("managed", "sold")
     assert adatum.relationship_note == (
         "relationship typed as sold, but the book shows a managed service and no sale: managed"
     )
-    table = pt.clients_table(wrong, as_of=AS_OF)
+    table = pt.clients_table(wrong, HUBSPOT_2025, as_of=AS_OF)
     assert table.warnings == (f"c-adatum: {adatum.relationship_note}",)
     assert table.to_dict()["warnings"] == list(table.warnings)
     # The clients that agree with the book carry no note.
@@ -68,7 +69,7 @@ def test_item3_relationship_is_derived_and_a_contradiction_is_noted(
 def test_item3_relationship_counts_only_what_happened_by_the_date(book: pt.Book) -> None:
     # Fabrikam's first deal and managed service both start on 2023-09-14; Tailspin's
     # first deal closes on 2024-06-03.
-    rows = {r.client: r for r in pt.clients_table(book, as_of=D(2024, 1, 1)).rows}
+    rows = {r.client: r for r in pt.clients_table(book, HUBSPOT_2025, as_of=D(2024, 1, 1)).rows}
     assert rows["c-fabrikam"].relationship == "sold_and_managed"
     assert rows["c-tailspin"].relationship == "sold"  # typed, the book shows nothing yet
     assert rows["c-tailspin"].relationship_note == (
@@ -78,7 +79,7 @@ def test_item3_relationship_counts_only_what_happened_by_the_date(book: pt.Book)
 
 
 def test_item3_the_example_book_agrees_with_itself(book: pt.Book) -> None:
-    assert pt.clients_table(book, as_of=AS_OF).warnings == ()
+    assert pt.clients_table(book, HUBSPOT_2025, as_of=AS_OF).warnings == ()
     assert all(pt.client_details(book, c.id).warnings == () for c in book.clients)
 
 
@@ -88,7 +89,11 @@ def test_item3_the_example_book_agrees_with_itself(book: pt.Book) -> None:
 def test_item4_engagement_index_comes_from_the_tools_used(book: pt.Book) -> None:
     # Tailspin uses 2 tools; typed 9 it used to show 9 (high).
     wrong = _retyped(book, "c-tailspin", engagement_index=9)
-    row = next(r for r in pt.clients_table(wrong, as_of=AS_OF).rows if r.client == "c-tailspin")
+    row = next(
+        r
+        for r in pt.clients_table(wrong, HUBSPOT_2025, as_of=AS_OF).rows
+        if r.client == "c-tailspin"
+    )
     assert (row.engagement_index, row.engagement_band) == (2, "low")
     assert (row.typed_engagement_index, row.engagement_source) == (9, "tools used")
     details = pt.client_details(wrong, "c-tailspin")
@@ -101,11 +106,19 @@ def test_item4_engagement_index_comes_from_the_tools_used(book: pt.Book) -> None
 def test_item4_engagement_index_is_capped_at_ten_and_typed_without_tools(book: pt.Book) -> None:
     tools = tuple(f"tool-{n}" for n in range(12))
     many = _retyped(book, "c-tailspin", tools_used=tools, engagement_index=10)
-    row = next(r for r in pt.clients_table(many, as_of=AS_OF).rows if r.client == "c-tailspin")
+    row = next(
+        r
+        for r in pt.clients_table(many, HUBSPOT_2025, as_of=AS_OF).rows
+        if r.client == "c-tailspin"
+    )
     assert (row.tools_used, row.engagement_index, row.engagement_band) == (12, 10, "high")
-    assert pt.clients_table(many, as_of=AS_OF).warnings == ()
+    assert pt.clients_table(many, HUBSPOT_2025, as_of=AS_OF).warnings == ()
     none = _retyped(book, "c-tailspin", tools_used=(), engagement_index=5)
-    row = next(r for r in pt.clients_table(none, as_of=AS_OF).rows if r.client == "c-tailspin")
+    row = next(
+        r
+        for r in pt.clients_table(none, HUBSPOT_2025, as_of=AS_OF).rows
+        if r.client == "c-tailspin"
+    )
     assert (row.engagement_index, row.engagement_source) == (5, "typed")
 
 
@@ -308,7 +321,7 @@ def test_item14_impact_between_different_ladders_is_not_ranked(
     book: pt.Book, program: pt.Program
 ) -> None:
     other = _bronze_silver_gold(program)
-    impact = pt.program_impact([book], program, other, AS_OF)
+    impact = pt.program_impact([book], program, other, as_of=AS_OF)
     # The example book is gold under hubspot-2025, so bronze under the renamed ladder.
     # A merged list ranked bronze above elite: "up 1".
     assert impact.moves == {book.partner.id: ("gold", "bronze")}
@@ -329,7 +342,7 @@ def test_item14_impact_between_different_ladders_is_not_ranked(
 def test_item14_impact_on_one_ladder_still_counts_up_and_down(
     book: pt.Book, program: pt.Program
 ) -> None:
-    impact = pt.program_impact([book], pt.load_program("hubspot-2024"), program, AS_OF)
+    impact = pt.program_impact([book], pt.load_program("hubspot-2024"), program, as_of=AS_OF)
     assert impact.comparable
     assert impact.tiers_a == impact.tiers_b == impact.tiers
     assert (impact.up, impact.down, impact.same) == (0, 0, 1)

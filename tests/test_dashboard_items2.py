@@ -74,7 +74,7 @@ def test_the_mrr_programs_keep_their_published_median_gate(name: str) -> None:
 
 def test_199_points_and_a_median_of_2_tools_is_platinum_under_hubspot_2024() -> None:
     book = _book_199_points_median_2()
-    status = pt.evaluate(book, pt.load_program("hubspot-2024"), dt.date(2024, 7, 1))
+    status = pt.evaluate(book, pt.load_program("hubspot-2024"), as_of=dt.date(2024, 7, 1))
     assert status.values["total"] == Decimal("199.00")
     assert pt.account_performance(
         book, pt.load_program("hubspot-2024"), as_of=dt.date(2024, 7, 1)
@@ -296,12 +296,14 @@ def _hostile_team_book() -> pt.Book:
 
 
 def test_the_report_shows_the_team_with_escaped_mailto_links() -> None:
-    page = pt.report_html(pt.demo_book(), pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
+    page = pt.report_html(
+        pt.demo_book(), pt.load_program("hubspot-2025"), as_of=dt.date(2025, 9, 30)
+    )
     assert "<section id='team'>" in page
     assert "href='mailto:priya.raman@vendor.example.com'" in page
     assert "Channel Consultant" in page
     hostile = pt.report_html(
-        _hostile_team_book(), pt.load_program("hubspot-2025"), dt.date(2025, 9, 30)
+        _hostile_team_book(), pt.load_program("hubspot-2025"), as_of=dt.date(2025, 9, 30)
     )
     assert "<script>alert(1)" not in hostile
     assert "<b>hi</b>" not in hostile
@@ -379,7 +381,7 @@ def test_link_values_are_percent_encoded_and_the_report_lists_the_links() -> Non
     book = attrs.evolve(book, clients=(odd, *book.clients[1:]))
     details = pt.client_details(book, "c-fabrikam")
     assert details.links["crm"] == "https://crm.example.com/companies/10%2F01%3Fx%3D%3Cy%3E"
-    page = pt.report_html(book, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
+    page = pt.report_html(book, pt.load_program("hubspot-2025"), as_of=dt.date(2025, 9, 30))
     assert "<section id='links'>" in page
     assert "https://crm.example.com/companies/10%2F01%3Fx%3D%3Cy%3E" in page
     assert "fabrikam.example" in page

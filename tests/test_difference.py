@@ -34,7 +34,7 @@ def assert_adds_up(difference: pt.Difference) -> None:
 def test_two_month_ends_of_the_demo_name_the_expired_batch_and_the_new_deals() -> None:
     book = pt.demo_book()
     difference = pt.explain_difference(
-        pt.evaluate(book, SERIES, DEC_2024), pt.evaluate(book, SERIES, JUN_2025)
+        pt.evaluate(book, SERIES, as_of=DEC_2024), pt.evaluate(book, SERIES, as_of=JUN_2025)
     )
     sold = difference.track("sold")
     causes = {cause.kind: cause for cause in sold.causes}
@@ -58,8 +58,8 @@ def test_a_late_deal_is_attributed_to_late_recording() -> None:
     )
     day = dt.date(2025, 2, 28)
     difference = pt.explain_difference(
-        pt.evaluate(book, SERIES, day, known_at=dt.date(2025, 3, 1)),
-        pt.evaluate(book, SERIES, day, known_at=dt.date(2025, 3, 31)),
+        pt.evaluate(book, SERIES, as_of=day, known_at=dt.date(2025, 3, 1)),
+        pt.evaluate(book, SERIES, as_of=day, known_at=dt.date(2025, 3, 31)),
     )
     [cause] = difference.track("total").causes
     assert (cause.kind, cause.items) == (
@@ -70,21 +70,21 @@ def test_a_late_deal_is_attributed_to_late_recording() -> None:
 
 def test_a_version_switch_and_changed_gates_are_named() -> None:
     book = pt.demo_book()
-    before = pt.evaluate(book, SERIES, JUN_2025)
-    after = pt.evaluate(book, SERIES, dt.date(2025, 7, 31))
+    before = pt.evaluate(book, SERIES, as_of=JUN_2025)
+    after = pt.evaluate(book, SERIES, as_of=dt.date(2025, 7, 31))
     difference = pt.explain_difference(before, after)
     assert difference.program_switch == (before.program, after.program)
     assert [c.kind for c in difference.track("sourced").causes] == [pt.CauseKind.PROGRAM_SWITCH]
     assert_adds_up(difference)
     no_cert = attrs.evolve(book, certifications=())
     gates = pt.explain_difference(
-        pt.evaluate(no_cert, SERIES, JUN_2025), pt.evaluate(book, SERIES, JUN_2025)
+        pt.evaluate(no_cert, SERIES, as_of=JUN_2025), pt.evaluate(book, SERIES, as_of=JUN_2025)
     ).gate_changes
     assert any(gate.passed_before is False and gate.passed_after for gate in gates)
 
 
 def test_a_status_made_by_hand_is_refused() -> None:
-    status = pt.evaluate(pt.demo_book(), SERIES, JUN_2025)
+    status = pt.evaluate(pt.demo_book(), SERIES, as_of=JUN_2025)
     with pytest.raises(pt.InvalidTypeError, match="before"):
         pt.explain_difference("june", status)  # type: ignore[arg-type]
     bare = attrs.evolve(status, _program=None, _ledger=None)
@@ -135,8 +135,8 @@ def test_causes_add_up_exactly_to_every_track_change(data: st.DataObject, book: 
     days = [data.draw(pts.dates(dt.date(2019, 1, 1))) for _ in range(4)]
     known = [data.draw(st.none() | st.just(day)) for day in days[2:]]
     try:
-        before = pt.evaluate(book, HUBSPOT_2024, days[0], known_at=known[0])
-        after = pt.evaluate(book, HUBSPOT_2024, days[1], known_at=known[1])
+        before = pt.evaluate(book, HUBSPOT_2024, as_of=days[0], known_at=known[0])
+        after = pt.evaluate(book, HUBSPOT_2024, as_of=days[1], known_at=known[1])
     except pt.PricingError:
         return
     assert_adds_up(pt.explain_difference(before, after))

@@ -23,9 +23,9 @@ HUBSPOT_2025 = pt.load_program("hubspot-2025")
 def test_regression_ending_fabrikam_keeps_its_24_sold_points_and_gold() -> None:
     # Issue 14: ending Fabrikam's services used to delete its deals: the 24 sourced points
     # of d-2 and d-3 (12.00 each) vanished and the demo fell from Gold to untiered.
-    before = pt.evaluate(NORTHWIND, HUBSPOT_2025, AS_OF)
+    before = pt.evaluate(NORTHWIND, HUBSPOT_2025, as_of=AS_OF)
     ended = pt.end_services(NORTHWIND, "c-fabrikam", on=AS_OF)
-    after = pt.evaluate(ended, HUBSPOT_2025, AS_OF)
+    after = pt.evaluate(ended, HUBSPOT_2025, as_of=AS_OF)
     assert (before.tier, after.tier) == ("gold", "gold")
     # Sold points stay: d-2 12.00 + d-3 12.00 sourced, d-5 (Tailspin) 12.00 assisted.
     assert after.points["sourced"] == before.points["sourced"] == Decimal("24.00")
@@ -35,7 +35,7 @@ def test_regression_ending_fabrikam_keeps_its_24_sold_points_and_gold() -> None:
     assert after.points["managed"] == Decimal("15.00")
     assert after.points["total"] == Decimal("51.00")
     # Removing the client altogether is what used to happen: 27.00 and untiered.
-    removed = pt.evaluate(pt.without_client(NORTHWIND, "c-fabrikam"), HUBSPOT_2025, AS_OF)
+    removed = pt.evaluate(pt.without_client(NORTHWIND, "c-fabrikam"), HUBSPOT_2025, as_of=AS_OF)
     assert (removed.points["total"], removed.tier) == (Decimal("27.00"), None)
 
 
@@ -102,7 +102,10 @@ def test_the_effect_of_ending_earlier_than_the_as_of_date() -> None:
 
 def test_what_if_takes_a_day_for_each_ended_client() -> None:
     result = pt.what_if(
-        NORTHWIND, HUBSPOT_2025, AS_OF, end_services=[("c-fabrikam", D(2025, 1, 1)), "c-adatum"]
+        NORTHWIND,
+        HUBSPOT_2025,
+        as_of=AS_OF,
+        end_services=[("c-fabrikam", D(2025, 1, 1)), "c-adatum"],
     )
     assert result.changes == (
         "end services for c-fabrikam on 2025-01-01",
@@ -143,11 +146,11 @@ def test_the_status_on_any_day_before_the_end_is_unchanged(
     day = data.draw(pts.dates(D(2022, 7, 18), on - dt.timedelta(days=1)))
     program = HUBSPOT_2025
     try:
-        before = pt.evaluate(book, program, day)
+        before = pt.evaluate(book, program, as_of=day)
     except pt.PricingError:
         assume(False)
     ended = pt.end_services(book, client, on=on)
-    after = pt.evaluate(ended, program, day)
+    after = pt.evaluate(ended, program, as_of=day)
     # What the past decided is the same; only forecasts (what expires before the next
     # review, the projected tier) may see the end coming.
     assert (after.tier, after.qualified_tier, after.level) == (

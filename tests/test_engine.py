@@ -40,7 +40,7 @@ def _index(program: pt.Program, tier: str | None) -> int:
 
 @pytest.fixture(scope="module")
 def northwind_status(northwind: pt.Book) -> pt.TierStatus:
-    return pt.evaluate(northwind, pt.load_program("hubspot-2025"), AS_OF)
+    return pt.evaluate(northwind, pt.load_program("hubspot-2025"), as_of=AS_OF)
 
 
 def test_northwind_status_on_2025_09_30(northwind_status: pt.TierStatus) -> None:
@@ -191,13 +191,13 @@ def test_northwind_pending_demotion_during_the_notice(
 ) -> None:
     """Between the review of 2025-07-01 and 2025-07-31 the demotion is announced but Platinum
     is still held."""
-    status = pt.evaluate(northwind, pt.load_program("hubspot-2025"), D(2025, 7, 15))
+    status = pt.evaluate(northwind, pt.load_program("hubspot-2025"), as_of=D(2025, 7, 15))
     assert status.tier == "platinum"
     assert status.pending_demotion is not None
     assert status.pending_demotion.on == D(2025, 7, 31)
     assert status.pending_demotion.to_tier == "gold"
     assert "pending: down to gold on 2025-07-31" in " ".join(status.reasons)
-    assert pt.evaluate(northwind, pt.load_program("hubspot-2025"), D(2025, 7, 31)).tier == (
+    assert pt.evaluate(northwind, pt.load_program("hubspot-2025"), as_of=D(2025, 7, 31)).tier == (
         northwind_status.tier
     )
 
@@ -271,14 +271,16 @@ def _sale(deal_id: str, day: dt.date, usd: str, kind: pt.DealKind = pt.DealKind.
 )
 def test_exactly_at_a_reach_threshold_reaches_the_tier(usd: str, tier: str | None) -> None:
     """Sourced rate 5 per 100 USD from 2024-02-27: 200 USD = 10.00 points."""
-    status = pt.evaluate(_certified([_sale("d", D(2024, 3, 1), usd)]), _ladder(), D(2024, 4, 1))
+    status = pt.evaluate(
+        _certified([_sale("d", D(2024, 3, 1), usd)]), _ladder(), as_of=D(2024, 4, 1)
+    )
     assert status.tier == tier
     assert status.qualified_tier == tier
 
 
 def test_one_hundredth_below_the_reach_threshold_is_reported_short() -> None:
     status = pt.evaluate(
-        _certified([_sale("d", D(2024, 3, 1), "199.80")]), _ladder(), D(2024, 4, 1)
+        _certified([_sale("d", D(2024, 3, 1), "199.80")]), _ladder(), as_of=D(2024, 4, 1)
     )
     assert status.next_tier == "silver"
     assert status.to_next_tier == {"total": Decimal("0.01")}
@@ -295,7 +297,7 @@ def _downgraded(usd: str) -> pt.Book:
 def test_a_held_tier_is_kept_at_the_review_while_above_retain() -> None:
     """After a downgrade of 60 USD (3 points): 17 points, below Gold's reach 20 but above
     its retain 15. The review of 2024-07-01 keeps Gold."""
-    status = pt.evaluate(_downgraded("-60"), _ladder(), D(2024, 8, 1))
+    status = pt.evaluate(_downgraded("-60"), _ladder(), as_of=D(2024, 8, 1))
     assert status.values["total"] == Decimal(17)
     assert status.tier == "gold"
     assert status.qualified_tier == "silver"
@@ -308,8 +310,8 @@ def test_below_retain_at_the_review_demotes() -> None:
     """After a downgrade of 120 USD (6 points): 14 < 15, Gold is lost at the review of
     2024-07-01 (no notice in this ladder), not before."""
     book = _downgraded("-120")
-    assert pt.evaluate(book, _ladder(), D(2024, 6, 30)).tier == "gold"
-    status = pt.evaluate(book, _ladder(), D(2024, 7, 1))
+    assert pt.evaluate(book, _ladder(), as_of=D(2024, 6, 30)).tier == "gold"
+    status = pt.evaluate(book, _ladder(), as_of=D(2024, 7, 1))
     assert status.tier == "silver"
     assert status.history[-1].on == D(2024, 7, 1)
     assert status.history[-1].reason == (
@@ -323,17 +325,17 @@ def test_soft_landing_limits_a_demotion_to_one_tier() -> None:
     book = _certified(
         [_sale("d", D(2024, 3, 1), "400"), _sale("gone", D(2024, 5, 1), "-400", pt.DealKind.CHURN)]
     )
-    assert pt.evaluate(book, _ladder(), D(2024, 7, 1)).tier == "silver"
-    assert pt.evaluate(book, _ladder(soft_landing=False), D(2024, 7, 1)).tier is None
-    assert pt.evaluate(book, _ladder(), D(2025, 1, 1)).tier is None
+    assert pt.evaluate(book, _ladder(), as_of=D(2024, 7, 1)).tier == "silver"
+    assert pt.evaluate(book, _ladder(soft_landing=False), as_of=D(2024, 7, 1)).tier is None
+    assert pt.evaluate(book, _ladder(), as_of=D(2025, 1, 1)).tier is None
 
 
 def test_promotion_at_review_waits_for_the_review() -> None:
     book = _certified([_sale("d", D(2024, 3, 1), "400")])
     program = _ladder(promotion="at_review")
-    waiting = pt.evaluate(book, program, D(2024, 6, 30))
+    waiting = pt.evaluate(book, program, as_of=D(2024, 6, 30))
     assert (waiting.tier, waiting.qualified_tier) == (None, "gold")
-    promoted = pt.evaluate(book, program, D(2024, 7, 1))
+    promoted = pt.evaluate(book, program, as_of=D(2024, 7, 1))
     assert promoted.tier == "gold"
     assert promoted.history[-1].reason == "reached Gold at the review"
 
@@ -342,8 +344,8 @@ def test_certification_lapsing_the_day_before_removes_the_tier() -> None:
     as_of = D(2024, 4, 1)
     lapse = as_of - dt.timedelta(days=1)
     book = _certified([_sale("d", D(2024, 3, 1), "400")], valid_until=lapse)
-    assert pt.evaluate(book, _ladder(), lapse).tier == "gold"
-    status = pt.evaluate(book, _ladder(), as_of)
+    assert pt.evaluate(book, _ladder(), as_of=lapse).tier == "gold"
+    status = pt.evaluate(book, _ladder(), as_of=as_of)
     assert status.tier is None
     assert status.qualified_tier is None
     assert status.values["total"] == Decimal(20)
@@ -387,7 +389,7 @@ def test_legacy_2018_mrr_tracks() -> None:
         )
 
     day = D(2018, 6, 1)
-    silver = pt.evaluate(book("1125", "1125"), program, day)
+    silver = pt.evaluate(book("1125", "1125"), program, as_of=day)
     assert silver.tier == "silver"
     assert dict(silver.values) == {"sold_mrr_usd": Decimal(1125), "managed_mrr_usd": Decimal(1125)}
     assert silver.points["total"] == 0  # the MRR programs have no points
@@ -398,18 +400,18 @@ def test_legacy_2018_mrr_tracks() -> None:
     assert "points reach Silver: sold_mrr_usd 1125.00 >= 1125, managed_mrr_usd 1125.00 >= 1125" in (
         silver.reasons
     )
-    assert pt.evaluate(book("1124.99", "1125"), program, day).tier is None
-    assert pt.evaluate(book("1125", "1124.99"), program, day).tier is None
-    assert pt.evaluate(book("2100", "6000"), program, day).tier == "gold"
+    assert pt.evaluate(book("1124.99", "1125"), program, as_of=day).tier is None
+    assert pt.evaluate(book("1125", "1124.99"), program, as_of=day).tier is None
+    assert pt.evaluate(book("2100", "6000"), program, as_of=day).tier == "gold"
     # Sold MRR counts for 12 months only: on 2019-03-01 the sale no longer counts.
-    later = pt.evaluate(book("2100", "6000"), program, D(2019, 3, 1))
+    later = pt.evaluate(book("2100", "6000"), program, as_of=D(2019, 3, 1))
     assert later.values["sold_mrr_usd"] == 0
     assert later.qualified_tier is None
 
 
 def test_evaluate_refuses_a_datetime(northwind: pt.Book) -> None:
     with pytest.raises(pt.InvalidRecordError, match="as_of"):
-        pt.evaluate(northwind, pt.load_program("hubspot-2025"), dt.datetime(2025, 9, 30))
+        pt.evaluate(northwind, pt.load_program("hubspot-2025"), as_of=dt.datetime(2025, 9, 30))
 
 
 # --- properties -----------------------------------------------------------------------
@@ -560,8 +562,8 @@ def test_adding_a_positive_deal_never_lowers_the_qualified_tier(
         data.draw(pts.money(CURRENCIES, min_amount=Decimal("0.01"), max_amount=5_000)),
     )
     bigger = evolve(book, deals=(*book.deals, deal))
-    before = pt.evaluate(book, program, as_of)
-    after = pt.evaluate(bigger, program, as_of)
+    before = pt.evaluate(book, program, as_of=as_of)
+    after = pt.evaluate(bigger, program, as_of=as_of)
     assert _index(program, after.qualified_tier) >= _index(program, before.qualified_tier)
     for track in ("total", "sourced", "managed"):
         assert after.values[track] >= before.values[track]
@@ -573,8 +575,8 @@ def test_failing_a_gate_never_raises_the_tier(book_and_day: tuple[pt.Book, dt.da
     book, as_of = book_and_day
     program = pt.load_program("hubspot-2025")
     uncertified = evolve(book, certifications=())
-    before = pt.evaluate(book, program, as_of)
-    after = pt.evaluate(uncertified, program, as_of)
+    before = pt.evaluate(book, program, as_of=as_of)
+    after = pt.evaluate(uncertified, program, as_of=as_of)
     assert _index(program, after.tier) <= _index(program, before.tier)
     assert _index(program, after.qualified_tier) <= _index(program, before.qualified_tier)
     assert after.tier is None
@@ -599,9 +601,9 @@ def test_evaluate_is_deterministic_and_does_not_touch_its_inputs(
     ledger = pt.build_ledger(book, program)
     ledger_copy = copy.deepcopy(ledger)
 
-    first = pt.evaluate(book, program, as_of, ledger=ledger)
-    second = pt.evaluate(book, program, as_of)
-    rebuilt = pt.evaluate(pt.book_from_dict(pt.book_to_dict(book)), program, as_of)
+    first = pt.evaluate(book, program, as_of=as_of, ledger=ledger)
+    second = pt.evaluate(book, program, as_of=as_of)
+    rebuilt = pt.evaluate(pt.book_from_dict(pt.book_to_dict(book)), program, as_of=as_of)
 
     assert first == second == rebuilt
     assert first.reasons == second.reasons == rebuilt.reasons
@@ -623,4 +625,4 @@ def test_timeline_and_evaluate_agree_on_every_month(
     assert len(months) == 13
     ledger = pt.build_ledger(book, program)
     for day in months:
-        assert months[day] == pt.evaluate(book, program, day, ledger=ledger)
+        assert months[day] == pt.evaluate(book, program, as_of=day, ledger=ledger)

@@ -182,8 +182,8 @@ def test_an_error_pickles_with_its_attributes(error: pt.PartnerTiersError) -> No
 @pytest.mark.parametrize(
     ("attempt", "field"),
     [
-        (lambda: pt.evaluate(BOOK, PROGRAM, 20250930), "as_of"),  # type: ignore[arg-type]
-        (lambda: pt.evaluate(BOOK, PROGRAM, "2025-09-30"), "as_of"),  # type: ignore[arg-type]
+        (lambda: pt.evaluate(BOOK, PROGRAM, as_of=20250930), "as_of"),  # type: ignore[arg-type]
+        (lambda: pt.evaluate(BOOK, PROGRAM, as_of="2025-09-30"), "as_of"),  # type: ignore[arg-type]
         (lambda: pt.alerts("book.json", as_of=AS_OF), "book"),  # type: ignore[arg-type]
         (lambda: pt.Money("1", 978), "Money.currency"),  # type: ignore[arg-type]
         (lambda: BOOK.client(["c-1"]), "client"),  # type: ignore[arg-type]

@@ -229,7 +229,7 @@ def assert_well_formed(error: pt.PartnerTiersError | None) -> None:
 
 
 def evaluate_if_loaded(book: pt.Book, program: pt.Program, day: dt.date) -> None:
-    status = pt.evaluate(book, program, day)
+    status = pt.evaluate(book, program, as_of=day)
     status.reasons  # noqa: B018 - the explanation walks every number
     json.dumps(status.to_dict())
 

@@ -75,7 +75,7 @@ def test_the_fact_gates_agree_with_their_published_rules(
     facts: dict[str, Any], northwind: pt.Book, hubspot_2025: pt.Program
 ) -> None:
     book = attrs.evolve(northwind, facts=facts)
-    status = pt.evaluate(book, hubspot_2025, dt.date(2025, 9, 30))
+    status = pt.evaluate(book, hubspot_2025, as_of=dt.date(2025, 9, 30))
     gates = [(gate.name, gate.passed, gate.reason) for gate in status.gates[1:]]
     assert gates == oracle_fact_gates(facts)
     for gate in status.gates[1:]:
@@ -262,9 +262,9 @@ def test_a_client_sold_at_a_month_end_stops_counting_the_day_after_the_clipped_d
         deals=[pt.Deal(pt.DealId("d-1"), sold, "l", pt.DealKind.NEW, pt.SalesMotion.SOURCED,
                        dt.date(2024, 3, 31), pt.Money("1000", "USD"))],
     )  # fmt: skip
-    on_the_clipped_day = pt.evaluate(book, program, dt.date(2024, 4, 30))
+    on_the_clipped_day = pt.evaluate(book, program, as_of=dt.date(2024, 4, 30))
     assert (on_the_clipped_day.tier, on_the_clipped_day.gates[0].passed) == (None, False)
-    the_day_after = pt.evaluate(book, program, dt.date(2024, 5, 1))
+    the_day_after = pt.evaluate(book, program, as_of=dt.date(2024, 5, 1))
     assert (the_day_after.tier, the_day_after.gates[0].passed) == ("gold", True)
     assert [(c.on, c.to_tier) for c in the_day_after.history] == [(dt.date(2024, 5, 1), "gold")]
 
@@ -279,7 +279,7 @@ def test_a_gate_guarding_the_second_tier_caps_at_the_first() -> None:
          "params": {"minimum": 9}}
     )  # fmt: skip
     program = pt.program_from_dict(data)
-    status = pt.evaluate(two_clients_book("1050"), program, dt.date(2024, 6, 1))
+    status = pt.evaluate(two_clients_book("1050"), program, as_of=dt.date(2024, 6, 1))
     tools = next(gate for gate in status.gates if gate.name == "tools")
     assert (tools.passed, tools.caps_at, tools.tiers) == (False, "gold", ("platinum", "diamond"))
     # Points reach Platinum; the gate lets the partner be promoted to Gold only.
@@ -300,14 +300,14 @@ def test_a_gate_kind_no_registry_knows_is_named() -> None:
     always = pt.Registry().with_gate("custom_kind", lambda c, p: pt.GateOutcome(True, "ok"))
     program = attrs.evolve(pt.program_from_dict(data, registry=always), registry=pt.Registry())
     with pytest.raises(pt.ProgramError) as info:
-        pt.evaluate(two_clients_book("1050"), program, dt.date(2024, 6, 1))
+        pt.evaluate(two_clients_book("1050"), program, as_of=dt.date(2024, 6, 1))
     assert str(info.value) == (
         "program stateful@1: gates[1].kind: is no built-in or registered gate (got 'custom_kind')"
     )
     # The program is refused before anything is evaluated, points or none.
     nothing = attrs.evolve(two_clients_book("1050"), deals=(), managed_services=())
     with pytest.raises(pt.ProgramError) as again:
-        pt.evaluate(nothing, program, dt.date(2024, 6, 1))
+        pt.evaluate(nothing, program, as_of=dt.date(2024, 6, 1))
     assert str(again.value) == str(info.value)
 
 
@@ -327,7 +327,7 @@ def test_a_custom_track_sees_the_book_ledger_program_date_and_totals(
     data = pt.program_to_dict(hubspot_2025)
     data["tracks"].append({"id": "probe", "kind": "probe"})
     program = pt.program_from_dict(data, registry=pt.Registry().with_track("probe", probe))
-    status = pt.evaluate(northwind, program, day)
+    status = pt.evaluate(northwind, program, as_of=day)
     ledger = pt.build_ledger(northwind, program)
     assert status.values["probe"] == len(ledger) + Decimal("36.00") + 30
     # The replay asks on every change day; the status asks on the day itself (and once
@@ -351,11 +351,11 @@ def test_a_custom_gate_sees_the_ledger_and_totals_while_the_tier_is_replayed(
     program = pt.program_from_dict(
         data, registry=pt.Registry().with_gate("enough_points", enough_points)
     )
-    status = pt.evaluate(northwind, program, dt.date(2025, 9, 30))
+    status = pt.evaluate(northwind, program, as_of=dt.date(2025, 9, 30))
     enough = next(gate for gate in status.gates if gate.name == "enough")
     assert (enough.passed, enough.reason) == (True, "6 batches, 66.69 points")
     assert status.tier == "gold"
-    early = pt.evaluate(northwind, program, dt.date(2024, 1, 1))
+    early = pt.evaluate(northwind, program, as_of=dt.date(2024, 1, 1))
     assert early.qualified_tier is None
     assert next(g for g in early.gates if g.name == "enough").reason.endswith(" points")
 
@@ -376,7 +376,7 @@ def test_custom_rules_see_the_program_and_their_parameters() -> None:
     data["gates"].append({"id": "named", "kind": "labelled", "params": {"name": "stateful"}})
     registry = pt.Registry().with_track("scaled", scaled).with_gate("labelled", labelled)
     program = pt.program_from_dict(data, registry=registry)
-    status = pt.evaluate(two_clients_book("1050"), program, dt.date(2024, 6, 1))
+    status = pt.evaluate(two_clients_book("1050"), program, as_of=dt.date(2024, 6, 1))
     assert status.values["double"] == Decimal("105.00")
     assert status.expiring_before_review["double"] == 0
     assert seen[-1] == ("stateful@1", {"factor": 2})

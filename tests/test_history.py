@@ -66,7 +66,7 @@ def test_a_certification_lapse_is_in_history_on_its_day_with_the_gate_named() ->
 
 def test_the_explanation_states_the_lapse_not_a_review_demotion() -> None:
     # Months after the lapse, past the 2025-07-01 review: the cause is still the gate.
-    status = pt.evaluate(gold_partner(FIRST), PROGRAM, dt.date(2025, 9, 30))
+    status = pt.evaluate(gold_partner(FIRST), PROGRAM, as_of=dt.date(2025, 9, 30))
     held = [str(reason) for reason in status.explain().about("held")]
     assert held == [
         "tier held: untiered (since 2025-04-01: gate certified failed on 2025-04-01: "
@@ -77,7 +77,7 @@ def test_the_explanation_states_the_lapse_not_a_review_demotion() -> None:
 
 
 def test_a_renewed_certification_gives_the_tier_back_on_its_first_day() -> None:
-    status = pt.evaluate(gold_partner(FIRST, SECOND), PROGRAM, dt.date(2025, 6, 1))
+    status = pt.evaluate(gold_partner(FIRST, SECOND), PROGRAM, as_of=dt.date(2025, 6, 1))
     assert status.tier == "gold"
     assert [(c.on, c.from_tier, c.to_tier, c.cause) for c in status.history] == [
         (dt.date(2024, 12, 1), None, "gold", pt.ChangeCause.PROMOTION),
@@ -88,7 +88,7 @@ def test_a_renewed_certification_gives_the_tier_back_on_its_first_day() -> None:
 
 
 def test_every_change_is_one_record_whose_tiers_follow_on() -> None:
-    status = pt.evaluate(gold_partner(FIRST, SECOND), PROGRAM, dt.date(2026, 6, 1))
+    status = pt.evaluate(gold_partner(FIRST, SECOND), PROGRAM, as_of=dt.date(2026, 6, 1))
     changes = [change for change in status.history if change.from_tier != change.to_tier]
     for before, after in itertools.pairwise(changes):
         assert after.from_tier == before.to_tier
@@ -100,7 +100,7 @@ def test_the_first_tier_deadline_is_its_own_cause() -> None:
     program = attrs.evolve(
         PROGRAM, policy=attrs.evolve(PROGRAM.policy, first_tier_deadline_months=12)
     )
-    status = pt.evaluate(nothing, program, dt.date(2025, 9, 30))
+    status = pt.evaluate(nothing, program, as_of=dt.date(2025, 9, 30))
     assert status.level == "provider"
     assert [(c.on, c.cause) for c in status.history] == [
         (dt.date(2025, 7, 1), pt.ChangeCause.FIRST_TIER_DEADLINE)
@@ -108,7 +108,7 @@ def test_the_first_tier_deadline_is_its_own_cause() -> None:
 
 
 def test_the_json_contract_carries_the_history_with_causes() -> None:
-    data = pt.evaluate(gold_partner(FIRST), PROGRAM, dt.date(2025, 9, 30)).to_dict()
+    data = pt.evaluate(gold_partner(FIRST), PROGRAM, as_of=dt.date(2025, 9, 30)).to_dict()
     assert data["history"][-1] == {
         "on": "2025-04-01",
         "from_tier": "gold",

@@ -35,9 +35,9 @@ def late_demo() -> pt.Book:
 def test_a_late_deal_counts_for_known_at_after_its_recording_not_before() -> None:
     book = late_demo()
     as_of = dt.date(2025, 2, 28)
-    before = pt.evaluate(book, SERIES, as_of, known_at=RECORDED - dt.timedelta(days=1))
-    after = pt.evaluate(book, SERIES, as_of, known_at=RECORDED)
-    everything = pt.evaluate(book, SERIES, as_of)
+    before = pt.evaluate(book, SERIES, as_of=as_of, known_at=RECORDED - dt.timedelta(days=1))
+    after = pt.evaluate(book, SERIES, as_of=as_of, known_at=RECORDED)
+    everything = pt.evaluate(book, SERIES, as_of=as_of)
     assert after.points == everything.points
     assert (
         after.points["assisted"] - before.points["assisted"]
@@ -65,8 +65,8 @@ def test_a_day_before_every_record_gives_the_empty_book_answer() -> None:
     known = book.known_at(early)
     assert (known.deals, known.certifications, known.managed_services) == ((), (), ())
     empty = attrs.evolve(book, deals=(), certifications=(), managed_services=())
-    status = pt.evaluate(book, SERIES, dt.date(2025, 9, 30), known_at=early)
-    assert status.points == pt.evaluate(empty, SERIES, dt.date(2025, 9, 30)).points
+    status = pt.evaluate(book, SERIES, as_of=dt.date(2025, 9, 30), known_at=early)
+    assert status.points == pt.evaluate(empty, SERIES, as_of=dt.date(2025, 9, 30)).points
     assert status.tier is None
 
 
@@ -126,7 +126,7 @@ def test_recorded_on_round_trips_through_a_book_file(tmp_path: Path) -> None:
 
 def test_a_bad_known_at_is_named() -> None:
     with pytest.raises(pt.InvalidRecordError, match="known_at"):
-        pt.evaluate(pt.demo_book(), SERIES, dt.date(2025, 9, 30), known_at="2025-01-01")  # type: ignore[arg-type]
+        pt.evaluate(pt.demo_book(), SERIES, as_of=dt.date(2025, 9, 30), known_at="2025-01-01")  # type: ignore[arg-type]
 
 
 def test_timeline_and_statuses_take_known_at() -> None:
@@ -135,7 +135,7 @@ def test_timeline_and_statuses_take_known_at() -> None:
     line = pt.timeline(book, SERIES, dt.date(2025, 1, 31), dt.date(2025, 3, 31), known_at=known)
     assert [status.known_at for status in line.statuses] == [known] * 3
     assert line[dt.date(2025, 3, 31)] == pt.evaluate(
-        book, SERIES, dt.date(2025, 3, 31), known_at=known
+        book, SERIES, as_of=dt.date(2025, 3, 31), known_at=known
     )
 
 
@@ -190,7 +190,7 @@ def test_known_at_history_is_stable_when_later_records_are_added(
         ),
     )
     try:
-        status = pt.evaluate(book, HUBSPOT_2025, as_of, known_at=known_at)
+        status = pt.evaluate(book, HUBSPOT_2025, as_of=as_of, known_at=known_at)
     except pt.PricingError:
         return
-    assert pt.evaluate(more, HUBSPOT_2025, as_of, known_at=known_at) == status
+    assert pt.evaluate(more, HUBSPOT_2025, as_of=as_of, known_at=known_at) == status

@@ -106,8 +106,8 @@ def test_reordering_records_changes_neither_ledger_nor_status(
         ledger = outcome(partial(pt.build_ledger, book, program))
         assert outcome(partial(pt.build_ledger, other, program)) == ledger
         if isinstance(ledger, pt.PointsLedger):
-            status = pt.evaluate(book, program, day, ledger=ledger)
-            again = pt.evaluate(other, program, day)
+            status = pt.evaluate(book, program, as_of=day, ledger=ledger)
+            again = pt.evaluate(other, program, as_of=day)
             assert again.points == status.points
             assert again.values == status.values
             assert (again.tier, again.qualified_tier) == (status.tier, status.qualified_tier)
@@ -132,7 +132,7 @@ def test_reordering_the_northwind_book_changes_nothing(northwind: pt.Book) -> No
     assert other != book
     day = dt.date(2025, 9, 30)
     assert pt.build_ledger(other, HUBSPOT_2025) == pt.build_ledger(book, HUBSPOT_2025)
-    assert pt.evaluate(other, HUBSPOT_2025, day) == pt.evaluate(book, HUBSPOT_2025, day)
+    assert pt.evaluate(other, HUBSPOT_2025, as_of=day) == pt.evaluate(book, HUBSPOT_2025, as_of=day)
 
 
 # --- splitting a deal -------------------------------------------------------------------
@@ -379,9 +379,9 @@ def test_the_projected_tier_is_the_tier_the_review_decides_when_nothing_else_hap
     assume(not any(as_of < row.effective_from <= review for row in program.rates))
     book = _quiet_until(book, as_of, review)
     try:
-        status = pt.evaluate(book, program, as_of)
+        status = pt.evaluate(book, program, as_of=as_of)
     except pt.PricingError:
         assume(False)  # a deal before the program's first rate row
         return
     assert status.next_review == review
-    assert pt.evaluate(book, program, review).tier == status.projected_tier
+    assert pt.evaluate(book, program, as_of=review).tier == status.projected_tier

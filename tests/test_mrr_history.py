@@ -154,10 +154,12 @@ def test_the_demo_fabrikam_is_managed_at_900_eur_until_its_upsell() -> None:
 def test_the_demo_is_gold_on_2024_06_03_and_platinum_from_2025_02_11() -> None:
     # 2024-06-03: sold 136 (d-4 100 + d-1 36), managed 12.00 + Adatum 15.00 = 27 < 30:
     # Gold, not Platinum. 2025-02-11: managed 15 + 16 + 2.40 = 33.40 >= 30, total 169.40.
-    status = pt.evaluate(NORTHWIND, HUBSPOT_2025, D(2025, 3, 1))
+    status = pt.evaluate(NORTHWIND, HUBSPOT_2025, as_of=D(2025, 3, 1))
     promotions = [(c.on, c.to_tier) for c in status.history if c.to_tier is not None]
     assert promotions == [(D(2024, 6, 3), "gold"), (D(2025, 2, 11), "platinum")]
-    assert pt.evaluate(NORTHWIND, HUBSPOT_2025, D(2024, 6, 3)).points["managed"] == Decimal("27.00")
+    assert pt.evaluate(NORTHWIND, HUBSPOT_2025, as_of=D(2024, 6, 3)).points["managed"] == Decimal(
+        "27.00"
+    )
 
 
 def test_the_legacy_managed_mrr_track_uses_the_mrr_of_the_day() -> None:
@@ -170,7 +172,7 @@ def test_the_legacy_managed_mrr_track_uses_the_mrr_of_the_day() -> None:
 
 
 def test_the_clients_table_shows_the_mrr_of_the_day() -> None:
-    row = next(r for r in pt.clients_table(NORTHWIND, as_of=D(2024, 6, 3)).rows
+    row = next(r for r in pt.clients_table(NORTHWIND, HUBSPOT_2025, as_of=D(2024, 6, 3)).rows
                if r.client == "c-fabrikam")  # fmt: skip
     assert row.mrr == {"EUR": Decimal("900.00")}
     details = pt.client_details(NORTHWIND, "c-fabrikam", as_of=D(2024, 6, 3))

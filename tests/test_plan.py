@@ -52,7 +52,9 @@ def _deal(client: str, amount: str, on: dt.date, deal_id: str = "d-new") -> pt.D
 def test_a_deal_after_as_of_counts_from_its_close_date(
     northwind: pt.Book, program: pt.Program
 ) -> None:
-    result = pt.what_if(northwind, program, AS_OF, deals=[_deal("c-new", "2000", D(2025, 11, 15))])
+    result = pt.what_if(
+        northwind, program, as_of=AS_OF, deals=[_deal("c-new", "2000", D(2025, 11, 15))]
+    )
     assert result.until == REVIEW  # the next review by default
     assert result.after.values == result.before.values  # not yet on as_of
     assert result.after_until is not None
@@ -65,12 +67,12 @@ def test_a_deal_after_as_of_counts_from_its_close_date(
 
 def test_what_if_until_a_chosen_day(northwind: pt.Book, program: pt.Program) -> None:
     deal = _deal("c-new", "2100", D(2025, 11, 15))
-    result = pt.what_if(northwind, program, AS_OF, deals=[deal], until=D(2025, 11, 15))
+    result = pt.what_if(northwind, program, as_of=AS_OF, deals=[deal], until=D(2025, 11, 15))
     assert result.after_until is not None
     assert result.after_until.tier == "platinum"  # 54.69 + 105 on the day: immediate
     assert json.loads(json.dumps(result.to_dict()))["until"] == "2025-11-15"
     with pytest.raises(pt.InvalidRecordError, match="until"):
-        pt.what_if(northwind, program, AS_OF, until=D(2025, 1, 1))
+        pt.what_if(northwind, program, as_of=AS_OF, until=D(2025, 1, 1))
 
 
 def _median_book() -> pt.Book:
@@ -94,7 +96,7 @@ def test_a_new_client_by_default_leaves_the_median_gate_as_it_is(
     hubspot_2018: pt.Program,
 ) -> None:
     book, day = _median_book(), D(2018, 6, 30)
-    result = pt.what_if(book, hubspot_2018, day, deals=[_deal("c-new", "100", day)])
+    result = pt.what_if(book, hubspot_2018, as_of=day, deals=[_deal("c-new", "100", day)])
     assert result.gate_changes == ()
     assert "c-new with the defaults: US, 4 tools" in str(result)  # 3.5 rounded up: passes
     assert pt.default_client(book, hubspot_2018, "c-x", day).tool_usage == 4
@@ -105,7 +107,7 @@ def test_a_client_without_tools_names_the_gate_it_fails(hubspot_2018: pt.Program
     # Two new clients with no tools: the median of (0, 0, 3, 4) is 1.5.
     bare = [pt.Client(pt.ClientId(c), c, "US", pt.Relationship.SOLD) for c in ("c-x", "c-y")]
     deals = [_deal(c.id, "100", day, f"d-{c.id}") for c in bare]
-    result = pt.what_if(book, hubspot_2018, day, clients=bare, deals=deals)
+    result = pt.what_if(book, hubspot_2018, as_of=day, clients=bare, deals=deals)
     (change,) = [c for c in result.gate_changes if c.on == day]
     assert change.gate == "median-tools"
     assert change.before
@@ -117,7 +119,7 @@ def test_a_client_without_tools_names_the_gate_it_fails(hubspot_2018: pt.Program
 
 
 def _confirmed(book: pt.Book, program: pt.Program, answer: pt.Needed, keep: bool) -> bool:
-    result = pt.what_if(book, program, AS_OF, until=answer.on, **answer.records())
+    result = pt.what_if(book, program, as_of=AS_OF, until=answer.on, **answer.records())
     status = result.after_until
     assert status is not None
     if keep:
@@ -130,7 +132,7 @@ def _confirmed(book: pt.Book, program: pt.Program, answer: pt.Needed, keep: bool
 def test_every_needed_to_reach_answer_is_confirmed_by_what_if(
     northwind: pt.Book, program: pt.Program, by: dt.date
 ) -> None:
-    answers = [a for a in pt.needed_to_reach(northwind, program, by) if a.amount is not None]
+    answers = [a for a in pt.needed_to_reach(northwind, program, as_of=by) if a.amount is not None]
     assert answers
     for answer in answers:
         assert _confirmed(northwind, program, answer, keep=False), answer
@@ -140,7 +142,7 @@ def test_every_needed_to_keep_answer_is_confirmed_by_what_if(
     northwind: pt.Book, program: pt.Program
 ) -> None:
     lapsed = evolve(northwind, deals=tuple(d for d in northwind.deals if d.id != "d-3"))
-    answers = [a for a in pt.needed_to_keep(lapsed, program, AS_OF) if a.amount]
+    answers = [a for a in pt.needed_to_keep(lapsed, program, as_of=AS_OF) if a.amount]
     for answer in answers:
         assert _confirmed(lapsed, program, answer, keep=True), answer
 
@@ -157,7 +159,7 @@ def test_plan_to_reach_the_demos_next_tier(northwind: pt.Book, program: pt.Progr
     # 157.5 - 54.69 = 102.81 points at 5 per 100 USD: 2056.20, less a cent as the
     # batch rounds half up (2056.10 earns 102.805 -> 102.81).
     assert action.amount == Decimal("2056.10")
-    check = pt.what_if(northwind, program, AS_OF, until=REVIEW, **made.what_if_arguments())
+    check = pt.what_if(northwind, program, as_of=AS_OF, until=REVIEW, **made.what_if_arguments())
     assert check.after_until is not None
     assert check.after_until.qualified_tier == "platinum"
     assert made.cliff_date == D(2026, 7, 31)
@@ -217,7 +219,7 @@ def test_every_plan_that_holds_is_confirmed_by_what_if(
     made = pt.plan(book, program, day, goal=goal)
     if made.tier is None:
         return
-    check = pt.what_if(book, program, day, until=made.review, **made.what_if_arguments())
+    check = pt.what_if(book, program, as_of=day, until=made.review, **made.what_if_arguments())
     status = check.after_until
     assert status is not None
     rank = program.tier_index(made.tier)
@@ -243,6 +245,6 @@ def test_cli_plan_reaches_platinum() -> None:
 
 
 def test_report_shows_the_plan(northwind: pt.Book, program: pt.Program) -> None:
-    page = pt.report_html(northwind, program, AS_OF)
+    page = pt.report_html(northwind, program, as_of=AS_OF)
     assert "<section id='plan'>" in page
     assert "To reach platinum" in page

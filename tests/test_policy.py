@@ -306,7 +306,7 @@ def test_the_status_agrees_with_a_day_by_day_oracle(
     program = program_with(policy, scale, base, window)
     end = book.partner.joined_on + dt.timedelta(days=max(days, 0))
     try:
-        status = pt.evaluate(book, program, end)
+        status = pt.evaluate(book, program, as_of=end)
     except pt.PricingError:
         return  # a deal the program cannot price: nothing to replay
     pending = status.pending_demotion
@@ -373,7 +373,7 @@ def test_an_announced_demotion_is_withdrawn_when_the_minimums_are_met_again() ->
                     dt.date(2024, 7, 15), pt.Money("190", "USD")),
         ],
     )  # fmt: skip
-    during = pt.evaluate(book, program, dt.date(2024, 7, 20))
+    during = pt.evaluate(book, program, as_of=dt.date(2024, 7, 20))
     assert during.tier == "gold"
     assert [r.text for r in during.explain().about("held")][1].startswith(
         "pending: down to untiered on 2024-07-31 (below the Gold retain minimum"
@@ -383,7 +383,7 @@ def test_an_announced_demotion_is_withdrawn_when_the_minimums_are_met_again() ->
         dt.date(2024, 7, 31),
         None,
     )
-    after = pt.evaluate(book, program, dt.date(2024, 8, 1))
+    after = pt.evaluate(book, program, as_of=dt.date(2024, 8, 1))
     assert after.pending_demotion is None
     assert (after.values["total"], after.values["sourced"]) == (Decimal("47.50"), Decimal("9.50"))
     assert [(c.on, c.from_tier, c.to_tier, c.reason) for c in after.history] == [
@@ -399,7 +399,7 @@ def test_an_announced_demotion_is_withdrawn_when_the_minimums_are_met_again() ->
         (c.on, c.from_tier, c.to_tier, c.reason) for c in after.history
     )
     without = attrs.evolve(book, deals=book.deals[:1])
-    landed = pt.evaluate(without, program, dt.date(2024, 8, 1))
+    landed = pt.evaluate(without, program, as_of=dt.date(2024, 8, 1))
     assert landed.tier is None
     assert landed.history[-1].reason == (
         "below the Gold retain minimum at the review of 2024-07-01 (total 38.00 < 47.25, "

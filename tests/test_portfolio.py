@@ -34,7 +34,7 @@ def programs() -> tuple[pt.Program, pt.Program]:
 
 @pytest.fixture(scope="module")
 def plain(programs: tuple[pt.Program, pt.Program]) -> portfolio.Portfolio:
-    return portfolio.evaluate_portfolio(_books(), programs, AS_OF, partition_size=3)
+    return portfolio.evaluate_portfolio(_books(), programs, as_of=AS_OF, partition_size=3)
 
 
 def test_results_are_each_books_evaluate(
@@ -46,7 +46,7 @@ def test_results_are_each_books_evaluate(
     for result, (book, program) in zip(
         plain.results, ((b, p) for b in books for p in programs), strict=True
     ):
-        status = pt.evaluate(book, program, AS_OF)
+        status = pt.evaluate(book, program, as_of=AS_OF)
         assert (result.partner, result.program) == (book.partner.id, program.label)
         assert (result.tier, result.qualified_tier, result.level) == (
             status.tier,
@@ -61,7 +61,7 @@ def test_impact_equals_program_impact(
     plain: portfolio.Portfolio, programs: tuple[pt.Program, pt.Program]
 ) -> None:
     a, b = programs
-    assert plain.impact(a.label, b.label) == pt.program_impact(_books(), a, b, AS_OF)
+    assert plain.impact(a.label, b.label) == pt.program_impact(_books(), a, b, as_of=AS_OF)
 
 
 @pytest.mark.parametrize("size", [1, 4, 100])
@@ -70,7 +70,7 @@ def test_partition_size_does_not_change_the_results(
 ) -> None:
     seen: list[int] = []
     again = portfolio.evaluate_portfolio(
-        iter(_books()), programs, AS_OF, partition_size=size, progress=seen.append
+        iter(_books()), programs, as_of=AS_OF, partition_size=size, progress=seen.append
     )
     assert again == plain
     assert seen[-1] == PARTNERS
@@ -85,7 +85,7 @@ def test_dask_threads_equal_the_plain_path(
         partitions,
         functools.partial(_load, SEED),
         ["hubspot-2024", programs[1]],
-        AS_OF,
+        as_of=AS_OF,
         scheduler="threads",
     )
     assert got == plain
@@ -105,7 +105,7 @@ def test_dask_local_cluster_equals_the_plain_path(plain: portfolio.Portfolio) ->
             partitions,
             functools.partial(_load, SEED),
             ["hubspot-2024", "hubspot-2025"],
-            AS_OF,
+            as_of=AS_OF,
             scheduler=client,
         )
     assert got == plain
@@ -114,7 +114,7 @@ def test_dask_local_cluster_equals_the_plain_path(plain: portfolio.Portfolio) ->
 def test_a_partner_in_two_partitions_is_refused(programs: tuple[pt.Program, pt.Program]) -> None:
     books = _books()[:2]
     with pytest.raises(pt.BookIntegrityError, match="p-00001"):
-        portfolio.evaluate_portfolio([*books, books[1]], programs, AS_OF)
+        portfolio.evaluate_portfolio([*books, books[1]], programs, as_of=AS_OF)
 
 
 def test_unknown_program_label_and_bad_arguments_are_refused(
@@ -123,9 +123,9 @@ def test_unknown_program_label_and_bad_arguments_are_refused(
     with pytest.raises(pt.InvalidRecordError, match="hubspot-2016"):
         plain.tiers("hubspot-2016")
     with pytest.raises(pt.InvalidRecordError, match="programs"):
-        portfolio.evaluate_portfolio(_books(), [], AS_OF)
+        portfolio.evaluate_portfolio(_books(), [], as_of=AS_OF)
     with pytest.raises(pt.InvalidRecordError, match="partition_size"):
-        portfolio.evaluate_portfolio(_books(), programs, AS_OF, partition_size=0)
+        portfolio.evaluate_portfolio(_books(), programs, as_of=AS_OF, partition_size=0)
 
 
 def test_scale_guide_example_prints_what_the_guide_shows() -> None:
@@ -150,7 +150,7 @@ def test_impact_between_different_ladders_equals_program_impact(
     a = programs[1]
     b = _bronze_silver_gold(a)
     books = _books()
-    impact = portfolio.evaluate_portfolio(books, (a, b), AS_OF).impact(a.label, b.label)
-    assert impact == pt.program_impact(books, a, b, AS_OF)
+    impact = portfolio.evaluate_portfolio(books, (a, b), as_of=AS_OF).impact(a.label, b.label)
+    assert impact == pt.program_impact(books, a, b, as_of=AS_OF)
     assert impact.up is None
     assert impact.tiers_b == (None, "bronze", "silver", "gold")

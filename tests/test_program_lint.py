@@ -81,7 +81,7 @@ def test_contradicting_fact_gates_make_a_tier_unreachable(tmp_path: Path) -> Non
     ]
     book = pt.demo_book()
     book = attrs.evolve(book, facts={**book.facts, "invited": True})
-    assert pt.evaluate(book, program, dt.date(2025, 9, 30)).qualified_tier != "platinum"
+    assert pt.evaluate(book, program, as_of=dt.date(2025, 9, 30)).qualified_tier != "platinum"
 
 
 def test_a_minimum_of_one_is_met_by_true(tmp_path: Path) -> None:

@@ -373,7 +373,7 @@ def test_custom_gate_is_named_by_a_file_and_called_by_evaluate(tmp_path: Path) -
         pt.Money("1000", "USD"),
     )
     one_client = pt.Book(partner=partner, clients=[client], deals=[deal])
-    status = pt.evaluate(one_client, program, D(2024, 3, 1))
+    status = pt.evaluate(one_client, program, as_of=D(2024, 3, 1))
     assert (D(2024, 3, 1), 2) in calls
     assert status.values["total"] == Decimal(50)
     assert status.tier is None
@@ -383,7 +383,7 @@ def test_custom_gate_is_named_by_a_file_and_called_by_evaluate(tmp_path: Path) -
 
     other = pt.Client(pt.ClientId("c-2"), "D", "US", pt.Relationship.SOLD)
     two_clients = pt.Book(partner=partner, clients=[client, other], deals=[deal])
-    assert pt.evaluate(two_clients, program, D(2024, 3, 1)).tier == "gold"
+    assert pt.evaluate(two_clients, program, as_of=D(2024, 3, 1)).tier == "gold"
 
 
 def test_registry_is_immutable_and_refuses_builtin_names() -> None:

@@ -89,7 +89,7 @@ def test_hashing_something_else_is_refused() -> None:
 
 def test_every_status_carries_its_receipt() -> None:
     book, series = pt.demo_book(), pt.load_program("hubspot")
-    status = pt.evaluate(book, series, AS_OF)
+    status = pt.evaluate(book, series, as_of=AS_OF)
     assert status.receipt == pt.Receipt(
         program="hubspot",
         program_hash=pt.program_hash(series),
@@ -108,7 +108,7 @@ def test_every_status_carries_its_receipt() -> None:
 
 
 def test_a_status_made_by_hand_has_no_receipt() -> None:
-    status = pt.evaluate(pt.demo_book(), pt.load_program("hubspot-2025"), AS_OF)
+    status = pt.evaluate(pt.demo_book(), pt.load_program("hubspot-2025"), as_of=AS_OF)
     by_hand = pt.TierStatus(
         **{field.name: getattr(status, field.name) for field in attrs.fields(pt.TierStatus)[:18]}
     )

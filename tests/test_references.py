@@ -101,8 +101,8 @@ def test_references_agree_with_evaluate_on_the_status_points(books: list[pt.Book
     pandas_reference = _reference("reference_pandas")
     program = pt.load_program("hubspot-2025")
     day = dt.date(2025, 9, 30)
-    status = pt.evaluate(books[0], program, day)
-    result = pandas_reference.evaluate(books[0], program, day)
+    status = pt.evaluate(books[0], program, as_of=day)
+    result = pandas_reference.evaluate(books[0], program, as_of=day)
     assert dict(status.points) == result.totals
     # Gates can only lower the tier the points reach.
     assert program.tier_index(status.qualified_tier) <= program.tier_index(result.tier)
@@ -166,7 +166,7 @@ def test_numpy_same_work_decision_equals_evaluate(varied_books: list[pt.Book], n
     for book in varied_books:
         columns = reference.columns(book)
         for day in SAME_WORK_DATES:
-            status = pt.evaluate(book, program, day)
+            status = pt.evaluate(book, program, as_of=day)
             result = reference.evaluate_columns(columns, program, day)
             assert tuple(result) == _decision(status), (book.partner.id, day)
             tiers.add((status.tier, status.qualified_tier, status.level))
@@ -183,8 +183,8 @@ def test_numpy_same_work_decision_equals_evaluate_on_the_demo_book() -> None:
     for name in PROGRAMS:
         program = pt.load_program(name)
         for day in SAME_WORK_DATES:
-            result = reference.evaluate(book, program, day)
-            assert tuple(result) == _decision(pt.evaluate(book, program, day)), (name, day)
+            result = reference.evaluate(book, program, as_of=day)
+            assert tuple(result) == _decision(pt.evaluate(book, program, as_of=day)), (name, day)
 
 
 def test_numpy_add_months_clips_to_the_month_end_as_the_library() -> None:

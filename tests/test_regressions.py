@@ -90,7 +90,7 @@ def test_copies_and_pickles_of_records_programs_and_statuses_are_equal(northwind
 
     book = northwind
     program = pt.load_program("hubspot-2025")
-    status = pt.evaluate(book, program, dt.date(2025, 9, 30))
+    status = pt.evaluate(book, program, as_of=dt.date(2025, 9, 30))
     assert copy.deepcopy(book) == book
     assert pickle.loads(pickle.dumps(program)) == program
     assert copy.deepcopy(status) == status
@@ -173,9 +173,9 @@ def test_a_sold_client_stops_counting_for_tool_usage_on_the_window_end() -> None
         ),
         (pt.ManagedService(pt.ClientId("a"), dt.date(2024, 1, 1)),),
     )
-    before = pt.evaluate(book, program, dt.date(2025, 2, 28))
+    before = pt.evaluate(book, program, as_of=dt.date(2025, 2, 28))
     assert before.qualified_tier is None  # median of 5, 0, 0 is 0 < 3
-    on_the_day = pt.evaluate(book, program, dt.date(2025, 3, 1))
+    on_the_day = pt.evaluate(book, program, as_of=dt.date(2025, 3, 1))
     assert on_the_day.qualified_tier is not None
     assert on_the_day.tier == on_the_day.qualified_tier
     assert on_the_day.history[-1].on == dt.date(2025, 3, 1)
@@ -232,17 +232,17 @@ def test_needed_to_keep_reaches_again_when_a_demotion_lands_before_the_review() 
     # On 2025-07-15 platinum is held, but the demotion announced on 2025-07-01 lands on
     # 2025-07-31: keeping platinum at the 2026-01-01 review means reaching it again.
     (answer,) = pt.needed_to_keep(
-        EXAMPLE, HUBSPOT_2025, dt.date(2025, 7, 15), motions=["sourced"], markets=["standard"]
+        EXAMPLE, HUBSPOT_2025, as_of=dt.date(2025, 7, 15), motions=["sourced"], markets=["standard"]
     )
     assert answer.amount is not None
     review = answer.on
     kept = pt.evaluate(
-        _with_sourced_deal(EXAMPLE, str(answer.amount), review), HUBSPOT_2025, review
+        _with_sourced_deal(EXAMPLE, str(answer.amount), review), HUBSPOT_2025, as_of=review
     )
     short = pt.evaluate(
         _with_sourced_deal(EXAMPLE, str(answer.amount - Decimal("0.01")), review),
         HUBSPOT_2025,
-        review,
+        as_of=review,
     )
     assert kept.tier == "platinum"
     assert short.tier != "platinum"
@@ -254,7 +254,7 @@ def test_the_hypothetical_client_does_not_lower_the_median_tool_usage() -> None:
     (answer,) = pt.needed_to_reach(
         EXAMPLE,
         pt.load_program("hubspot-2016"),
-        dt.date(2024, 12, 1),
+        as_of=dt.date(2024, 12, 1),
         motions=["managed"],
         markets=["standard"],
     )
@@ -285,20 +285,22 @@ def test_account_performance_uses_the_window_of_the_programs_gate() -> None:
     [
         (
             lambda: pt.needed_to_reach(
-                EXAMPLE, HUBSPOT_2025, dt.date(2025, 9, 30), motions=["foo"]
+                EXAMPLE, HUBSPOT_2025, as_of=dt.date(2025, 9, 30), motions=["foo"]
             ),
             "motions",
             "foo",
         ),
         (
             lambda: pt.needed_to_reach(
-                EXAMPLE, HUBSPOT_2025, dt.date(2025, 9, 30), markets=["foo"]
+                EXAMPLE, HUBSPOT_2025, as_of=dt.date(2025, 9, 30), markets=["foo"]
             ),
             "markets",
             "foo",
         ),
         (
-            lambda: pt.needed_to_reach(EXAMPLE, HUBSPOT_2025, dt.date(2025, 9, 30), tier="bronze"),
+            lambda: pt.needed_to_reach(
+                EXAMPLE, HUBSPOT_2025, as_of=dt.date(2025, 9, 30), tier="bronze"
+            ),
             "tier",
             "bronze",
         ),
@@ -324,7 +326,9 @@ def test_end_services_displays_as_a_table() -> None:
 
 def test_program_impact_refuses_two_books_of_one_partner() -> None:
     with pytest.raises(pt.InvalidRecordError) as caught:
-        pt.program_impact([EXAMPLE, EXAMPLE], HUBSPOT_2025, HUBSPOT_2025, dt.date(2025, 9, 30))
+        pt.program_impact(
+            [EXAMPLE, EXAMPLE], HUBSPOT_2025, HUBSPOT_2025, as_of=dt.date(2025, 9, 30)
+        )
     assert caught.value.field == "books[1].partner.id"
 
 
@@ -361,7 +365,7 @@ def test_dates_at_the_ends_of_the_calendar_are_refused_by_name(northwind: pt.Boo
     # E1: 9999-12-31 as a date overflowed the engine's date arithmetic.
     book = northwind
     with pytest.raises(pt.InvalidRecordError) as late:
-        pt.evaluate(book, pt.load_program("hubspot-2025"), dt.date(9999, 12, 31))
+        pt.evaluate(book, pt.load_program("hubspot-2025"), as_of=dt.date(9999, 12, 31))
     assert str(late.value) == "as_of: must be from 1900-01-01 to 2199-12-31 (got 9999-12-31)"
     data = json.loads(NORTHWIND.read_text(encoding="utf-8"))
     data["deals"][0]["closed_on"] = "0001-01-01"
@@ -387,7 +391,7 @@ def test_amounts_beyond_the_decimal_context_are_refused_by_name(amount: str) -> 
 def test_a_fact_that_is_not_a_number_fails_its_gate(northwind: pt.Book) -> None:
     # E4: "NaN" as a fact raised decimal.InvalidOperation under a fact_at_least gate.
     book = attrs.evolve(northwind, facts={"retention": "NaN"})
-    status = pt.evaluate(book, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
+    status = pt.evaluate(book, pt.load_program("hubspot-2025"), as_of=dt.date(2025, 9, 30))
     [retention] = [gate for gate in status.gates if gate.name == "retention"]
     assert (retention.passed, retention.reason) == (
         False,
@@ -404,7 +408,7 @@ def test_certifications_with_the_same_dates_are_chosen_by_id_in_any_order(
     twin = attrs.evolve(valid, id=pt.CertificationId("cert-0"))
     program = pt.load_program("hubspot-2025")
     reasons = {
-        pt.evaluate(attrs.evolve(book, certifications=order), program, dt.date(2025, 9, 30))
+        pt.evaluate(attrs.evolve(book, certifications=order), program, as_of=dt.date(2025, 9, 30))
         .gates[0]
         .reason
         for order in ((valid, twin), (twin, valid))

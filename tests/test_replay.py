@@ -24,7 +24,7 @@ def test_statuses_use_the_ledger_they_are_given(
     assert set(given_empty.points.values()) == {Decimal(0)}
     [built] = pt.statuses(northwind, hubspot_2025, [day])
     assert built.points["total"] == Decimal("66.69")
-    assert pt.evaluate(northwind, hubspot_2025, day, ledger=pt.PointsLedger()).tier is None
+    assert pt.evaluate(northwind, hubspot_2025, as_of=day, ledger=pt.PointsLedger()).tier is None
 
 
 # --- the explanation at the edges of the ladder ------------------------------------------------
@@ -32,7 +32,7 @@ def test_statuses_use_the_ledger_they_are_given(
 
 def test_the_explanation_names_the_tier_above_the_second_highest() -> None:
     # 1050 USD sourced and 10.00 managed points reach Platinum; Diamond is the top.
-    status = pt.evaluate(two_clients_book("1050"), PROGRAM, dt.date(2024, 6, 1))
+    status = pt.evaluate(two_clients_book("1050"), PROGRAM, as_of=dt.date(2024, 6, 1))
     assert status.qualified_tier == "platinum"
     assert (status.next_tier, status.next_tier_reach["total"]) == ("diamond", Decimal(420))
     assert [r.text for r in status.explain().about("qualified")] == [
@@ -44,7 +44,7 @@ def test_the_explanation_names_the_tier_above_the_second_highest() -> None:
 
 def test_the_explanation_names_a_shortfall_of_less_than_a_point() -> None:
     # 199 USD sourced: 9.95 sourced points, 0.05 short of Platinum's 10.
-    status = pt.evaluate(two_clients_book("199"), PROGRAM, dt.date(2024, 6, 1))
+    status = pt.evaluate(two_clients_book("199"), PROGRAM, as_of=dt.date(2024, 6, 1))
     assert status.tier == "gold"
     assert status.to_next_tier == {
         "total": Decimal("32.55"),
@@ -83,7 +83,7 @@ def test_what_expires_before_the_next_review_is_summed_over_every_batch() -> Non
             pt.ManagedService(pt.ClientId("c-in"), dt.date(2024, 1, 1), dt.date(2025, 3, 1))
         ],
     )
-    status = pt.evaluate(book, program, dt.date(2025, 1, 2))
+    status = pt.evaluate(book, program, as_of=dt.date(2025, 1, 2))
     assert status.next_review == dt.date(2025, 7, 1)
     # d-1 50.00 sourced, d-2 30.00 and d-3 15.00 assisted, d-4 3.00 unattributed, d-5 10.00.
     assert status.expiring_before_review == {
@@ -125,12 +125,12 @@ def test_what_expires_before_the_review_is_taken_off_each_track_of_the_projectio
     )
     # On 2024-02-01 the sale still counts; it expires on 2024-03-01, before the review on
     # 2024-07-01: everything it earned is lost by then, and Gold with it.
-    status = pt.evaluate(book, program, dt.date(2024, 2, 1))
+    status = pt.evaluate(book, program, as_of=dt.date(2024, 2, 1))
     assert (status.tier, status.next_review) == ("gold", dt.date(2024, 7, 1))
     assert status.expiring_before_review == {track: Decimal(threshold)}
     assert status.projected_tier is None
     # A day after the expiry nothing is left to lose, and nothing to project away.
-    after = pt.evaluate(book, program, dt.date(2024, 3, 1))
+    after = pt.evaluate(book, program, as_of=dt.date(2024, 3, 1))
     assert (after.tier, after.expiring_before_review, after.projected_tier) == (
         "gold", {track: Decimal(0)}, None,
     )  # fmt: skip
@@ -159,7 +159,7 @@ def test_the_projection_keeps_what_does_not_expire_of_every_metric(track: str) -
                                        pt.Money("100", "USD"), START, dt.date(2026, 1, 1))],
         managed_services=[pt.ManagedService(C1, START)],
     )  # fmt: skip
-    status = pt.evaluate(book, program, dt.date(2024, 2, 1))
+    status = pt.evaluate(book, program, as_of=dt.date(2024, 2, 1))
     assert (status.tier, status.next_review) == ("gold", REVIEW)
     assert status.projected_tier == "gold"
 
@@ -171,9 +171,9 @@ def test_a_promotion_at_the_review_is_projected() -> None:
     data.setdefault("policy", {})["promotion"] = "at_review"
     program = pt.program_from_dict(data)
     book = one_client_book(START, ("d-1", dt.date(2024, 2, 1), 10))
-    status = pt.evaluate(book, program, dt.date(2024, 3, 1))
+    status = pt.evaluate(book, program, as_of=dt.date(2024, 3, 1))
     assert (status.tier, status.qualified_tier, status.projected_tier) == (None, "gold", "gold")
-    assert pt.evaluate(book, program, REVIEW).tier == "gold"
+    assert pt.evaluate(book, program, as_of=REVIEW).tier == "gold"
 
 
 # --- the review's demotion rule, in the replay and in the projection -------------------------
@@ -223,11 +223,11 @@ def test_the_review_decides_what_the_projection_foresaw(
 ) -> None:
     program = ladder_program(soft_landing=soft)
     book = _book_of(a, b)
-    before = pt.evaluate(book, program, dt.date(2024, 2, 1))
+    before = pt.evaluate(book, program, as_of=dt.date(2024, 2, 1))
     assert (before.tier, before.next_review) == (held, REVIEW)
     assert before.expiring_before_review == {"total": Decimal(a)}
     assert before.projected_tier == after
-    at_review = pt.evaluate(book, program, REVIEW)
+    at_review = pt.evaluate(book, program, as_of=REVIEW)
     assert at_review.tier == after
     if after != held:
         [change] = [c for c in at_review.history if c.on == REVIEW]
@@ -268,10 +268,10 @@ def test_a_ladder_whose_tiers_count_different_tracks_never_demotes_upwards() -> 
         subscriptions=[subscription],
         managed_services=[service],
     )
-    before = pt.evaluate(book, program, dt.date(2024, 6, 30))
+    before = pt.evaluate(book, program, as_of=dt.date(2024, 6, 30))
     assert (before.tier, before.values["managed"]) == ("gold", Decimal(0))
     assert before.projected_tier is None
-    status = pt.evaluate(book, program, REVIEW)
+    status = pt.evaluate(book, program, as_of=REVIEW)
     assert status.tier is None
     assert [(c.from_tier, c.to_tier) for c in status.history if c.on == REVIEW] == [("gold", None)]
 
@@ -281,7 +281,7 @@ def test_a_partner_who_joins_on_a_review_day_is_reviewed_that_day() -> None:
     data.setdefault("policy", {})["promotion"] = "at_review"
     program = pt.program_from_dict(data)
     day = dt.date(2024, 7, 1)  # a review date
-    status = pt.evaluate(one_client_book(day, ("d-1", day, 10)), program, day)
+    status = pt.evaluate(one_client_book(day, ("d-1", day, 10)), program, as_of=day)
     assert status.tier == "gold"
     assert [(c.on, c.from_tier, c.to_tier, c.reason) for c in status.history] == [
         (day, None, "gold", "reached Gold at the review")
@@ -293,7 +293,7 @@ def test_each_promotion_says_from_which_tier() -> None:
     book = one_client_book(
         START, ("d-1", dt.date(2024, 2, 1), 10), ("d-2", dt.date(2024, 3, 1), 40)
     )
-    status = pt.evaluate(book, program, dt.date(2024, 3, 1))
+    status = pt.evaluate(book, program, as_of=dt.date(2024, 3, 1))
     assert [(c.on, c.from_tier, c.to_tier) for c in status.history] == [
         (dt.date(2024, 2, 1), None, "gold"),
         (dt.date(2024, 3, 1), "gold", "platinum"),
@@ -319,7 +319,7 @@ def test_a_demotion_names_only_the_tracks_below_their_retain_minimum() -> None:
                     dt.date(2024, 1, 15), pt.Money("300", "USD")),
         ),
     )  # fmt: skip
-    status = pt.evaluate(book, program, REVIEW)
+    status = pt.evaluate(book, program, as_of=REVIEW)
     [change] = [c for c in status.history if c.on == REVIEW]
     assert change.reason == (
         f"below the Gold retain minimum at the review of {REVIEW} (sourced 0.00 < 8)"
@@ -334,9 +334,9 @@ def test_a_provider_who_reaches_a_tier_is_a_partner_again_even_after_losing_it()
     # Joined 2023-01-01: no tier by the review of 2023-07-01, so Provider. Gold from
     # 2023-09-01 (10 points, expiring 2024-09-01); lost at the review of 2025-01-01.
     book = one_client_book(START, ("d-1", dt.date(2023, 9, 1), 10))
-    assert pt.evaluate(book, program, dt.date(2023, 8, 1)).level == "provider"
-    assert pt.evaluate(book, program, dt.date(2023, 9, 1)).level == "partner"
-    later = pt.evaluate(book, program, dt.date(2025, 1, 1))
+    assert pt.evaluate(book, program, as_of=dt.date(2023, 8, 1)).level == "provider"
+    assert pt.evaluate(book, program, as_of=dt.date(2023, 9, 1)).level == "partner"
+    later = pt.evaluate(book, program, as_of=dt.date(2025, 1, 1))
     assert (later.tier, later.level) == (None, "partner")
 
 
@@ -345,7 +345,7 @@ def test_a_demotion_with_notice_is_pending_from_the_tier_held() -> None:
     data.setdefault("policy", {})["notice_days"] = 30
     program = pt.program_from_dict(data)
     book = _book_of(55, 45)  # diamond on 2024-02-01; 45 at the review of 2024-07-01
-    status = pt.evaluate(book, program, dt.date(2024, 7, 15))
+    status = pt.evaluate(book, program, as_of=dt.date(2024, 7, 15))
     assert status.tier == "diamond"
     pending = status.pending_demotion
     assert pending is not None
@@ -353,14 +353,14 @@ def test_a_demotion_with_notice_is_pending_from_the_tier_held() -> None:
         dt.date(2024, 7, 31), "diamond", "platinum",
     )  # fmt: skip
     assert pending.reason.endswith(f"; notice given on {REVIEW}")
-    assert pt.evaluate(book, program, dt.date(2024, 7, 31)).tier == "platinum"
+    assert pt.evaluate(book, program, as_of=dt.date(2024, 7, 31)).tier == "platinum"
 
 
 def test_a_landed_demotion_says_from_which_tier() -> None:
     data = pt.program_to_dict(ladder_program(soft_landing=True))
     data.setdefault("policy", {})["notice_days"] = 30
     program = pt.program_from_dict(data)
-    status = pt.evaluate(_book_of(55, 45), program, dt.date(2024, 7, 31))
+    status = pt.evaluate(_book_of(55, 45), program, as_of=dt.date(2024, 7, 31))
     assert [(c.on, c.from_tier, c.to_tier) for c in status.history][-1] == (
         dt.date(2024, 7, 31), "diamond", "platinum",
     )  # fmt: skip

@@ -51,7 +51,7 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     book = demo_book()
-    page = pt.report_html(book, pt.load_program("hubspot-2025"), dt.date(2025, 9, 30))
+    page = pt.report_html(book, pt.load_program("hubspot-2025"), as_of=dt.date(2025, 9, 30))
     path = tmp_path_factory.mktemp("report") / "report.html"
     path.write_text(page, encoding="utf-8")
     return path
@@ -96,3 +96,22 @@ def test_report_screenshot_shows_the_chart_in_colour(report_file: Path, tmp_path
         & (abs(blue - 0xB4 / 255) < 0.08)
     )
     assert int(blue_line.sum()) > 50
+
+
+def test_report_dom_has_the_sold_breakdown_and_the_projection(
+    report_file: Path, tmp_path: Path
+) -> None:
+    """Issue 18, items 5 and 6: the chart draws sold (of which sourced and assisted)
+    beside the tracks, and the page projects the points three months ahead."""
+    done = _chromium(tmp_path, "--dump-dom", report_file.as_uri())
+    dom = done.stdout
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert dom.count('class="figure"') == 2
+    assert 'data-figure="sold"' in dom
+    assert 'data-figure="assisted"' in dom
+    assert ">sourced (of sold)</text>" in dom
+    assert 'id="projection"' in dom
+    # 2025-09-30 + 3 months: d-2 (12.00 sourced) expires on 2025-10-01; total 54.69 then.
+    assert "Projection to 2025-12-30" in dom
+    assert "<td>54.69</td>" in dom
+    assert 'id="team"' in dom

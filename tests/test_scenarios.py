@@ -83,12 +83,12 @@ def _apply(book: pt.Book, answer: pt.Needed, amount: Decimal) -> pt.Book:
 
 
 def _reaches(book: pt.Book, program: pt.Program, answer: pt.Needed, amount: Decimal) -> bool:
-    status = pt.evaluate(_apply(book, answer, amount), program, answer.on)
+    status = pt.evaluate(_apply(book, answer, amount), program, as_of=answer.on)
     return program.tier_index(status.qualified_tier) >= program.tier_index(answer.target)
 
 
 def _keeps(book: pt.Book, program: pt.Program, answer: pt.Needed, amount: Decimal) -> bool:
-    status = pt.evaluate(_apply(book, answer, amount), program, answer.on)
+    status = pt.evaluate(_apply(book, answer, amount), program, as_of=answer.on)
     held = program.tier_index(status.tier) >= program.tier_index(answer.target)
     return held and status.pending_demotion is None
 
@@ -104,7 +104,7 @@ def test_what_if_a_sourced_deal_adds_its_points(book: pt.Book, program: pt.Progr
     before = pt.book_to_dict(book)
     client = _client("c-new", "US", pt.Relationship.SOLD)
     deal = _sold("d-new", "c-new", "1000.00", pt.SalesMotion.SOURCED, AS_OF, "USD")
-    result = pt.what_if(book, program, AS_OF, clients=[client], deals=[deal])
+    result = pt.what_if(book, program, as_of=AS_OF, clients=[client], deals=[deal])
     # A new line sold on 2025-09-30: 1000 USD at 5 points per 100 USD = 50.00.
     assert result.after.points["sourced"] - result.before.points["sourced"] == Decimal("50.00")
     assert result.after.points["total"] - result.before.points["total"] == Decimal("50.00")
@@ -126,7 +126,7 @@ def test_what_if_a_sourced_deal_adds_its_points(book: pt.Book, program: pt.Progr
 def test_what_if_rows_and_dict(book: pt.Book, program: pt.Program) -> None:
     client = _client("c-new", "US", pt.Relationship.SOLD)
     deal = _sold("d-new", "c-new", "1000.00", pt.SalesMotion.SOURCED, AS_OF, "USD")
-    result = pt.what_if(book, program, AS_OF, clients=[client], deals=[deal])
+    result = pt.what_if(book, program, as_of=AS_OF, clients=[client], deals=[deal])
     rows = {row["track"]: row for row in result.rows()}
     assert rows["tier"] == {"track": "tier", "before": "gold", "after": "gold", "change": None}
     assert rows["total"]["change"] == Decimal("50.00")
@@ -147,7 +147,7 @@ def test_what_if_rows_and_dict(book: pt.Book, program: pt.Program) -> None:
 
 def test_what_if_a_certification_lapse_loses_the_tier(book: pt.Book, program: pt.Program) -> None:
     before = pt.book_to_dict(book)
-    result = pt.what_if(book, program, AS_OF, certifications_lapse_on=D(2025, 9, 1))
+    result = pt.what_if(book, program, as_of=AS_OF, certifications_lapse_on=D(2025, 9, 1))
     assert result.before.tier == "gold"
     assert result.after.tier is None
     assert result.after.qualified_tier is None
@@ -164,7 +164,7 @@ def test_what_if_a_certification_lapse_loses_the_tier(book: pt.Book, program: pt
 
 
 def test_what_if_end_services(book: pt.Book, program: pt.Program) -> None:
-    result = pt.what_if(book, program, AS_OF, end_services=["c-adatum"])
+    result = pt.what_if(book, program, as_of=AS_OF, end_services=["c-adatum"])
     rows = {row["track"]: row for row in result.rows()}
     # adatum: 1500 USD * 1 * 2 (India) / 2 partners = 15.00 managed points.
     assert rows["managed"]["change"] == Decimal("-15.00")
@@ -178,7 +178,7 @@ def test_what_if_end_services(book: pt.Book, program: pt.Program) -> None:
 
 
 def test_what_if_without_changes_changes_nothing(book: pt.Book, program: pt.Program) -> None:
-    result = pt.what_if(book, program, AS_OF)
+    result = pt.what_if(book, program, as_of=AS_OF)
     assert result.after == result.before
     assert result.changes == ()
     assert all(row["change"] in (None, 0) for row in result.rows())
@@ -188,7 +188,7 @@ def test_what_if_without_changes_changes_nothing(book: pt.Book, program: pt.Prog
 
 
 def test_needed_to_reach_platinum_in_the_example(book: pt.Book, program: pt.Program) -> None:
-    answers = _by_kind(pt.needed_to_reach(book, program, AS_OF))
+    answers = _by_kind(pt.needed_to_reach(book, program, as_of=AS_OF))
     assert set(answers) == {
         (motion, market)
         for motion in ("sourced", "assisted", "managed")
@@ -218,16 +218,16 @@ def test_needed_to_reach_platinum_in_the_example(book: pt.Book, program: pt.Prog
 def test_needed_to_reach_verified_by_evaluation(
     book: pt.Book, program: pt.Program, market: str
 ) -> None:
-    answer = _by_kind(pt.needed_to_reach(book, program, AS_OF))["sourced", market]
+    answer = _by_kind(pt.needed_to_reach(book, program, as_of=AS_OF))["sourced", market]
     assert answer.amount is not None
     assert _reaches(book, program, answer, answer.amount)
     assert not _reaches(book, program, answer, answer.amount - CENT)
-    status = pt.evaluate(_apply(book, answer, answer.amount), program, AS_OF)
+    status = pt.evaluate(_apply(book, answer, answer.amount), program, as_of=AS_OF)
     assert status.tier == "platinum"  # promotion is immediate under hubspot-2025
     assert status.values["total"] == Decimal("157.50")  # 66.69 + 90.81
     # The same through what_if, with the deal the answer describes.
     client = _client("c-hypothetical", "US" if market == "standard" else "IN", pt.Relationship.SOLD)
-    result = pt.what_if(book, program, AS_OF, clients=[client], deals=[answer.deal()])
+    result = pt.what_if(book, program, as_of=AS_OF, clients=[client], deals=[answer.deal()])
     assert result.after.qualified_tier == "platinum"
     assert result.before.qualified_tier == "gold"
 
@@ -291,14 +291,14 @@ def test_needed_to_reach_when_only_the_total_is_missing(program: pt.Program) -> 
     # assisted 3: 94.495 / 0.03 = 3149.833 -> 3149.84; growth 6: 1574.9167 -> 1574.92;
     # managed 1: 9449.50; growth 2: 4724.75.
     small = _small_book(managed="3000.00", sourced="600.00", assisted="100.00")
-    status = pt.evaluate(small, program, AS_OF)
+    status = pt.evaluate(small, program, as_of=AS_OF)
     assert status.tier == "gold"
     assert status.values == {
         "total": Decimal("63.00"),
         "sourced": Decimal("30.00"),
         "managed": Decimal("30.00"),
     }
-    answers = _by_kind(pt.needed_to_reach(small, program, AS_OF))
+    answers = _by_kind(pt.needed_to_reach(small, program, as_of=AS_OF))
     expected = {
         ("sourced", "standard"): "1889.90",
         ("sourced", "growth"): "944.95",
@@ -318,7 +318,7 @@ def test_needed_to_reach_when_only_the_total_is_missing(program: pt.Program) -> 
 def test_needed_to_reach_in_another_currency(book: pt.Book, program: pt.Program) -> None:
     # EUR 88 counts as 100 USD: the sourced answer is about 1816.10 * 0.88 EUR.
     [answer] = pt.needed_to_reach(
-        book, program, AS_OF, currency="EUR", motions=["sourced"], markets=["standard"]
+        book, program, as_of=AS_OF, currency="EUR", motions=["sourced"], markets=["standard"]
     )
     assert answer.currency == "EUR"
     assert answer.amount is not None
@@ -328,7 +328,7 @@ def test_needed_to_reach_in_another_currency(book: pt.Book, program: pt.Program)
 
 
 def test_needed_to_reach_a_tier_already_met_is_zero(book: pt.Book, program: pt.Program) -> None:
-    answers = pt.needed_to_reach(book, program, AS_OF, tier="gold")
+    answers = pt.needed_to_reach(book, program, as_of=AS_OF, tier="gold")
     assert {a.amount for a in answers} == {Decimal(0)}
     assert {a.target for a in answers} == {"gold"}
 
@@ -348,8 +348,8 @@ def test_needed_to_reach_is_the_least_amount_that_reaches(
 ) -> None:
     program = pt.load_program("hubspot-2025")
     small = _small_book(str(managed), str(sourced), str(assisted), country)
-    answers = pt.needed_to_reach(small, program, AS_OF)
-    status = pt.evaluate(small, program, AS_OF)
+    answers = pt.needed_to_reach(small, program, as_of=AS_OF)
+    status = pt.evaluate(small, program, as_of=AS_OF)
     assert len(answers) == (6 if status.next_tier is not None else 0)
     for answer in answers:
         assert answer.target == status.next_tier
@@ -372,13 +372,13 @@ def test_needed_to_keep_platinum_at_the_review(book: pt.Book, program: pt.Progra
     # Sourced at 5 per 100 USD: 72.35 / 0.05 = 1447.00, and with half-up rounding
     # 1446.90 * 0.05 = 72.345 -> 72.35; growth (x2): 723.45 * 0.10 = 72.345 -> 72.35.
     as_of = D(2025, 6, 15)
-    status = pt.evaluate(book, program, as_of)
+    status = pt.evaluate(book, program, as_of=as_of)
     assert (status.tier, status.next_review, status.projected_tier) == (
         "platinum",
         D(2025, 7, 1),
         "gold",
     )
-    answers = _by_kind(pt.needed_to_keep(book, program, as_of))
+    answers = _by_kind(pt.needed_to_keep(book, program, as_of=as_of))
     standard = answers["sourced", "standard"]
     assert (standard.amount, standard.points) == (Decimal("1446.90"), Decimal("72.35"))
     assert (standard.target, standard.on) == ("platinum", D(2025, 7, 1))
@@ -393,29 +393,29 @@ def test_needed_to_keep_platinum_at_the_review(book: pt.Book, program: pt.Progra
     # Kept at the review means still platinum when the notice would have run out; one
     # cent less and the demotion announced at the review lands on 2025-07-31.
     kept = _apply(book, standard, Decimal("1446.90"))
-    assert pt.evaluate(kept, program, D(2025, 7, 31)).tier == "platinum"
+    assert pt.evaluate(kept, program, as_of=D(2025, 7, 31)).tier == "platinum"
     short = _apply(book, standard, Decimal("1446.89"))
-    at_review = pt.evaluate(short, program, D(2025, 7, 1))
+    at_review = pt.evaluate(short, program, as_of=D(2025, 7, 1))
     assert at_review.pending_demotion is not None
     assert at_review.pending_demotion.on == D(2025, 7, 31)
-    assert pt.evaluate(short, program, D(2025, 7, 31)).tier == "gold"
+    assert pt.evaluate(short, program, as_of=D(2025, 7, 31)).tier == "gold"
 
 
 def test_needed_to_keep_when_already_kept_is_zero(book: pt.Book, program: pt.Program) -> None:
     # At the review of 2026-01-01: d-2 has expired (2025-10-01) and d-3 still counts
     # (until 2026-01-20): sourced 12.00 >= 9, total 54.69 >= 47.25, managed 30.69 >= 9.
-    answers = pt.needed_to_keep(book, program, AS_OF)
+    answers = pt.needed_to_keep(book, program, as_of=AS_OF)
     assert len(answers) == 6
     for answer in answers:
         assert answer.amount == 0
         assert (answer.target, answer.on) == ("gold", D(2026, 1, 1))
         assert "already" in answer.reason
-    assert pt.evaluate(book, program, D(2026, 1, 1)).pending_demotion is None
+    assert pt.evaluate(book, program, as_of=D(2026, 1, 1)).pending_demotion is None
 
 
 def test_needed_to_keep_without_a_tier_is_empty(book: pt.Book, program: pt.Program) -> None:
-    assert pt.evaluate(book, program, D(2023, 1, 1)).tier is None
-    assert pt.needed_to_keep(book, program, D(2023, 1, 1)) == []
+    assert pt.evaluate(book, program, as_of=D(2023, 1, 1)).tier is None
+    assert pt.needed_to_keep(book, program, as_of=D(2023, 1, 1)) == []
 
 
 # --- cliff date -------------------------------------------------------------------------
@@ -426,11 +426,11 @@ def test_cliff_date_of_the_example(book: pt.Book, program: pt.Program) -> None:
     # review of 2026-01-01 sourced is still 12.00 >= 9: kept. At the review of 2026-07-01
     # sourced is 0 < 9 and total 30.69 < 47.25: demotion after the 30-day notice, on
     # 2026-07-31 (soft landing from gold: untiered).
-    cliff = pt.cliff_date(book, program, AS_OF)
+    cliff = pt.cliff_date(book, program, as_of=AS_OF)
     assert cliff == D(2026, 7, 31)
-    assert pt.evaluate(book, program, D(2026, 7, 30)).tier == "gold"
-    assert pt.evaluate(book, program, cliff).tier is None
-    review = pt.evaluate(book, program, D(2026, 7, 1))
+    assert pt.evaluate(book, program, as_of=D(2026, 7, 30)).tier == "gold"
+    assert pt.evaluate(book, program, as_of=cliff).tier is None
+    review = pt.evaluate(book, program, as_of=D(2026, 7, 1))
     assert review.pending_demotion is not None
     assert review.pending_demotion.on == cliff
 
@@ -441,30 +441,30 @@ def test_cliff_date_ignores_deals_after_the_date(book: pt.Book, program: pt.Prog
     client = _client("c-later", "US", pt.Relationship.SOLD)
     later = _sold("d-later", "c-later", "2000.00", pt.SalesMotion.SOURCED, D(2026, 3, 1), "USD")
     busier = evolve(book, clients=(*book.clients, client), deals=(*book.deals, later))
-    assert pt.evaluate(busier, program, D(2026, 7, 31)).tier == "gold"
-    assert pt.cliff_date(busier, program, AS_OF) == D(2026, 7, 31)
+    assert pt.evaluate(busier, program, as_of=D(2026, 7, 31)).tier == "gold"
+    assert pt.cliff_date(busier, program, as_of=AS_OF) == D(2026, 7, 31)
     # From 2026-03-01 on the deal is no longer in the future: it keeps gold at the reviews
     # of 2026-07-01 and 2027-01-01, and the tier is lost when cert-2 lapses (valid until
     # 2027-04-19), before the 2027-07-01 review could demote.
-    assert pt.cliff_date(busier, program, D(2026, 3, 1)) == D(2027, 4, 20)
+    assert pt.cliff_date(busier, program, as_of=D(2026, 3, 1)) == D(2027, 4, 20)
 
 
 def test_cliff_date_of_a_pending_demotion(book: pt.Book, program: pt.Program) -> None:
     # The review of 2025-07-01 announces platinum -> gold for 2025-07-31.
-    assert pt.cliff_date(book, program, D(2025, 6, 15)) == D(2025, 7, 31)
-    assert pt.evaluate(book, program, D(2025, 7, 30)).tier == "platinum"
-    assert pt.evaluate(book, program, D(2025, 7, 31)).tier == "gold"
+    assert pt.cliff_date(book, program, as_of=D(2025, 6, 15)) == D(2025, 7, 31)
+    assert pt.evaluate(book, program, as_of=D(2025, 7, 30)).tier == "platinum"
+    assert pt.evaluate(book, program, as_of=D(2025, 7, 31)).tier == "gold"
 
 
 def test_cliff_date_without_a_tier_is_none(book: pt.Book, program: pt.Program) -> None:
-    assert pt.cliff_date(book, program, D(2023, 1, 1)) is None
+    assert pt.cliff_date(book, program, as_of=D(2023, 1, 1)) is None
 
 
 def test_cliff_date_beyond_the_horizon_is_none(book: pt.Book, program: pt.Program) -> None:
     # The horizon ends 10 months after 2025-09-30 on 2026-07-30, a day before the cliff;
     # 11 months (2026-08-30) take it in.
-    assert pt.cliff_date(book, program, AS_OF, horizon_months=10) is None
-    assert pt.cliff_date(book, program, AS_OF, horizon_months=11) == D(2026, 7, 31)
+    assert pt.cliff_date(book, program, as_of=AS_OF, horizon_months=10) is None
+    assert pt.cliff_date(book, program, as_of=AS_OF, horizon_months=11) == D(2026, 7, 31)
 
 
 # --- program impact ---------------------------------------------------------------------
@@ -524,11 +524,11 @@ def _impact_books(book: pt.Book) -> list[pt.Book]:
 def test_program_impact_counts_the_moves(book: pt.Book, program: pt.Program) -> None:
     older = pt.load_program("hubspot-2024")
     books = _impact_books(book)
-    sgd = pt.evaluate(books[2], program, AS_OF)
+    sgd = pt.evaluate(books[2], program, as_of=AS_OF)
     assert sgd.values["total"] == Decimal("158.92")
-    assert pt.evaluate(books[2], older, AS_OF).values["total"] == Decimal("146.42")
+    assert pt.evaluate(books[2], older, as_of=AS_OF).values["total"] == Decimal("146.42")
     done: list[int] = []
-    impact = pt.program_impact(books, older, program, AS_OF, progress=done.append)
+    impact = pt.program_impact(books, older, program, as_of=AS_OF, progress=done.append)
     assert done == [1, 2, 3, 4]
     assert impact.moves == {
         "p-northwind": ("gold", "gold"),
@@ -555,7 +555,9 @@ def test_program_impact_counts_the_moves(book: pt.Book, program: pt.Program) -> 
 
 
 def test_program_impact_as_text_and_dict(book: pt.Book, program: pt.Program) -> None:
-    impact = pt.program_impact(_impact_books(book), pt.load_program("hubspot-2024"), program, AS_OF)
+    impact = pt.program_impact(
+        _impact_books(book), pt.load_program("hubspot-2024"), program, as_of=AS_OF
+    )
     lines = str(impact).splitlines()
     assert lines[0] == (
         "hubspot-2024@2024-02-27 (rows) -> hubspot-2025@2025-07-15 (columns) as of 2025-09-30"
@@ -583,6 +585,6 @@ def test_program_impact_of_one_program_with_itself_moves_nobody(
     book: pt.Book, program: pt.Program
 ) -> None:
     books = _impact_books(book)
-    impact = pt.program_impact(books, program, program, AS_OF)
+    impact = pt.program_impact(books, program, program, as_of=AS_OF)
     assert (impact.up, impact.down, impact.same) == (0, 0, len(books))
     assert all(a == b for a, b in impact.moves.values())

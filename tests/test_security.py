@@ -66,7 +66,7 @@ def assert_escaped(page: str) -> None:
 def test_a_script_tag_in_names_is_escaped_in_the_html_report(
     hubspot_2025: pt.Program, hostile_book: pt.Book
 ) -> None:
-    page = pt.report_html(hostile_book, hubspot_2025, AS_OF)
+    page = pt.report_html(hostile_book, hubspot_2025, as_of=AS_OF)
     assert_escaped(page)
     assert f"Northwind {ESCAPED}" in page
     assert f"Fabrikam GmbH {ESCAPED}" in page
@@ -75,7 +75,7 @@ def test_a_script_tag_in_names_is_escaped_in_the_html_report(
 def test_a_script_tag_is_escaped_in_the_status_html(
     hubspot_2025: pt.Program, hostile_book: pt.Book
 ) -> None:
-    status = pt.evaluate(hostile_book, hubspot_2025, AS_OF)
+    status = pt.evaluate(hostile_book, hubspot_2025, as_of=AS_OF)
     # The certification gate's reason names the certification id.
     assert any(SCRIPT in gate.reason for gate in status.gates)
     assert_escaped(status._repr_html_())
@@ -91,7 +91,7 @@ def test_a_script_tag_is_escaped_in_every_view_html(
         pt.client_details(book, "c-fabrikam"),
         pt.alerts(book, as_of=AS_OF, within_days=400),
         pt.points_breakdown(book, program, as_of=AS_OF),
-        pt.what_if(book, program, AS_OF, end_services=["c-tailspin"]),
+        pt.what_if(book, program, as_of=AS_OF, end_services=["c-tailspin"]),
     ]
     pages = [view._repr_html_() for view in views]  # type: ignore[attr-defined]
     for page in pages:
@@ -114,7 +114,7 @@ def test_attribute_and_tag_breakouts_are_escaped(
     base = northwind  # shared and immutable: every change below makes a new record
     client = attrs.evolve(base.clients[0], name=payload)
     book = attrs.evolve(base, clients=(client, *base.clients[1:]))
-    page = pt.report_html(book, hubspot_2025, AS_OF)
+    page = pt.report_html(book, hubspot_2025, as_of=AS_OF)
     assert payload not in page
     assert "<img" not in page
     assert "<svg onload" not in page
@@ -299,7 +299,7 @@ def test_json_programs_are_data_only(
     data["gates"][1]["params"]["hook"] = hook
     program = pt.loads_program(json.dumps(data), "json")
     assert program.gates[1].params["hook"] == hook
-    pt.evaluate(northwind, program, AS_OF)
+    pt.evaluate(northwind, program, as_of=AS_OF)
     assert calls == []
 
 

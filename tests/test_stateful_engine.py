@@ -322,7 +322,7 @@ class BookMachine(RuleBasedStateMachine):
         expected = oracle_totals(self.book, day)
         ledger = pt.build_ledger(self.book, PROGRAM)
         assert attrs.asdict(ledger.totals(day)) == expected
-        status = pt.evaluate(self.book, PROGRAM, day, ledger=ledger)
+        status = pt.evaluate(self.book, PROGRAM, as_of=day, ledger=ledger)
         assert dict(status.points) == points_only(expected)
         assert status.qualified_tier == oracle_tier(self.book, day)
         certified = next(gate for gate in status.gates if gate.name == "certified")
@@ -430,7 +430,7 @@ def test_the_oracle_agrees_with_the_northwind_style_example() -> None:
     assert oracle_totals(book, day)["sold_mrr_usd"] == Decimal("1050.00")
     assert oracle_totals(book, day)["managed_mrr_usd"] == Decimal("500.00")
     assert oracle_tier(book, day) == "platinum"
-    assert pt.evaluate(book, PROGRAM, day).qualified_tier == "platinum"
+    assert pt.evaluate(book, PROGRAM, as_of=day).qualified_tier == "platinum"
     # Earned on Feb 29: twelve months later is Feb 28 of the next year, the first day
     # the points no longer count.
     assert twelve_months_after(deal.closed_on) == dt.date(2025, 2, 28)

@@ -69,7 +69,7 @@ def test_a_hand_built_status_serialises() -> None:
 
 @pytest.mark.parametrize("day", [dt.date(2024, 1, 1), dt.date(2024, 12, 31), AS_OF])
 def test_roundtrip_pickle_keeps_the_status_and_its_explanation(day: dt.date) -> None:
-    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), day)
+    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), as_of=day)
     restored = pickle.loads(pickle.dumps(status))
     assert restored == status
     assert str(restored.explain()) == str(status.explain())
@@ -78,7 +78,7 @@ def test_roundtrip_pickle_keeps_the_status_and_its_explanation(day: dt.date) -> 
 
 
 def test_roundtrip_copy_keeps_the_explanation() -> None:
-    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), AS_OF)
+    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), as_of=AS_OF)
     assert copy.deepcopy(status).explain() == status.explain()
     assert copy.copy(status).reasons == status.reasons
 
@@ -93,7 +93,7 @@ def test_a_status_whose_program_has_local_custom_rules_pickles() -> None:
     data["gates"].append({"id": "enough", "kind": "enough_points", "tiers": ["gold"]})
     registry = pt.Registry().with_gate("enough_points", enough_points)
     program = pt.program_from_dict(data, registry=registry)
-    status = pt.evaluate(_northwind(), program, AS_OF)
+    status = pt.evaluate(_northwind(), program, as_of=AS_OF)
     restored = pickle.loads(pickle.dumps(status))
     assert restored.reasons == status.reasons
     assert "gate enough (gold) passed: 66.69 points" in restored.reasons
@@ -102,7 +102,7 @@ def test_a_status_whose_program_has_local_custom_rules_pickles() -> None:
 def test_an_evolved_status_explains_its_own_numbers() -> None:
     from attrs import evolve
 
-    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), AS_OF)
+    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), as_of=AS_OF)
     status.explain()  # the first status's explanation is kept, not carried over
     moved = evolve(status, projected_tier="platinum")
     assert moved.reasons[-1].endswith("; projected tier platinum")

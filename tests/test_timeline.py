@@ -37,8 +37,8 @@ def test_timeline_equals_evaluate_on_every_month(
     ledger = pt.build_ledger(book, program)
     assert len(months) == 61
     for day in months:
-        assert months[day] == pt.evaluate(book, program, day, ledger=ledger)
-        assert months[day].reasons == pt.evaluate(book, program, day).reasons
+        assert months[day] == pt.evaluate(book, program, as_of=day, ledger=ledger)
+        assert months[day].reasons == pt.evaluate(book, program, as_of=day).reasons
 
 
 def test_northwind_month_by_month(months: pt.Timeline) -> None:
@@ -120,5 +120,5 @@ def test_statuses_sorts_and_deduplicates_days(book: pt.Book, program: pt.Program
     days = [D(2025, 9, 30), D(2024, 7, 1), D(2025, 9, 30)]
     found = pt.statuses(book, program, days)
     assert [status.as_of for status in found] == [D(2024, 7, 1), D(2025, 9, 30)]
-    assert found[1] == pt.evaluate(book, program, D(2025, 9, 30))
+    assert found[1] == pt.evaluate(book, program, as_of=D(2025, 9, 30))
     assert pt.statuses(book, program, []) == []

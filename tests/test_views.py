@@ -145,8 +145,10 @@ def test_clients_table_converts_under_the_table_of_the_date(
     # Before 2025-07-15 EUR 75 counts as 100 USD: 1380 * 100 / 75 = 1840.00.
     before = pt.clients_table(book, as_of=D(2025, 7, 1), program=program)
     assert before.rows[0].mrr_usd == Decimal("1840.00")
-    # Without a program there is no table to convert with.
-    assert {row.mrr_usd for row in pt.clients_table(book, as_of=AS_OF).rows} == {None}
+    # Without a program (deprecated) there is no table to convert with.
+    with pytest.warns(DeprecationWarning, match=r"clients_table\(book, program, as_of=day\)"):
+        without = pt.clients_table(book, as_of=AS_OF)
+    assert {row.mrr_usd for row in without.rows} == {None}
 
 
 def test_clients_table_counts_active_subscriptions_only(book: pt.Book, program: pt.Program) -> None:
@@ -240,7 +242,7 @@ def test_points_breakdown_adds_up_to_the_ledger_total(book: pt.Book, program: pt
     # 39.69 + 12.00 + 15.00 = 66.69, the total track of the status.
     assert breakdown.total == Decimal("66.69")
     assert sum((row.total for row in breakdown.rows), Decimal(0)) == Decimal("66.69")
-    assert breakdown.total == pt.evaluate(book, program, AS_OF).points["total"]
+    assert breakdown.total == pt.evaluate(book, program, as_of=AS_OF).points["total"]
     assert breakdown.total == pt.build_ledger(book, program).totals(AS_OF).total
 
 
@@ -395,7 +397,7 @@ def test_account_performance_with_a_lapsed_certification_only(
     performance = pt.account_performance(only_first, program, as_of=D(2025, 5, 10))
     assert performance.certified is False
     assert performance.certification_ends_on == D(2025, 5, 1)
-    assert pt.evaluate(only_first, program, D(2025, 5, 10)).qualified_tier is None
+    assert pt.evaluate(only_first, program, as_of=D(2025, 5, 10)).qualified_tier is None
 
 
 def test_account_performance_without_counting_clients(book: pt.Book, program: pt.Program) -> None:
@@ -569,10 +571,12 @@ def test_progress_plot_draws_each_track_and_its_reach_line(
         assert [line.get_label() for line in lines] == [
             "total",
             "total: next tier",
-            "sourced",
-            "sourced: next tier",
+            "sourced (of sold)",
+            "sourced (of sold): next tier",
             "managed",
             "managed: next tier",
+            "sold",  # the sold breakdown besides the tracks (issue 18, item 5)
+            "assisted (of sold)",
         ]
         # September's total and December's platinum reach line.
         assert np.asarray(lines[0].get_ydata(), dtype=float)[8] == pytest.approx(66.69)
@@ -593,6 +597,6 @@ def test_progress_plot_draws_on_given_axes(book: pt.Book, program: pt.Program) -
     try:
         chart = pt.progress(book, program, D(2025, 1, 1), D(2025, 12, 1))
         assert chart.plot(ax=own) is own
-        assert len(own.get_lines()) == 6  # three tracks, three reach lines
+        assert len(own.get_lines()) == 8  # three tracks, three reach lines, sold, assisted
     finally:
         plt.close(figure)

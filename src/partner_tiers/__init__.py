@@ -134,6 +134,12 @@ from partner_tiers._views.points import (
     progress,
     rolling_mrr,
 )
+from partner_tiers._views.projection import (
+    PROJECTION_MONTHS,
+    ExpiringBatch,
+    Projection,
+    projection,
+)
 from partner_tiers._views.report import report_html
 from partner_tiers._views.sales import Sale, SalesHistory, sales_history
 from partner_tiers._views.services import (
@@ -149,6 +155,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEAL_TYPES_RENAMED_ON",
+    "PROJECTION_MONTHS",
     "AccountPerformance",
     "Action",
     "Alert",
@@ -174,6 +181,7 @@ __all__ = [
     "DealKind",
     "Difference",
     "EndServices",
+    "ExpiringBatch",
     "ExpiryRule",
     "Explanation",
     "FileFormatError",
@@ -213,6 +221,7 @@ __all__ = [
     "ProgramSeries",
     "ProgramValidationError",
     "Progress",
+    "Projection",
     "Promotion",
     "RateRow",
     "Reason",
@@ -285,6 +294,7 @@ __all__ = [
     "program_schema",
     "program_to_dict",
     "progress",
+    "projection",
     "report_html",
     "rolling_mrr",
     "sales_history",

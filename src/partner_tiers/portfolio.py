@@ -30,6 +30,7 @@ from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._errors import BookIntegrityError, InvalidRecordError
 from partner_tiers._io.programfile import load_program
 from partner_tiers._model.book import Book
+from partner_tiers._model.deprecated import keyword_as_of
 from partner_tiers._model.values import PartnerId
 from partner_tiers._rules.program import Program
 from partner_tiers._views.impact import ImpactMatrix
@@ -157,7 +158,7 @@ class Portfolio:
 
 
 def _result(book: Book, program: Program, as_of: dt.date) -> PartnerResult:
-    status = evaluate(book, program, as_of, ledger=build_ledger(book, program))
+    status = evaluate(book, program, as_of=as_of, ledger=build_ledger(book, program))
     points = status.points
     return PartnerResult(
         partner=book.partner.id,
@@ -173,8 +174,9 @@ def _result(book: Book, program: Program, as_of: dt.date) -> PartnerResult:
     )
 
 
+@keyword_as_of("books", "programs")
 def evaluate_partition(
-    books: Iterable[Book], programs: Sequence[Program], as_of: dt.date
+    books: Iterable[Book], programs: Sequence[Program], *, as_of: dt.date
 ) -> tuple[PartnerResult, ...]:
     """Every book of one partition under every program: the unit of work that a local
     loop, a Dask task or a Spark task runs.
@@ -224,11 +226,12 @@ def _check(programs: Sequence[object], as_of: object) -> None:
         raise InvalidRecordError("as_of", as_of, "must be a date")
 
 
+@keyword_as_of("books", "programs")
 def evaluate_portfolio(
     books: Iterable[Book],
     programs: Sequence[Program],
-    as_of: dt.date,
     *,
+    as_of: dt.date,
     partition_size: int = 100,
     progress: Callable[[int], None] | None = None,
 ) -> Portfolio:
@@ -256,7 +259,7 @@ def evaluate_portfolio(
     def parts() -> Iterator[tuple[PartnerResult, ...]]:
         done = 0
         for chunk in _chunks(books, partition_size):
-            yield evaluate_partition(chunk, programs, as_of)
+            yield evaluate_partition(chunk, programs, as_of=as_of)
             done += len(chunk)
             if progress is not None:
                 progress(done)
@@ -274,15 +277,16 @@ def _load_and_evaluate(
     programs: Sequence[ProgramSource],
     as_of: dt.date,
 ) -> tuple[PartnerResult, ...]:
-    return evaluate_partition(load(key), [_program(p) for p in programs], as_of)
+    return evaluate_partition(load(key), [_program(p) for p in programs], as_of=as_of)
 
 
+@keyword_as_of("partitions", "load", "programs")
 def evaluate_portfolio_dask(
     partitions: Sequence[_K],
     load: Callable[[_K], Iterable[Book]],
     programs: Sequence[ProgramSource],
-    as_of: dt.date,
     *,
+    as_of: dt.date,
     scheduler: Any = None,
 ) -> Portfolio:
     """Evaluate a portfolio with Dask: one task per partition of partners, each loading

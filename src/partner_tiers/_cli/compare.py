@@ -54,8 +54,8 @@ def compare(
     from partner_tiers._views.difference import explain_difference
 
     book, program = read_book(book_path), read_program(program_name)
-    before = evaluate(book, program, as_of, known_at=known_at)
-    after = evaluate(book, program, to_as_of, known_at=to_known_at)
+    before = evaluate(book, program, as_of=as_of, known_at=known_at)
+    after = evaluate(book, program, as_of=to_as_of, known_at=to_known_at)
     difference = explain_difference(before, after)
     if as_json:
         click.echo(json.dumps(difference.to_dict(), indent=2, ensure_ascii=False))

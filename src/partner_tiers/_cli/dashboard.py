@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from partner_tiers._engine.evaluate import evaluate
-from partner_tiers._engine.status import TierStatus
+from partner_tiers._engine.status import TierStatus, gate_guards
 from partner_tiers._errors import FileFormatError
 from partner_tiers._io.bookfile import demo_book, dumps_book, load_book
 from partner_tiers._io.programfile import load_series
@@ -56,9 +56,20 @@ def _team_lines(book: Book) -> list[str]:
     return [printable(line) for line in lines]
 
 
+def _points_lines(status: TierStatus) -> list[str]:
+    """The level performance: sold (of which sourced and assisted) and managed points."""
+    points = status.points
+    return [
+        "",
+        f"Points: sold {points['sold']} (sourced {points['sourced']}, assisted "
+        f"{points['assisted']})   managed {points['managed']}   total {points['total']}",
+    ]
+
+
 def _dashboard(book: Book, status: TierStatus, program: Program | ProgramSeries) -> str:
     from partner_tiers._views.dashboard import ALERT_HORIZON_DAYS, alerts
     from partner_tiers._views.points import points_breakdown
+    from partner_tiers._views.projection import projection
 
     lines = [
         f"{book.partner.name} ({book.partner.id}) - {status.program} as of {status.as_of}",
@@ -75,9 +86,14 @@ def _dashboard(book: Book, status: TierStatus, program: Program | ProgramSeries)
             f"  {track:<14}{value:>10}   {reach if reach is not None else '-':>12}   "
             f"{retain if retain is not None else '-':>11}  {_bar(value, reach)}"
         )
+    lines += _points_lines(status)
+    lines += ["", *projection(book, program, as_of=status.as_of).lines()]
     lines += ["", "Gates"]
     for gate in status.gates:
-        lines.append(f"  {'PASS' if gate.passed else 'FAIL'}  {gate.name}: {gate.reason}")
+        lines.append(
+            f"  {'PASS' if gate.passed else 'FAIL'}  {gate.name} ({gate_guards(gate)}): "
+            f"{gate.reason}"
+        )
     due = alerts(book, as_of=status.as_of)
     lines += ["", f"Alerts: {len(due.items)} renewal decisions within {ALERT_HORIZON_DAYS} days"]
     for item in due.items:
@@ -129,7 +145,7 @@ def demo(
         click.echo(f"wrote {write_book}")
         return
     program = read_program(program_name)
-    status = evaluate(book, program, as_of, known_at=known_at)
+    status = evaluate(book, program, as_of=as_of, known_at=known_at)
     click.echo(_dashboard(_known(book, known_at), status, program))
 
 
@@ -149,7 +165,7 @@ def evaluate_command(
     """Evaluate BOOK under a program on a date."""
     book = read_book(book_path)
     program = read_program(program_name)
-    status = evaluate(book, program, as_of, known_at=known_at)
+    status = evaluate(book, program, as_of=as_of, known_at=known_at)
     book = _known(book, known_at)
     if as_json:
         click.echo(json.dumps(status.to_dict(), indent=2, ensure_ascii=False))
@@ -165,7 +181,7 @@ def evaluate_command(
 def explain(book_path: str, program_name: str, as_of: dt.date, known_at: dt.date | None) -> None:
     """Explain every number of BOOK's status on a date."""
     book, program = read_book(book_path), read_program(program_name)
-    status = evaluate(book, program, as_of, known_at=known_at)
+    status = evaluate(book, program, as_of=as_of, known_at=known_at)
     click.echo(str(status.explain()))
 
 
@@ -235,6 +251,6 @@ def report(
     from partner_tiers._views.report import report_html
 
     book = _known(read_book(book_path), known_at)
-    page = report_html(book, read_program(program_name), as_of, months=months)
+    page = report_html(book, read_program(program_name), as_of=as_of, months=months)
     write_atomically(Path(html_path), page)
     click.echo(f"wrote {html_path}")

@@ -94,10 +94,12 @@ def programs_impact(a: str, b: str, books: tuple[str, ...], as_of: dt.date, as_j
     first, second = read_program(a), read_program(b)
     loaded = (read_book(path) for path in books)
     if not sys.stderr.isatty():  # no progress bar in logs and pipes: errors stay one line
-        matrix = program_impact(loaded, first, second, as_of)
+        matrix = program_impact(loaded, first, second, as_of=as_of)
     else:
         with click.progressbar(length=len(books), label="evaluating books", file=sys.stderr) as bar:
-            matrix = program_impact(loaded, first, second, as_of, progress=lambda _: bar.update(1))
+            matrix = program_impact(
+                loaded, first, second, as_of=as_of, progress=lambda _: bar.update(1)
+            )
     if as_json:
         click.echo(json.dumps(matrix.to_dict(), indent=2))
     else:

@@ -151,7 +151,7 @@ def whatif(
     result = what_if(
         book,
         read_program(program_name),
-        as_of,
+        as_of=as_of,
         deals=made,
         end_services=[_ended_option(value, as_of) for value in ended],
         certifications_lapse_on=lapse_certification,

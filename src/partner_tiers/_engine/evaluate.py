@@ -26,6 +26,7 @@ from partner_tiers._errors import InvalidRecordError
 from partner_tiers._ledger.batch import FIGURES, LedgerTotals, PointBatch, Track
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book
+from partner_tiers._model.deprecated import keyword_as_of
 from partner_tiers._model.values import check_day
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.series import ProgramSeries
@@ -35,11 +36,12 @@ __all__ = ["evaluate", "statuses"]
 ZERO = Decimal(0)
 
 
+@keyword_as_of("book", "program")
 def evaluate(
     book: Book,
     program: Program | ProgramSeries,
-    as_of: dt.date,
     *,
+    as_of: dt.date,
     ledger: PointsLedger | None = None,
     known_at: dt.date | None = None,
 ) -> TierStatus:

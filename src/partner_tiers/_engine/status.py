@@ -19,7 +19,15 @@ from partner_tiers._model.values import frozen_map
 from partner_tiers._rules.gates import GateResult
 from partner_tiers._rules.program import Program
 
-__all__ = ["ChangeCause", "TierChange", "TierStatus", "gates_table", "status_html", "tracks_table"]
+__all__ = [
+    "ChangeCause",
+    "TierChange",
+    "TierStatus",
+    "gate_guards",
+    "gates_table",
+    "status_html",
+    "tracks_table",
+]
 
 
 class ChangeCause(enum.StrEnum):
@@ -161,6 +169,14 @@ class TierStatus:
             object.__setattr__(self, name, value)
 
     @property
+    def held_since(self) -> dt.date | None:
+        """The day the held tier was reached: the last change of the history, when it
+        led to the tier held (None when untiered or when the history does not say)."""
+        if self.tier is None or not self.history or self.history[-1].to_tier != self.tier:
+            return None
+        return self.history[-1].on
+
+    @property
     def reasons(self) -> list[str]:
         """The explanation as lines of text."""
         return self.explain().lines()
@@ -170,7 +186,9 @@ class TierStatus:
         qualified_tier, points, next_tier, to_next_tier, to_keep_tier, gates, history
         (each change with its cause and version), pending_demotion, reasons, known_at
         (None: every record) and receipt (None for a status made by hand), decimals as
-        strings."""
+        strings; and held_since, next_tier_reach, retain_minimum, expiring_before_review,
+        and per gate the ``tiers`` it guards (empty: every tier) and the tier it
+        ``caps_at`` when it fails."""
         return {
             "as_of": self.as_of.isoformat(),
             "program": self.program,
@@ -183,9 +201,21 @@ class TierStatus:
             "to_next_tier": {name: str(value) for name, value in self.to_next_tier.items()},
             "to_keep_tier": {name: str(value) for name, value in self.to_keep_tier.items()},
             "gates": [
-                {"name": gate.name, "passed": gate.passed, "reason": gate.reason}
+                {
+                    "name": gate.name,
+                    "passed": gate.passed,
+                    "reason": gate.reason,
+                    "tiers": list(gate.tiers),
+                    "caps_at": gate.caps_at,
+                }
                 for gate in self.gates
             ],
+            "held_since": None if self.held_since is None else self.held_since.isoformat(),
+            "next_tier_reach": {name: str(value) for name, value in self.next_tier_reach.items()},
+            "retain_minimum": {name: str(value) for name, value in self.retain_minimum.items()},
+            "expiring_before_review": {
+                name: str(value) for name, value in self.expiring_before_review.items()
+            },
             "next_review": self.next_review.isoformat(),
             "projected_tier": self.projected_tier,
             "history": [change.to_dict() for change in self.history],
@@ -226,11 +256,23 @@ def tracks_table(status: TierStatus) -> str:
     )
 
 
+def gate_guards(gate: GateResult) -> str:
+    """The tiers a gate guards, in words, and what its failure leaves: "every tier", or
+    "elite only; capped at diamond" for a failed gate that guards only Elite."""
+    guards = ", ".join(gate.tiers) + " only" if gate.tiers else "every tier"
+    if gate.passed:
+        return guards
+    return f"{guards}; capped at {gate.caps_at or 'untiered'}"
+
+
 def gates_table(status: TierStatus) -> str:
-    """Every gate with passed or failed and its reason."""
+    """Every gate with passed or failed, the tiers it guards and its reason."""
     return table_html(
-        ["gate", "passed", "reason"],
-        ([gate.name, "yes" if gate.passed else "no", gate.reason] for gate in status.gates),
+        ["gate", "passed", "guards", "reason"],
+        (
+            [gate.name, "yes" if gate.passed else "no", gate_guards(gate), gate.reason]
+            for gate in status.gates
+        ),
         "Gates",
     )
 

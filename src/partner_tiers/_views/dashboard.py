@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from warnings import warn
 
 from attrs import field, frozen
 
@@ -19,6 +20,7 @@ from partner_tiers._errors import InvalidRecordError
 from partner_tiers._html import table_html
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book
+from partner_tiers._model.deprecated import DEPRECATED
 from partner_tiers._model.records import RenewalOwner
 from partner_tiers._model.values import MAX_MONTHS, check_count, check_day, check_instance
 from partner_tiers._rules.context import Context
@@ -188,13 +190,23 @@ def _usd(program: Program | None, currency: str, amount: Decimal, day: dt.date) 
 
 
 def clients_table(
-    book: Book, *, as_of: dt.date, program: Program | ProgramSeries | None = None
+    book: Book, program: Program | ProgramSeries | None = None, *, as_of: dt.date
 ) -> ClientsTable:
     """Per client: products, relationship, usage, engagement band and MRR (in USD by the
-    currency table of the program, or of the series' version, in force on as_of)."""
+    currency table of the program, or of the series' version, in force on as_of).
+
+    Without a program the USD column is empty; leaving the program out is deprecated.
+    """
     check_instance("book", book, Book)
     as_of = check_day("as_of", as_of)
-    if program is not None:
+    if program is None:
+        warn(
+            f"clients_table(book, as_of=day) without a program {DEPRECATED}; "
+            "write clients_table(book, program, as_of=day)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+    else:
         if not isinstance(program, (Program, ProgramSeries)):
             check_instance("program", program, Program)
         program = program_on(program, as_of)

@@ -13,6 +13,7 @@ from partner_tiers._engine.evaluate import evaluate
 from partner_tiers._errors import InvalidRecordError, InvalidTypeError
 from partner_tiers._html import table_html
 from partner_tiers._model.book import Book
+from partner_tiers._model.deprecated import keyword_as_of
 from partner_tiers._model.values import check_day, check_instance
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.series import ProgramSeries, program_on
@@ -132,12 +133,13 @@ def _check_program(where: str, program: object) -> None:
         raise InvalidTypeError(where, program, "must be a Program or a ProgramSeries")
 
 
+@keyword_as_of("books", "a", "b")
 def program_impact(
     books: Iterable[Book],
     a: Program | ProgramSeries,
     b: Program | ProgramSeries,
-    as_of: dt.date,
     *,
+    as_of: dt.date,
     progress: Callable[[int], None] | None = None,
 ) -> ImpactMatrix:
     """Evaluate every book under programs ``a`` and ``b`` and count the tier moves.
@@ -156,7 +158,7 @@ def program_impact(
             raise InvalidRecordError(
                 f"books[{done - 1}].partner.id", book.partner.id, "duplicates another book's"
             )
-        pair = (evaluate(book, a, as_of).tier, evaluate(book, b, as_of).tier)
+        pair = (evaluate(book, a, as_of=as_of).tier, evaluate(book, b, as_of=as_of).tier)
         counts[pair] += 1
         moves[book.partner.id] = pair
         if progress is not None:

@@ -21,6 +21,7 @@ from partner_tiers._engine.status import TierStatus
 from partner_tiers._errors import InvalidRecordError, PricingError
 from partner_tiers._ledger.batch import FIGURES, Market, Track
 from partner_tiers._model.book import Book
+from partner_tiers._model.deprecated import keyword_as_of
 from partner_tiers._model.records import (
     Client,
     Deal,
@@ -298,7 +299,7 @@ def least_mrr(
 
     if country is None:
         return answer(None, None, f"the program has no {market} market on {on}")
-    base = evaluate(book, series, on)
+    base = evaluate(book, series, as_of=on)
     if goal(base):
         return answer(ZERO, ZERO, "already met: no extra MRR needed")
     missing = shortfall(base)
@@ -312,7 +313,7 @@ def least_mrr(
     def with_amount(amount: Decimal) -> Book:
         return _hypothetical(answer(amount, None, ""), book)
 
-    amount = _least_amount(lambda a: goal(evaluate(with_amount(a), series, on)), estimate)
+    amount = _least_amount(lambda a: goal(evaluate(with_amount(a), series, as_of=on)), estimate)
     if amount is None:
         return answer(None, None, "gates or policy keep the tier out of reach, whatever the MRR")
     earned = _hypothetical_points(with_amount(amount), series, on, f"c-{tag}")
@@ -321,11 +322,12 @@ def least_mrr(
     )
 
 
+@keyword_as_of("book", "program", renamed={"by": "as_of"})
 def needed_to_reach(
     book: Book,
     program: Program | ProgramSeries,
-    by: dt.date,
     *,
+    as_of: dt.date,
     tier: str | None = None,
     currency: str = "USD",
     motions: Sequence[str] = ("sourced", "assisted", "managed"),
@@ -339,10 +341,10 @@ def needed_to_reach(
     cent less does not.
     """
     check_arguments(book, program)
-    by = check_day("by", by)
+    by = check_day("as_of", as_of)
     _check_choices("motions", motions, _MOTIONS)
     _check_choices("markets", markets, _MARKETS)
-    status = evaluate(book, program, by)
+    status = evaluate(book, program, as_of=by)
     target = tier if tier is not None else status.next_tier
     if target is None:
         return []
@@ -366,11 +368,12 @@ def needed_to_reach(
     ]
 
 
+@keyword_as_of("book", "program")
 def needed_to_keep(
     book: Book,
     program: Program | ProgramSeries,
-    as_of: dt.date,
     *,
+    as_of: dt.date,
     currency: str = "USD",
     motions: Sequence[str] = ("sourced", "assisted", "managed"),
     markets: Sequence[str] = ("standard", "growth"),
@@ -381,7 +384,7 @@ def needed_to_keep(
     as_of = check_day("as_of", as_of)
     _check_choices("motions", motions, _MOTIONS)
     _check_choices("markets", markets, _MARKETS)
-    status = evaluate(book, program, as_of)
+    status = evaluate(book, program, as_of=as_of)
     if status.tier is None:
         return []
     review = status.next_review

@@ -356,8 +356,8 @@ def plan(
     as_of = check_day("as_of", as_of)
     if goal not in _GOALS:
         raise InvalidRecordError("goal", goal, f"must be one of {', '.join(_GOALS)}")
-    status = evaluate(book, program, as_of)
-    review, cliff = status.next_review, cliff_date(book, program, as_of)
+    status = evaluate(book, program, as_of=as_of)
+    review, cliff = status.next_review, cliff_date(book, program, as_of=as_of)
     version = program_on(program, review)
     target = tier if tier is not None else status.tier if goal == "keep" else status.next_tier
     if target is None:
@@ -370,13 +370,13 @@ def plan(
     meets, shortfall = _goal(goal, version, index, version.tiers[index])
     renewal = _certification_action(book, version, index, as_of, review)
     actions = [renewal] if renewal is not None else []
-    on_review = evaluate(_apply(book, actions), program, review)
+    on_review = evaluate(_apply(book, actions), program, as_of=review)
     actions += _gate_actions(book, version, on_review, index, as_of)
-    if not meets(evaluate(_apply(book, actions), program, review)):
+    if not meets(evaluate(_apply(book, actions), program, as_of=review)):
         actions += _mrr_actions(_apply(book, actions), program, review, meets, shortfall,
                                 target, currency)  # fmt: skip
     result = Plan(goal, target, as_of, review, tuple(actions), False, cliff, "")
-    check = what_if(book, program, as_of, until=review, **result.what_if_arguments())
+    check = what_if(book, program, as_of=as_of, until=review, **result.what_if_arguments())
     holds = check.after_until is not None and meets(check.after_until)
     if not actions:
         reason = "already holds: nothing to do" if holds else "no action found"

@@ -271,11 +271,14 @@ def rolling_mrr(
 
 @frozen
 class Progress(Table):
-    """Points per track month by month, with the next tier's reach lines.
+    """Points per track month by month, with the next tier's reach lines, and the sold
+    and managed breakdown the dashboard's chart shows.
 
     Attributes:
         program: the program's ``name@version``.
-        rows: one dict per month: as_of, tier, value.<track>, reach.<track>, next_tier.
+        rows: one dict per month: as_of, tier, value.<track>, reach.<track>, next_tier,
+            and points.<figure> for sold (of which points.sourced and points.assisted),
+            managed and total, whatever tracks the program counts.
     """
 
     program: str
@@ -295,6 +298,11 @@ class Progress(Table):
 def progress(
     book: Book, program: Program | ProgramSeries, start: dt.date, end: dt.date, *, months: int = 1
 ) -> Progress:
-    """Points per track over the months, with the reach lines of the next tier."""
+    """Points per track over the months, with the reach lines of the next tier and the
+    sold (sourced, assisted) and managed breakdown of each month."""
     line = timeline(book, program, start, end, months=months)
-    return Progress(program.label, tuple(line.rows()))
+    rows = (
+        {**row, **{f"points.{name}": value for name, value in status.points.items()}}
+        for row, status in zip(line.rows(), line.statuses, strict=True)
+    )
+    return Progress(program.label, tuple(rows))

@@ -242,7 +242,7 @@ def verify_receipt(
     A receipt with a ``known_at`` is replayed with the book as it was known on that day.
     """
     receipt = recorded.receipt
-    status = evaluate(book, program, receipt.as_of, known_at=receipt.known_at)
+    status = evaluate(book, program, as_of=receipt.as_of, known_at=receipt.known_at)
     book_now, program_now = book_hash(book), program_hash(program)
     differences = _outcome_differences(recorded, status)
     if book_now != receipt.book_hash:

@@ -15,13 +15,16 @@ from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._engine.status import gates_table, tracks_table
 from partner_tiers._html import table_html
 from partner_tiers._model.book import Book
+from partner_tiers._model.deprecated import keyword_as_of
 from partner_tiers._model.values import check_count, check_day
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.series import ProgramSeries
+from partner_tiers._views.chart import breakdown_figures, line_label
 from partner_tiers._views.company import client_links, links_html
 from partner_tiers._views.dashboard import alerts, clients_table
 from partner_tiers._views.plan import plans_html
 from partner_tiers._views.points import Progress, points_breakdown, progress
+from partner_tiers._views.projection import projection, projection_html
 from partner_tiers._views.team import team, team_html
 
 __all__ = ["progress_svg", "report_html"]
@@ -36,18 +39,30 @@ caption { font-weight: bold; text-align: left; padding: .3rem 0; }
 """
 
 
+def _legend(names: list[str], left: int, baseline: int) -> list[str]:
+    """The chart's legend: each line's name in its colour, in one row."""
+    return [
+        f"<text class='legend' x='{left + 130 * index}' y='{baseline}' font-size='12' "
+        f"fill='{_COLORS[index % len(_COLORS)]}'>{escape(line_label(name))}</text>"
+        for index, name in enumerate(names)
+    ]
+
+
 def progress_svg(view: Progress, width: int = 720, height: int = 320) -> str:
-    """The progress chart as an SVG element: one line per track, dashed reach lines."""
+    """The progress chart as an SVG element: one line per track, dashed reach lines, and
+    dotted lines for the sold breakdown (sold, sourced and assisted) that are not tracks."""
     rows = list(view.rows)
     if not rows:
         return "<svg xmlns='http://www.w3.org/2000/svg' class='progress-chart'></svg>"
     # Under a series the tracks are the latest version's; a track drawn where it exists.
     tracks = [k.removeprefix("value.") for k in rows[-1] if k.startswith("value.")]
+    figures = breakdown_figures(rows)
+    drawn = {f"points.{name}" for name in figures}
     values = [
         Decimal(row[key])
         for row in rows
         for key in row
-        if (key.startswith(("value.", "reach."))) and row[key] is not None
+        if (key.startswith(("value.", "reach.")) or key in drawn) and row[key] is not None
     ]
     top = max([*values, Decimal(1)])
     left, bottom, right, upper = 50, height - 30, width - 10, 20
@@ -70,6 +85,18 @@ def progress_svg(view: Progress, width: int = 720, height: int = 320) -> str:
         f"<text x='{right - 70}' y='{height - 8}' font-size='11'>"
         f"{escape(str(rows[-1]['as_of']))}</text>",
     ]
+    for index, name in enumerate(figures, start=len(tracks)):
+        points = " ".join(
+            f"{x(i):.1f},{y(Decimal(row[f'points.{name}'])):.1f}"
+            for i, row in enumerate(rows)
+            if row.get(f"points.{name}") is not None
+        )
+        parts.append(
+            f"<polyline class='figure' data-figure='{escape(name)}' fill='none' "
+            f"stroke='{_COLORS[index % len(_COLORS)]}' stroke-width='2' "
+            f"stroke-dasharray='2,3' points='{points}'/>"
+        )
+    parts += _legend([*tracks, *figures], left + 10, upper - 5)
     for index, track in enumerate(tracks):
         color = _COLORS[index % len(_COLORS)]
         points = " ".join(
@@ -91,19 +118,16 @@ def progress_svg(view: Progress, width: int = 720, height: int = 320) -> str:
                 f"<polyline class='reach' data-track='{escape(track)}' fill='none' "
                 f"stroke='{color}' stroke-dasharray='5,4' points='{' '.join(reach)}'/>"
             )
-        parts.append(
-            f"<text x='{left + 10 + 110 * index}' y='{upper - 5}' font-size='12' "
-            f"fill='{color}'>{escape(track)}</text>"
-        )
     parts.append("</svg>")
     return "".join(parts)
 
 
+@keyword_as_of("book", "program")
 def report_html(
     book: Book,
     program: Program | ProgramSeries,
-    as_of: dt.date,
     *,
+    as_of: dt.date,
     months: int = 12,
     within_days: int = 90,
 ) -> str:
@@ -113,7 +137,7 @@ def report_html(
     check_count("months", months, 1, 1200)
     check_count("within_days", within_days, 0, 36500)
     ledger = build_ledger(book, program)
-    status = evaluate(book, program, as_of, ledger=ledger)
+    status = evaluate(book, program, as_of=as_of, ledger=ledger)
     start = as_of - relativedelta(months=months)
     chart = progress_svg(progress(book, program, start, as_of))
     partner = book.partner
@@ -167,6 +191,7 @@ def report_html(
         if client_links(book, client)
     )
     links_section = f"<section id='links'><h2>Client links</h2><ul>{links}</ul></section>"
+    ahead = projection_html(projection(book, program, as_of=as_of, ledger=ledger))
     reasons = "".join(f"<li>{escape(line)}</li>" for line in status.reasons)
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -175,6 +200,7 @@ def report_html(
         f"<section id='progress'><h2>Progress</h2>{chart}</section>"
         f"<section id='tier'>{tracks}{gates}</section>"
         f"{plans_html(book, program, as_of)}"
+        f"<section id='projection'><h2>Projection</h2>{ahead}</section>"
         f"<section id='alerts'>{alerts_table}</section>"
         f"<section id='clients'>{clients_html}</section>"
         f"{links_section if links else ''}"

@@ -86,7 +86,7 @@ def _review_statuses(result: ScenarioResult, program: Program) -> Iterable[TierS
     book = result.scenario.book
     last = max(expectation.as_of for expectation in result.scenario.expectations)
     for day in program.policy.reviews(book.partner.joined_on - ONE_DAY, last):
-        yield evaluate(book, program, day)
+        yield evaluate(book, program, as_of=day)
 
 
 def _retained(status: TierStatus) -> str | None:

@@ -384,7 +384,7 @@ def run_scenario(scenario: Scenario, program: Program | ProgramSeries) -> Scenar
     check_scenario(scenario, program)
     mismatches, statuses = [], []
     for expectation in scenario.expectations:
-        status = evaluate(scenario.book, program, expectation.as_of)
+        status = evaluate(scenario.book, program, as_of=expectation.as_of)
         statuses.append(status)
         for key, expected in expectation.outcome.items():
             actual = _actual(status, key)

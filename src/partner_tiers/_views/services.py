@@ -177,7 +177,7 @@ def end_services_effect(
     return EndServices(
         client_id,
         after_book,
-        evaluate(book, program, as_of),
-        evaluate(after_book, program, as_of),
+        evaluate(book, program, as_of=as_of),
+        evaluate(after_book, program, as_of=as_of),
         on,
     )

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +33,7 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (RenewalOwner, SalesMotion, Market, Track)):
         return value.value
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, frozenset)):
         return [plain(v) for v in value]

@@ -23,6 +23,7 @@ from partner_tiers._engine.status import TierStatus
 from partner_tiers._errors import InvalidRecordError, InvalidTypeError
 from partner_tiers._html import table_html
 from partner_tiers._model.book import Book
+from partner_tiers._model.deprecated import keyword_as_of
 from partner_tiers._model.records import (
     Certification,
     Client,
@@ -237,11 +238,12 @@ def _with_records(
     )
 
 
+@keyword_as_of("book", "program")
 def what_if(
     book: Book,
     program: Program | ProgramSeries,
-    as_of: dt.date,
     *,
+    as_of: dt.date,
     deals: Iterable[Deal] = (),
     clients: Iterable[Client] = (),
     subscriptions: Iterable[Subscription] = (),
@@ -307,10 +309,10 @@ def what_if(
     if certifications_lapse_on is not None:
         changed = _lapse(changed, certifications_lapse_on)
         notes.append(f"certifications lapse on {certifications_lapse_on}")
-    before, after = evaluate(book, program, as_of), evaluate(changed, program, as_of)
+    before, after = evaluate(book, program, as_of=as_of), evaluate(changed, program, as_of=as_of)
     until = before.next_review if until is None else until
     later = (
-        [evaluate(book, program, until), evaluate(changed, program, until)]
+        [evaluate(book, program, as_of=until), evaluate(changed, program, as_of=until)]
         if until != as_of
         else [before, after]
     )
@@ -332,8 +334,9 @@ def _lapse(book: Book, lapse_on: dt.date) -> Book:
 # --- cliff date -------------------------------------------------------------------------
 
 
+@keyword_as_of("book", "program")
 def cliff_date(
-    book: Book, program: Program | ProgramSeries, as_of: dt.date, *, horizon_months: int = 36
+    book: Book, program: Program | ProgramSeries, *, as_of: dt.date, horizon_months: int = 36
 ) -> dt.date | None:
     """The first day after ``as_of`` on which the tier held would be lower if nothing new
     happens (no deal after ``as_of``; managed service goes on); None within the horizon."""
@@ -344,7 +347,7 @@ def cliff_date(
     check_count("horizon_months", horizon_months, 1, MAX_MONTHS)
     frozen_book = evolve(book, deals=tuple(d for d in book.deals if d.closed_on <= as_of))
     ledger = build_ledger(frozen_book, program)
-    now = evaluate(frozen_book, program, as_of, ledger=ledger)
+    now = evaluate(frozen_book, program, as_of=as_of, ledger=ledger)
     rank = program_on(program, as_of).tier_index(now.tier)
     if rank < 0:
         return None

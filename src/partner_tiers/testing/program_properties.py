@@ -87,8 +87,8 @@ def _sale_lowers(program: Program, case: tuple[Book, dt.date, int, Decimal]) -> 
         Money(amount, currency),
     )  # fmt: skip
     with_sale = evolve(book, deals=(*book.deals, sale))
-    before = evaluate(book, program, day).tier
-    after = evaluate(with_sale, program, day).tier
+    before = evaluate(book, program, as_of=day).tier
+    after = evaluate(with_sale, program, as_of=day).tier
     if _index(program, after) < _index(program, before):
         return (
             f"a new sale of {amount} {currency} on {sold_on} for {client.id} moves the tier "
@@ -101,7 +101,7 @@ def _drops_twice(program: Program, case: tuple[Book, dt.date]) -> str | None:
     book, day = case
     if not program.policy.soft_landing:
         return None
-    for change in evaluate(book, program, day).history:
+    for change in evaluate(book, program, as_of=day).history:
         if change.cause is ChangeCause.REVIEW_DEMOTION:
             drop = _index(program, change.from_tier) - _index(program, change.to_tier)
             if drop > 1:
@@ -114,7 +114,7 @@ def _drops_twice(program: Program, case: tuple[Book, dt.date]) -> str | None:
 
 def _skips_gate(program: Program, case: tuple[Book, dt.date]) -> str | None:
     book, day = case
-    status: TierStatus = evaluate(book, program, day)
+    status: TierStatus = evaluate(book, program, as_of=day)
     held = _index(program, status.tier)
     for gate in status.gates:
         if not gate.passed and held > _index(program, gate.caps_at):
