@@ -100,13 +100,11 @@ from partner_tiers._rules.registry import Registry
 from partner_tiers._rules.series import ProgramSeries
 from partner_tiers._rules.tracks import TrackRule, TrackSpec
 from partner_tiers._views.dashboard import (
-    AccountPerformance,
     Alert,
     Alerts,
     ClientDetails,
     ClientRow,
     ClientsTable,
-    account_performance,
     alerts,
     client_details,
     clients_table,
@@ -124,6 +122,7 @@ from partner_tiers._views.difference import (
 from partner_tiers._views.hypothetical import default_client
 from partner_tiers._views.impact import ImpactMatrix, program_impact
 from partner_tiers._views.needed import Needed, needed_to_keep, needed_to_reach
+from partner_tiers._views.performance import AccountPerformance, account_performance
 from partner_tiers._views.plan import Action, Plan, plan
 from partner_tiers._views.points import (
     PointsBreakdown,

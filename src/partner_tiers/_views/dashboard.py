@@ -1,9 +1,10 @@
 """Dashboard views of the book: renewal alerts, the clients table, a client's details, the
-engagement band and account performance.
+and the engagement band.
 
 Each view is a frozen value with ``to_dict()`` for JSON and ``_repr_html_()`` for
 notebooks; the tables also have ``to_pandas()`` / ``to_polars()`` through the optional
-extras. Points views are in ``points``, ending services in ``services``.
+extras. Points views are in ``points``, account performance in ``performance``, ending
+services in ``services``.
 """
 
 from __future__ import annotations
@@ -15,16 +16,12 @@ from warnings import warn
 
 from attrs import field, frozen
 
-from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._errors import InvalidRecordError
 from partner_tiers._html import table_html
-from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book
 from partner_tiers._model.deprecated import DEPRECATED
 from partner_tiers._model.records import RenewalOwner
-from partner_tiers._model.values import MAX_MONTHS, check_count, check_day, check_instance
-from partner_tiers._rules.context import Context
-from partner_tiers._rules.gates import counting_clients
+from partner_tiers._model.values import check_count, check_day, check_instance
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.series import ProgramSeries, program_on
 from partner_tiers._views.client_facts import client_facts
@@ -33,13 +30,11 @@ from partner_tiers._views.tables import Table, plain
 
 __all__ = [
     "ALERT_HORIZON_DAYS",
-    "AccountPerformance",
     "Alert",
     "Alerts",
     "ClientDetails",
     "ClientRow",
     "ClientsTable",
-    "account_performance",
     "alerts",
     "client_details",
     "clients_table",
@@ -367,87 +362,3 @@ def client_details(book: Book, client_id: str, *, as_of: dt.date | None = None) 
         company_info(client),
         client_links(book, client),
     )
-
-
-# --- account performance ----------------------------------------------------------------
-
-
-@frozen
-class AccountPerformance:
-    """Median tool usage and certification status on a date.
-
-    Attributes:
-        as_of: the date.
-        median_tool_usage: the median number of tools over the clients that count
-            (managed on the date, or sold in the last 12 months); None when none count.
-        counting_clients: those clients.
-        certified: whether a certification is valid on the date.
-        certification_ends_on: the last day of the valid certification that lasts
-            longest, or of the last one that lapsed.
-    """
-
-    as_of: dt.date
-    median_tool_usage: Decimal | None
-    counting_clients: tuple[str, ...]
-    certified: bool
-    certification_ends_on: dt.date | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data."""
-        data: dict[str, Any] = plain(self)
-        return data
-
-    def _repr_html_(self) -> str:
-        return table_html(
-            ["median tool usage", "clients counted", "certified", "certification ends on"],
-            [
-                [
-                    self.median_tool_usage,
-                    ", ".join(self.counting_clients),
-                    self.certified,
-                    self.certification_ends_on,
-                ]
-            ],
-            f"Account performance as of {self.as_of}",
-        )
-
-
-def account_performance(
-    book: Book,
-    program: Program | ProgramSeries,
-    *,
-    as_of: dt.date,
-    window_months: int | None = None,
-) -> AccountPerformance:
-    """Median tool usage across the clients that count, and certification status.
-
-    The window for "sold in the last months" is the program's median-tool-usage gate's
-    (12 months when the program has no such gate), unless ``window_months`` is given.
-    """
-    check_arguments(book, program)
-    as_of = check_day("as_of", as_of)
-    program = program_on(program, as_of)
-    if window_months is not None:
-        check_count("window_months", window_months, 1, MAX_MONTHS)
-    import statistics
-
-    if window_months is None:
-        windows = [
-            int(gate.params.get("window_months", 12))
-            for gate in program.gates
-            if gate.kind == "median_tool_usage"
-        ]
-        window_months = windows[0] if windows else 12
-
-    ledger = PointsLedger()
-    context = Context(book, ledger, program, as_of, ledger.totals(as_of))
-    clients = tuple(counting_clients(context, window_months))
-    usage = [book.client(c).tool_usage for c in clients]
-    median = Decimal(str(statistics.median(usage))) if usage else None
-    valid = [c for c in book.certifications if c.valid_on(as_of)]
-    if valid:
-        ends: dt.date | None = max(c.valid_until for c in valid)
-    else:
-        lapsed = [c.valid_until for c in book.certifications if c.valid_until < as_of]
-        ends = max(lapsed) if lapsed else None
-    return AccountPerformance(as_of, median, clients, bool(valid), ends)
