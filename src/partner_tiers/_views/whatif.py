@@ -286,14 +286,6 @@ def what_if(
         raise InvalidRecordError("until", until, f"is before as_of {as_of}")
     if facts is not None and not isinstance(facts, Mapping):
         raise InvalidTypeError("facts", facts, "must be a mapping of fact names to values")
-    changed = book
-    notes: list[str] = []
-    for ended in end_services:
-        if isinstance(ended, tuple) and len(ended) != 2:
-            raise InvalidTypeError("end_services", ended, "must be a client id or (id, date)")
-        client_id, on = ended if isinstance(ended, tuple) else (ended, as_of)
-        changed = _end_services(changed, client_id, on=on)
-        notes.append(f"end services for {client_id}" + ("" if on == as_of else f" on {on}"))
     records = (
         tuple(clients),
         tuple(subscriptions),
@@ -301,6 +293,8 @@ def what_if(
         tuple(managed_services),
         tuple(certifications),
     )
+    notes: list[str] = []
+    changed = _ended(book, end_services, as_of, notes)
     if any(records):
         changed = _with_records(changed, program, as_of, records, notes)
     if facts:
@@ -318,6 +312,20 @@ def what_if(
     )
     gates = _gate_changes(before, after) + (_gate_changes(*later) if until != as_of else [])
     return WhatIf(before, after, changed, tuple(notes), until, later[0], later[1], tuple(gates))
+
+
+def _ended(
+    book: Book, end_services: Iterable[str | tuple[str, dt.date]], as_of: dt.date, notes: list[str]
+) -> Book:
+    """The book with the managed services of the clients named ended (on ``as_of``, or on
+    the day given with a client), each noted."""
+    for ended in end_services:
+        if isinstance(ended, tuple) and len(ended) != 2:
+            raise InvalidTypeError("end_services", ended, "must be a client id or (id, date)")
+        client_id, on = ended if isinstance(ended, tuple) else (ended, as_of)
+        book = _end_services(book, client_id, on=on)
+        notes.append(f"end services for {client_id}" + ("" if on == as_of else f" on {on}"))
+    return book
 
 
 def _lapse(book: Book, lapse_on: dt.date) -> Book:
