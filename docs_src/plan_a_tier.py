@@ -9,7 +9,7 @@ book = pt.load_book("book.json")
 program = pt.load_program("hubspot-2025")
 as_of = dt.date(2025, 9, 30)
 
-reach = pt.plan(book, program, as_of, goal="reach")
+reach = pt.plan(book, program, as_of=as_of, goal="reach")
 print(reach)
 # --8<-- [end:plan]
 
@@ -19,7 +19,7 @@ print(check.after_until.qualified_tier if check.after_until else None)
 # --8<-- [end:check]
 
 # --8<-- [start:keep]
-keep = pt.plan(book, program, as_of)
+keep = pt.plan(book, program, as_of=as_of)
 print(keep.reason)
 print("cliff:", keep.cliff_date)
 # --8<-- [end:keep]

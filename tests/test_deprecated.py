@@ -70,24 +70,24 @@ def test_the_new_spelling_does_not_warn(recwarn: pytest.WarningsRecorder) -> Non
     assert [w for w in recwarn if issubclass(w.category, DeprecationWarning)] == []
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "evaluate",
-        "needed_to_reach",
-        "needed_to_keep",
-        "cliff_date",
-        "report_html",
-        "what_if",
-        "program_impact",
-        "clients_table",
-        "account_performance",
-        "points_breakdown",
-        "rolling_mrr",
-        "sales_history",
-        "alerts",
-    ],
-)
+def _takes_as_of(name: str) -> bool:
+    value = getattr(pt, name)
+    if not callable(value) or isinstance(value, type):
+        return False
+    try:
+        return "as_of" in inspect.signature(value).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+TAKE_AS_OF = sorted(name for name in pt.__all__ if _takes_as_of(name))
+
+
+def test_the_public_functions_that_take_a_date_are_found() -> None:
+    assert {"evaluate", "what_if", "plan", "projection", "alerts"} <= set(TAKE_AS_OF)
+
+
+@pytest.mark.parametrize("name", TAKE_AS_OF)
 def test_as_of_is_keyword_only_everywhere(name: str) -> None:
     parameters = inspect.signature(getattr(pt, name)).parameters
     assert parameters["as_of"].kind is inspect.Parameter.KEYWORD_ONLY

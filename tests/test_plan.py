@@ -151,7 +151,7 @@ def test_every_needed_to_keep_answer_is_confirmed_by_what_if(
 
 
 def test_plan_to_reach_the_demos_next_tier(northwind: pt.Book, program: pt.Program) -> None:
-    made = pt.plan(northwind, program, AS_OF, goal="reach")
+    made = pt.plan(northwind, program, as_of=AS_OF, goal="reach")
     assert (made.tier, made.review, made.holds) == ("platinum", REVIEW, True)
     (action,) = made.actions
     assert action.kind == "sourced_mrr"
@@ -175,7 +175,7 @@ def test_plan_to_keep_renews_a_certification_before_it_lapses(
             for c in northwind.certifications
         ),
     )
-    made = pt.plan(short, program, AS_OF)
+    made = pt.plan(short, program, as_of=AS_OF)
     assert made.holds
     assert made.tier == "gold"
     (action,) = made.actions
@@ -184,7 +184,7 @@ def test_plan_to_keep_renews_a_certification_before_it_lapses(
 
 
 def test_plan_to_reach_elite_names_its_fact_gates(northwind: pt.Book, program: pt.Program) -> None:
-    made = pt.plan(northwind, program, AS_OF, goal="reach", tier="elite")
+    made = pt.plan(northwind, program, as_of=AS_OF, goal="reach", tier="elite")
     gates = {a.gate for a in made.actions if a.kind == "fact"}
     assert gates == {"invited", "retention", "team-certifications"}
     assert made.holds
@@ -193,14 +193,14 @@ def test_plan_to_reach_elite_names_its_fact_gates(northwind: pt.Book, program: p
 
 def test_plan_rejects_an_unknown_goal_or_tier(northwind: pt.Book, program: pt.Program) -> None:
     with pytest.raises(pt.InvalidRecordError, match="goal"):
-        pt.plan(northwind, program, AS_OF, goal="keep-ish")
+        pt.plan(northwind, program, as_of=AS_OF, goal="keep-ish")
     with pytest.raises(pt.InvalidRecordError, match="bronze"):
-        pt.plan(northwind, program, AS_OF, goal="reach", tier="bronze")
+        pt.plan(northwind, program, as_of=AS_OF, goal="reach", tier="bronze")
 
 
 def test_plan_under_a_series_uses_the_version_at_the_review(northwind: pt.Book) -> None:
     series = pt.load_series("hubspot")
-    made = pt.plan(northwind, series, AS_OF, goal="reach")
+    made = pt.plan(northwind, series, as_of=AS_OF, goal="reach")
     assert made.holds
     assert made.actions
 
@@ -216,7 +216,7 @@ def test_every_plan_that_holds_is_confirmed_by_what_if(
     book: pt.Book, day: dt.date, goal: str, name: str
 ) -> None:
     program = pt.load_program(name)
-    made = pt.plan(book, program, day, goal=goal)
+    made = pt.plan(book, program, as_of=day, goal=goal)
     if made.tier is None:
         return
     check = pt.what_if(book, program, as_of=day, until=made.review, **made.what_if_arguments())

@@ -115,3 +115,14 @@ def test_report_dom_has_the_sold_breakdown_and_the_projection(
     assert "Projection to 2025-12-30" in dom
     assert "<td>54.69</td>" in dom
     assert 'id="team"' in dom
+
+
+def test_report_dom_has_the_plan(report_file: Path, tmp_path: Path) -> None:
+    # The plan (issue 16): to keep Gold, and to reach Platinum by the review of
+    # 2026-01-01 with one partner-sourced deal that what_if confirms.
+    done = _chromium(tmp_path, "--dump-dom", report_file.as_uri())
+    dom = done.stdout
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert 'id="plan"' in dom
+    assert "To reach platinum at the review on 2026-01-01" in dom
+    assert "2,056.10 USD" in dom or "2056.10 USD" in dom

@@ -51,7 +51,9 @@ def plan_command(
     from partner_tiers._views.plan import plan
 
     goal = "reach" if reach is not None or reach_next else "keep"
-    result = plan(read_book(book_path), read_program(program_name), as_of, goal=goal, tier=reach)
+    result = plan(
+        read_book(book_path), read_program(program_name), as_of=as_of, goal=goal, tier=reach
+    )
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -329,8 +329,8 @@ def _goal(goal: str, version: Program, index: int, wanted: Tier) -> tuple[Goal, 
 def plan(
     book: Book,
     program: Program | ProgramSeries,
-    as_of: dt.date,
     *,
+    as_of: dt.date,
     goal: str = "keep",
     tier: str | None = None,
     currency: str = "USD",
@@ -394,7 +394,7 @@ def plans_html(book: Book, program: Program | ProgramSeries, as_of: dt.date) -> 
     """The report's plan section: the plan to keep the tier held and to reach the next."""
     tables = []
     for goal in _GOALS:
-        made = plan(book, program, as_of, goal=goal)
+        made = plan(book, program, as_of=as_of, goal=goal)
         if made.tier is None:
             continue
         rows = [[a.by, a.description] for a in made.actions] or [[made.review, made.reason]]
