@@ -341,3 +341,7 @@ def test_an_unknown_kind_lists_the_known_ones() -> None:
         "Registry: 'nope' is no built-in or registered gate "
         "(known: certification, fact_at_least, fact_true, median_tool_usage)"
     )
+
+
+def test_a_custom_gate_registered_without_params_declares_none() -> None:
+    assert pt.Registry().with_gate("never", _never).gate_params("never") == ()
