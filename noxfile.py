@@ -66,6 +66,19 @@ def mutation(session: nox.Session) -> None:
     )
     reviewed = tomllib.loads(Path("tests/mutation-equivalents.toml").read_text("utf-8"))
     equivalent = reviewed["equivalent"]
+    # mutmut counts pytest's exit code 3 (internal error: a plugin that fails to load, a
+    # broken conftest) as a kill. Such "kills" mean the tests did not run: a pytest plugin
+    # that stopped loading half-way through a run once made 2,991 mutants count as killed.
+    broken = sorted(
+        name
+        for meta in Path("mutants").rglob("*.meta")
+        for name, code in json.loads(meta.read_text("utf-8"))["exit_code_by_key"].items()
+        if code == 3
+    )
+    if broken:
+        session.error(
+            f"pytest failed to run (exit code 3) for {len(broken)} mutants: {broken[0]}, ..."
+        )
     stats = json.loads(Path("mutants/mutmut-cicd-stats.json").read_text("utf-8"))
     killed = stats["killed"] + stats["timeout"]
     session.log(

@@ -708,3 +708,9 @@ def test_the_first_rise_of_the_managed_level_is_a_movement() -> None:
     # 300 USD at 1 point per 100 USD: 3.00 points, 300.00 USD managed.
     assert (moved.new.managed, moved.new.managed_mrr_usd) == (Decimal("3.00"), Decimal("300.00"))
     assert moved.lost.managed == moved.lost.managed_mrr_usd == 0
+
+
+def test_an_unknown_batch_id_is_refused_by_name_and_reason() -> None:
+    with pytest.raises(pt.UnknownIdError) as caught:
+        EXAMPLE.batch("sold:d-99")
+    assert str(caught.value) == "batch_id: no batch with this id in the ledger (got 'sold:d-99')"

@@ -296,3 +296,52 @@ def test_a_minimum_that_is_not_finite_is_refused() -> None:
     )
     (problem,) = pt.check_program(program)
     assert (problem.path, problem.message) == (where, "must be a number")
+
+
+# --- the registry's messages, exactly (mutation testing) --------------------------------
+
+
+def _message_of(register: Any) -> str:
+    with pytest.raises(pt.ProgramError) as caught:
+        register()
+    return str(caught.value)
+
+
+def test_registry_messages_name_the_method_the_rule_and_what_is_wrong() -> None:
+    registry = pt.Registry()
+    one = lambda c, p: Decimal(1)  # noqa: E731
+    assert [
+        _message_of(lambda: registry.with_gate("never", 5)),  # type: ignore[arg-type]
+        _message_of(lambda: registry.with_track("one", "x")),  # type: ignore[arg-type]
+        _message_of(lambda: registry.with_gate("never", _never, changes=5)),  # type: ignore[arg-type]
+        _message_of(lambda: registry.with_track("one", one, changes=5)),  # type: ignore[arg-type]
+        _message_of(lambda: registry.with_track("1one", one)),
+        _message_of(lambda: registry.with_track("total", one)),
+        _message_of(lambda: registry.with_gate("never", _never, params=["m"])),  # type: ignore[list-item]
+    ] == [
+        "Registry.with_gate: rule for 'never' is not callable",
+        "Registry.with_track: rule for 'one' is not callable",
+        "Registry.with_gate: changes for 'never' is not callable",
+        "Registry.with_track: changes for 'one' is not callable",
+        "Registry: track name '1one' must be an identifier",
+        "Registry: track name 'total' is built in and cannot be replaced",
+        "Registry.with_gate: params for 'never' must be GateParams",
+    ]
+
+
+@pytest.mark.parametrize("params", [5, "minimum", {pt.GateParam("a", "int")}])
+def test_registry_refuses_params_that_are_not_a_sequence_by_name(params: Any) -> None:
+    assert _message_of(lambda: pt.Registry().with_gate("never", _never, params=params)) == (
+        "Registry.with_gate: params for 'never' must be GateParams"
+    )
+
+
+def test_an_unknown_kind_lists_the_known_ones() -> None:
+    assert _message_of(lambda: pt.Registry().gate("nope")) == (
+        "Registry: 'nope' is no built-in or registered gate "
+        "(known: certification, fact_at_least, fact_true, median_tool_usage)"
+    )
+
+
+def test_a_custom_gate_registered_without_params_declares_none() -> None:
+    assert pt.Registry().with_gate("never", _never).gate_params("never") == ()

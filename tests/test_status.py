@@ -107,3 +107,75 @@ def test_an_evolved_status_explains_its_own_numbers() -> None:
     moved = evolve(status, projected_tier="platinum")
     assert moved.reasons[-1].endswith("; projected tier platinum")
     assert status.reasons[-1].endswith("; projected tier gold")
+
+
+# --- the HTML tables and the kept explanation, pinned exactly (mutation testing) ----------
+
+
+def test_the_tracks_and_gates_tables_of_a_status_exactly() -> None:
+    from partner_tiers._engine.status import gates_table, tracks_table
+
+    status = _hand_built()
+    assert tracks_table(status) == (
+        "<table><caption>Tier gold (qualified gold) - made-up@1 as of 2025-09-30</caption>"
+        "<thead><tr><th>track</th><th>value</th><th>next tier (platinum) line</th>"
+        "<th>retain line</th><th>surplus</th></tr></thead>"
+        "<tbody><tr><td>total</td><td>66.69</td><td>100</td><td>45</td><td>21.69</td></tr>"
+        "</tbody></table>"
+    )
+    assert gates_table(status) == (
+        "<table><caption>Gates</caption>"
+        "<thead><tr><th>gate</th><th>passed</th><th>reason</th></tr></thead>"
+        "<tbody><tr><td>certified</td><td>no</td><td>no certification</td></tr></tbody></table>"
+    )
+    assert status._repr_html_() == (
+        f"<div class='partner-tiers-status'>{tracks_table(status)}{gates_table(status)}</div>"
+    )
+
+
+def test_the_tables_of_an_untiered_status_without_lines_leave_the_cells_empty() -> None:
+    from attrs import evolve
+
+    from partner_tiers._engine.status import gates_table, tracks_table
+
+    status = evolve(
+        _hand_built(),
+        tier=None,
+        qualified_tier=None,
+        next_tier=None,
+        next_tier_reach={},
+        retain_minimum={},
+        to_keep_tier={},
+        gates=(pt.GateResult("certified", True, "certified", None, ("gold",)),),
+    )
+    assert tracks_table(status) == (
+        "<table><caption>Tier untiered (qualified untiered) - made-up@1 as of 2025-09-30"
+        "</caption><thead><tr><th>track</th><th>value</th><th>next tier (-) line</th>"
+        "<th>retain line</th><th>surplus</th></tr></thead>"
+        "<tbody><tr><td>total</td><td>66.69</td><td></td><td></td><td></td></tr>"
+        "</tbody></table>"
+    )
+    assert "<tbody><tr><td>certified</td><td>yes</td><td>certified</td></tr>" in gates_table(status)
+
+
+def test_the_explanation_is_worked_out_once_and_kept() -> None:
+    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), AS_OF)
+    assert status.explain() is status.explain()
+
+
+def test_a_status_with_a_program_but_no_ledger_cannot_be_traced() -> None:
+    from attrs import evolve
+
+    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), AS_OF)
+    for half in (evolve(status, _ledger=None), evolve(status, _program=None)):
+        assert half.reasons[0].startswith("hubspot-2025")
+        assert "made without its program and ledger, so its points" in half.reasons[0]
+
+
+def test_a_pickled_status_carries_its_explanation_not_its_program_and_ledger() -> None:
+    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), AS_OF)
+    state = status.__getstate__()
+    assert (state["_program"], state["_ledger"]) == (None, None)
+    assert state["_explanation"] is status.explain()
+    restored = pickle.loads(pickle.dumps(status))
+    assert (restored._program, restored._ledger) == (None, None)
