@@ -159,21 +159,21 @@ def test_the_tables_of_an_untiered_status_without_lines_leave_the_cells_empty() 
 
 
 def test_the_explanation_is_worked_out_once_and_kept() -> None:
-    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), AS_OF)
+    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), as_of=AS_OF)
     assert status.explain() is status.explain()
 
 
 def test_a_status_with_a_program_but_no_ledger_cannot_be_traced() -> None:
     from attrs import evolve
 
-    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), AS_OF)
+    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), as_of=AS_OF)
     for half in (evolve(status, _ledger=None), evolve(status, _program=None)):
         assert half.reasons[0].startswith("hubspot-2025")
         assert "made without its program and ledger, so its points" in half.reasons[0]
 
 
 def test_a_pickled_status_carries_its_explanation_not_its_program_and_ledger() -> None:
-    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), AS_OF)
+    status = pt.evaluate(_northwind(), pt.load_program("hubspot-2025"), as_of=AS_OF)
     state = status.__getstate__()
     assert (state["_program"], state["_ledger"]) == (None, None)
     assert state["_explanation"] is status.explain()
