@@ -125,8 +125,9 @@ def test_the_tracks_and_gates_tables_of_a_status_exactly() -> None:
     )
     assert gates_table(status) == (
         "<table><caption>Gates</caption>"
-        "<thead><tr><th>gate</th><th>passed</th><th>reason</th></tr></thead>"
-        "<tbody><tr><td>certified</td><td>no</td><td>no certification</td></tr></tbody></table>"
+        "<thead><tr><th>gate</th><th>passed</th><th>guards</th><th>reason</th></tr></thead>"
+        "<tbody><tr><td>certified</td><td>no</td><td>gold only; capped at silver</td>"
+        "<td>no certification</td></tr></tbody></table>"
     )
     assert status._repr_html_() == (
         f"<div class='partner-tiers-status'>{tracks_table(status)}{gates_table(status)}</div>"
@@ -155,7 +156,10 @@ def test_the_tables_of_an_untiered_status_without_lines_leave_the_cells_empty() 
         "<tbody><tr><td>total</td><td>66.69</td><td></td><td></td><td></td></tr>"
         "</tbody></table>"
     )
-    assert "<tbody><tr><td>certified</td><td>yes</td><td>certified</td></tr>" in gates_table(status)
+    assert (
+        "<tbody><tr><td>certified</td><td>yes</td><td>gold only</td><td>certified</td></tr>"
+        in gates_table(status)
+    )
 
 
 def test_the_explanation_is_worked_out_once_and_kept() -> None:
