@@ -981,3 +981,23 @@ def test_the_explanation_of_a_custom_track_names_its_kind(northwind: pt.Book) ->
         (),
     )
     assert str(status.explain()).count("  sold:d-5:") == 1  # each batch shown once
+
+
+def test_demo_shows_the_plan_the_team_the_breakdown_and_the_projection(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Issue 18, "Done when": the demo shows the team tab, the sold breakdown, the
+    # three-month projection and the plan.
+    out = ok(["demo"], capsys)
+    lines = out.splitlines()
+    assert "Plan for the review on 2026-01-01" in lines
+    assert "  to keep gold: already holds: nothing to do" in lines
+    assert (
+        "    by 2026-01-01: close a partner-sourced deal of 2056.10 USD MRR for a new client "
+        "(c-plan-sourced)"
+    ) in lines
+    assert (
+        "Points: sold 36.00 (sourced 24.00, assisted 12.00)   managed 30.69   total 66.69" in lines
+    )
+    assert "Projection to 2025-12-30 (upcoming expirations, nothing else changing):" in lines
+    assert "  Channel Account Manager: Priya Raman  mailto:priya.raman@vendor.example.com" in lines

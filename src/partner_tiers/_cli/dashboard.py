@@ -66,6 +66,22 @@ def _points_lines(status: TierStatus) -> list[str]:
     ]
 
 
+def _plan_lines(book: Book, status: TierStatus, program: Program | ProgramSeries) -> list[str]:
+    """The plan to keep the tier held and to reach the next (see `partner-tiers plan`)."""
+    from partner_tiers._views.plan import plan
+
+    lines = ["", f"Plan for the review on {status.next_review}"]
+    for goal in ("keep", "reach"):
+        made = plan(book, program, as_of=status.as_of, goal=goal)
+        if made.tier is None:
+            continue
+        lines.append(f"  to {goal} {made.tier}: {made.reason}")
+        lines += [f"    by {action.by}: {action.description}" for action in made.actions]
+        if goal == "keep" and made.cliff_date is not None:
+            lines.append(f"    if nothing is done, the held tier fails on {made.cliff_date}")
+    return [printable(line) for line in lines]
+
+
 def _dashboard(book: Book, status: TierStatus, program: Program | ProgramSeries) -> str:
     from partner_tiers._views.dashboard import ALERT_HORIZON_DAYS, alerts
     from partner_tiers._views.points import points_breakdown
@@ -102,6 +118,7 @@ def _dashboard(book: Book, status: TierStatus, program: Program | ProgramSeries)
             f"{item.renewal_owner or '-'}"
         )
     breakdown = points_breakdown(book, program, as_of=status.as_of)
+    lines += _plan_lines(book, status, program)
     lines += _team_lines(book)
     lines += ["", "Top clients by points"]
     for row in sorted(breakdown.rows, key=lambda r: -r.total)[:5]:
