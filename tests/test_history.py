@@ -121,3 +121,23 @@ def test_the_json_contract_carries_the_history_with_causes() -> None:
         ),
     }
     assert data["pending_demotion"] is None
+
+
+def test_a_change_made_by_hand_has_no_cause_in_its_json() -> None:
+    change = pt.TierChange(dt.date(2025, 1, 1), None, "gold", "set by hand")
+    assert change.to_dict() == {
+        "on": "2025-01-01",
+        "from_tier": None,
+        "to_tier": "gold",
+        "cause": None,
+        "version": None,
+        "reason": "set by hand",
+    }
+
+
+def test_the_json_contract_names_the_day_the_book_was_known() -> None:
+    book = gold_partner(FIRST)
+    as_of = dt.date(2025, 9, 30)
+    known = pt.evaluate(book, PROGRAM, as_of=as_of, known_at=dt.date(2025, 6, 30)).to_dict()
+    assert known["known_at"] == "2025-06-30"
+    assert pt.evaluate(book, PROGRAM, as_of=as_of).to_dict()["known_at"] is None
