@@ -381,3 +381,44 @@ def test_a_series_of_one_version_equals_the_version_alone(
     assert [status.receipt.version for status in in_series if status.receipt] == [
         status.receipt.version for status in alone if status.receipt
     ]
+
+
+# --- load_series: the registry and the argument, exactly --------------------------------
+
+
+def test_the_shipped_series_takes_the_given_registry_in_every_version() -> None:
+    registry = pt.Registry().with_gate("always", lambda context, params: pt.GateOutcome(True, ""))
+    series = pt.load_series("hubspot", registry=registry)
+    assert [version.registry for version in series.versions] == [registry] * len(SERIES.versions)
+    assert [attrs.evolve(v, registry=pt.Registry()) for v in series.versions] == [
+        attrs.evolve(v, registry=pt.Registry()) for v in SERIES.versions
+    ]
+    assert (series.label, series.title, series.description) == (
+        SERIES.label,
+        SERIES.title,
+        SERIES.description,
+    )
+
+
+def test_a_shipped_program_as_a_series_keeps_its_registry_and_description() -> None:
+    registry = pt.Registry().with_gate("always", lambda context, params: pt.GateOutcome(True, ""))
+    series = pt.load_series("hubspot-2025", registry=registry)
+    (version,) = series.versions
+    assert version.registry is registry
+    assert version == attrs.evolve(HUBSPOT_2025, registry=registry)
+    assert series.description == HUBSPOT_2025.description != ""
+
+
+def test_a_series_file_named_by_a_string_is_read_as_a_series(tmp_path: Path) -> None:
+    (tmp_path / "series.toml").write_text(
+        'name = "mine"\ntitle = "Mine"\n\n'
+        '[[versions]]\nprogram = "hubspot-2024"\neffective_from = 2024-02-27\n',
+        "utf-8",
+    )
+    series = pt.load_series(str(tmp_path / "series.toml"))
+    assert (series.label, [v.name for v in series.versions]) == ("mine", ["hubspot-2024"])
+
+
+def test_load_series_names_its_argument() -> None:
+    with pytest.raises(pt.InvalidTypeError, match=r"^name_or_path: "):
+        pt.load_series(42)  # type: ignore[arg-type]
