@@ -14,7 +14,7 @@ import pytest
 
 import partner_tiers as pt
 from cli_run import run_cli
-from partner_tiers._io.programfile import resolve_file
+from partner_tiers._io.programfile import resolve_file, resolve_text
 
 BRAZIL = """\
 extends = "hubspot-2025"
@@ -225,6 +225,8 @@ def test_resolving_a_file_with_an_unknown_suffix(tmp_path: Path) -> None:
     assert caught.value.lines() == [
         f"{path}: (document): has an unknown suffix: use .toml, .json, .yaml or .yml (got '.txt')"
     ]
+    message = "has an unknown suffix: use .toml, .json, .yaml or .yml"
+    assert caught.value.problems == [pt.Problem("", message, ".txt")]
 
 
 def test_resolving_a_file_that_cannot_be_read(tmp_path: Path) -> None:
@@ -233,6 +235,7 @@ def test_resolving_a_file_that_cannot_be_read(tmp_path: Path) -> None:
     with pytest.raises(pt.ProgramValidationError) as caught:
         resolve_file(path)
     assert caught.value.lines() == [f"{path}: (document): cannot be read: Is a directory"]
+    assert caught.value.problems == [pt.Problem("", "cannot be read: Is a directory")]
 
 
 def test_resolving_a_file_that_is_not_utf8(tmp_path: Path) -> None:
@@ -285,10 +288,21 @@ def test_a_missing_target_of_a_text_names_no_folder() -> None:
     ]
 
 
-def test_a_syntax_error_in_a_text_that_extends_names_its_source() -> None:
+def test_a_syntax_error_in_a_file_that_extends_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('extends = "hubspot-2025"\nname = \n')
     with pytest.raises(pt.ProgramValidationError) as caught:
-        pt.loads_program('extends = "hubspot-2025"\nname = \n', source="mine.toml")
-    assert caught.value.lines()[0].startswith("mine.toml: line 2: ")
+        resolve_file(path)
+    assert caught.value.lines()[0].startswith(f"{path}: line 2: ")
+
+
+def test_resolving_a_text_without_a_source_looks_in_no_folder() -> None:
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        resolve_text('extends = "hubspot-2099"\n', "toml")
+    assert caught.value.lines() == [
+        f"<string>: line 1: extends: names neither a shipped program ({SHIPPED}) nor a "
+        "program file (got 'hubspot-2099')"
+    ]
 
 
 def test_a_json_file_that_extends_reports_its_own_lines(tmp_path: Path) -> None:

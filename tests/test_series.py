@@ -422,3 +422,39 @@ def test_a_series_file_named_by_a_string_is_read_as_a_series(tmp_path: Path) -> 
 def test_load_series_names_its_argument() -> None:
     with pytest.raises(pt.InvalidTypeError, match=r"^name_or_path: "):
         pt.load_series(42)  # type: ignore[arg-type]
+
+
+def test_a_series_file_reads_every_version_with_the_given_registry(tmp_path: Path) -> None:
+    registry = pt.Registry().with_gate("always", lambda context, params: pt.GateOutcome(True, ""))
+    (tmp_path / "mine.toml").write_text(HUBSPOT_2025.to_toml(), "utf-8")
+    (tmp_path / "series.toml").write_text(
+        'name = "mine"\ntitle = "Mine"\n\n'
+        '[[versions]]\nprogram = "hubspot-2024"\neffective_from = 2024-02-27\n\n'
+        '[[versions]]\nprogram = "mine.toml"\neffective_from = 2025-09-01\n',
+        "utf-8",
+    )
+    series = pt.load_series(tmp_path / "series.toml", registry=registry)
+    assert [version.registry for version in series.versions] == [registry, registry]
+
+
+def test_a_program_file_as_a_series_keeps_its_registry_title_and_description(
+    tmp_path: Path,
+) -> None:
+    registry = pt.Registry().with_gate("always", lambda context, params: pt.GateOutcome(True, ""))
+    path = tmp_path / "mine.toml"
+    path.write_text(HUBSPOT_2025.to_toml(), "utf-8")
+    series = pt.load_series(path, registry=registry)
+    assert series.versions[0].registry is registry
+    assert (series.label, series.title, series.description) == (
+        HUBSPOT_2025.label,
+        HUBSPOT_2025.title,
+        HUBSPOT_2025.description,
+    )
+
+
+def test_the_problems_of_a_series_file_name_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "bad"\ntitle = "Bad"\ncolour = "red"\n', "utf-8")
+    with pytest.raises(pt.ProgramValidationError) as info:
+        pt.load_series(path)
+    assert all(line.startswith(f"{path}: ") for line in info.value.lines())
