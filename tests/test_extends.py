@@ -226,7 +226,7 @@ def test_resolving_a_file_with_an_unknown_suffix(tmp_path: Path) -> None:
         f"{path}: (document): has an unknown suffix: use .toml, .json, .yaml or .yml (got '.txt')"
     ]
     message = "has an unknown suffix: use .toml, .json, .yaml or .yml"
-    assert caught.value.problems == [pt.Problem("", message, ".txt")]
+    assert caught.value.problems == (pt.Problem("", message, ".txt"),)
 
 
 def test_resolving_a_file_that_cannot_be_read(tmp_path: Path) -> None:
@@ -235,7 +235,7 @@ def test_resolving_a_file_that_cannot_be_read(tmp_path: Path) -> None:
     with pytest.raises(pt.ProgramValidationError) as caught:
         resolve_file(path)
     assert caught.value.lines() == [f"{path}: (document): cannot be read: Is a directory"]
-    assert caught.value.problems == [pt.Problem("", "cannot be read: Is a directory")]
+    assert caught.value.problems == (pt.Problem("", "cannot be read: Is a directory"),)
 
 
 def test_resolving_a_file_that_is_not_utf8(tmp_path: Path) -> None:
