@@ -16,6 +16,7 @@ import partner_tiers as pt
 from partner_tiers.testing import strategies as pts
 
 JUNE_30, SEPT_30 = dt.date(2025, 6, 30), dt.date(2025, 9, 30)
+JAN_20 = dt.date(2026, 1, 20)
 SERIES = pt.load_program("hubspot")
 HUBSPOT_2025 = pt.load_program("hubspot-2025")
 
@@ -458,3 +459,65 @@ def test_the_problems_of_a_series_file_name_the_file(tmp_path: Path) -> None:
     with pytest.raises(pt.ProgramValidationError) as info:
         pt.load_series(path)
     assert all(line.startswith(f"{path}: ") for line in info.value.lines())
+
+
+# --- a demotion pending when a newer version takes effect -------------------------------
+
+
+def platinum_then_gold() -> pt.Book:
+    """Platinum under hubspot-2025 (50 sourced + 160 managed points); a managed service of
+    100 points ends on 2025-12-01, so the review of 2026-01-01 announces a demotion to Gold
+    (110 < the Platinum retain of 141.75), due on 2026-01-31 after 30 days' notice."""
+    joined = dt.date(2024, 1, 1)
+    a, b = pt.ClientId("c-a"), pt.ClientId("c-b")
+    tools = ("crm", "email", "forms", "ads")
+    return pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", joined),
+        clients=[
+            pt.Client(a, "A", "US", pt.Relationship.MANAGED, tools_used=tools),
+            pt.Client(b, "B", "US", pt.Relationship.MANAGED, tools_used=tools),
+        ],
+        deals=[
+            pt.Deal(pt.DealId("d-1"), a, "sales-hub", pt.DealKind.NEW,
+                    pt.SalesMotion.SOURCED, dt.date(2025, 9, 1), pt.Money("1000", "USD")),
+        ],
+        subscriptions=[
+            pt.Subscription(pt.SubscriptionId("s-a"), a, "service-hub", "pro",
+                            pt.Money("10000", "USD"), joined, dt.date(2027, 1, 1)),
+            pt.Subscription(pt.SubscriptionId("s-b"), b, "service-hub", "pro",
+                            pt.Money("6000", "USD"), joined, dt.date(2027, 1, 1)),
+        ],
+        managed_services=[
+            pt.ManagedService(a, joined, until=dt.date(2025, 12, 1)),
+            pt.ManagedService(b, joined),
+        ],
+        certifications=[
+            pt.Certification(pt.CertificationId("cert"), "C", joined, dt.date(2027, 1, 1))
+        ],
+    )  # fmt: skip
+
+
+def _switching_on_jan_15(carry_over: dict[str, str]) -> pt.ProgramSeries:
+    newer = attrs.evolve(
+        HUBSPOT_2025, version="2026", effective_from=dt.date(2026, 1, 15), carry_over=carry_over
+    )
+    return pt.ProgramSeries("mine", "Mine", (HUBSPOT_2025, newer))
+
+
+def test_a_pending_demotion_lands_where_the_newer_version_carries_its_target() -> None:
+    series = _switching_on_jan_15({"gold": "untiered"})
+    before, after = pt.statuses(platinum_then_gold(), series, [dt.date(2026, 1, 10), JAN_20])
+    assert before.pending_demotion is not None
+    assert (before.tier, before.pending_demotion.to_tier) == ("platinum", "gold")
+    assert after.pending_demotion is not None
+    assert (after.tier, after.pending_demotion.on, after.pending_demotion.to_tier) == (
+        "platinum",
+        dt.date(2026, 1, 31),
+        None,
+    )
+
+
+def test_a_pending_demotion_to_the_carried_tier_is_dropped() -> None:
+    series = _switching_on_jan_15({"platinum": "gold"})
+    status = pt.evaluate(platinum_then_gold(), series, as_of=JAN_20)
+    assert (status.tier, status.pending_demotion) == ("gold", None)
