@@ -521,3 +521,48 @@ def test_a_pending_demotion_to_the_carried_tier_is_dropped() -> None:
     series = _switching_on_jan_15({"platinum": "gold"})
     status = pt.evaluate(platinum_then_gold(), series, as_of=JAN_20)
     assert (status.tier, status.pending_demotion) == ("gold", None)
+
+
+def test_the_switch_that_carries_platinum_to_gold_is_in_the_history() -> None:
+    series = _switching_on_jan_15({"platinum": "gold"})
+    status = pt.evaluate(platinum_then_gold(), series, as_of=JAN_20)
+    assert status.history[-1] == pt.TierChange(
+        dt.date(2026, 1, 15),
+        "platinum",
+        "gold",
+        "hubspot-2025@2026 in force from 2026-01-15: platinum carries over to gold",
+        pt.ChangeCause.VERSION_SWITCH,
+        "hubspot-2025@2026",
+    )
+
+
+def test_gates_of_the_newer_version_cap_the_carried_tier_at_the_switch() -> None:
+    guarded = ("invited", "retention")
+    gates = tuple(
+        attrs.evolve(gate, tiers=("platinum", "diamond", "elite")) if gate.id in guarded else gate
+        for gate in HUBSPOT_2025.gates
+    )
+    newer = attrs.evolve(
+        HUBSPOT_2025, version="2026", effective_from=dt.date(2025, 11, 15), gates=gates
+    )
+    series = pt.ProgramSeries("mine", "Mine", (HUBSPOT_2025, newer))
+    status = pt.evaluate(platinum_then_gold(), series, as_of=dt.date(2025, 11, 20))
+    assert status.tier == "gold"
+    change = status.history[-1]
+    assert (change.on, change.from_tier, change.to_tier) == (
+        dt.date(2025, 11, 15),
+        "platinum",
+        "gold",
+    )
+    assert change.reason == (
+        "hubspot-2025@2026 in force from 2025-11-15: platinum carries over to platinum"
+        "; gate invited failed: invited is not stated"
+        "; gate retention failed: the book states no retention"
+    )
+
+
+def test_a_tier_decided_under_an_older_version_is_explained_as_held() -> None:
+    september = pt.evaluate(between_gold_reaches(), SERIES, as_of=SEPT_30)
+    (decided,) = [r for r in september.explain().about("held") if r.depth == 1]
+    assert (decided.topic, decided.subject) == ("held", "gold")
+    assert decided.text.startswith("decided under hubspot-2024@2024-02-27")
