@@ -455,10 +455,14 @@ def test_a_program_file_as_a_series_keeps_its_registry_title_and_description(
 
 def test_the_problems_of_a_series_file_name_the_file(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
-    path.write_text('name = "bad"\ntitle = "Bad"\ncolour = "red"\n', "utf-8")
+    path.write_text(
+        'name = "bad"\ntitle = "Bad"\ncolour = "red"\n\n'
+        '[[versions]]\nprogram = "hubspot-2025"\neffective_from = 2025-07-15\n',
+        "utf-8",
+    )
     with pytest.raises(pt.ProgramValidationError) as info:
         pt.load_series(path)
-    assert all(line.startswith(f"{path}: ") for line in info.value.lines())
+    assert info.value.lines() == [f"{path}: colour: is not a key of series files (got 'colour')"]
 
 
 # --- a demotion pending when a newer version takes effect -------------------------------
