@@ -626,3 +626,14 @@ def test_timeline_and_evaluate_agree_on_every_month(
     ledger = pt.build_ledger(book, program)
     for day in months:
         assert months[day] == pt.evaluate(book, program, as_of=day, ledger=ledger)
+
+
+def test_a_pending_demotion_is_in_the_json_contract(northwind: pt.Book) -> None:
+    status = pt.evaluate(northwind, pt.load_program("hubspot-2025"), as_of=D(2025, 7, 15))
+    pending = status.to_dict()["pending_demotion"]
+    assert pending is not None
+    assert (pending["on"], pending["from_tier"], pending["to_tier"]) == (
+        "2025-07-31",
+        "platinum",
+        "gold",
+    )

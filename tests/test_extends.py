@@ -14,7 +14,7 @@ import pytest
 
 import partner_tiers as pt
 from cli_run import run_cli
-from partner_tiers._io.programfile import resolve_file
+from partner_tiers._io.programfile import resolve_file, resolve_text
 
 BRAZIL = """\
 extends = "hubspot-2025"
@@ -191,3 +191,151 @@ def test_extends_from_json_with_a_relative_path(tmp_path: Path, brazil: Path) ->
     program = pt.load_program(path)
     assert program.policy.soft_landing is False
     assert program.policy.notice_days == 60
+
+
+# --- exact answers of the extends resolution, written to kill mutation survivors ---------
+
+SHIPPED = ", ".join(pt.list_programs())
+NOTICE_3651_JSON = '{\n  "extends": "hubspot-2025",\n  "policy": {\n    "notice_days": 3651\n  }\n}'
+
+
+def test_resolving_a_shipped_name_gives_that_program_alone() -> None:
+    from partner_tiers._errors import Problem
+    from partner_tiers._io.parse import parse_text
+
+    resolved = resolve_file("hubspot-2025")
+    text = (Path(pt.__file__).parent / "programs" / "hubspot-2025.toml").read_text("utf-8")
+    assert (resolved.source, resolved.chain) == ("hubspot-2025.toml", ("hubspot-2025.toml",))
+    assert resolved.data == parse_text(text, "toml", "hubspot-2025.toml")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "notice_days" in row)
+    located = resolved.locate(Problem("policy.notice_days", "is wrong"))
+    assert located == Problem("policy.notice_days", "is wrong", None, line)
+
+
+def test_resolve_file_names_its_argument() -> None:
+    with pytest.raises(pt.InvalidTypeError, match=r"^path: "):
+        resolve_file(42)  # type: ignore[arg-type]
+
+
+def test_resolving_a_file_with_an_unknown_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "p.txt"
+    path.write_text('name = "x"\n')
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        resolve_file(path)
+    assert caught.value.lines() == [
+        f"{path}: (document): has an unknown suffix: use .toml, .json, .yaml or .yml (got '.txt')"
+    ]
+    message = "has an unknown suffix: use .toml, .json, .yaml or .yml"
+    assert caught.value.problems == (pt.Problem("", message, ".txt"),)
+
+
+def test_resolving_a_file_that_cannot_be_read(tmp_path: Path) -> None:
+    path = tmp_path / "folder.toml"
+    path.mkdir()
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        resolve_file(path)
+    assert caught.value.lines() == [f"{path}: (document): cannot be read: Is a directory"]
+    assert caught.value.problems == (pt.Problem("", "cannot be read: Is a directory"),)
+
+
+def test_resolving_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_bytes(b'name = "\xff"\n')
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        resolve_file(path)
+    assert caught.value.lines() == [f"{path}: (document): is not UTF-8 text (byte 8)"]
+
+
+def test_extending_a_file_with_an_unknown_suffix_names_that_file(tmp_path: Path) -> None:
+    (tmp_path / "base.txt").write_text('name = "x"\n')
+    path = tmp_path / "p.toml"
+    path.write_text('extends = "base.txt"\n')
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.load_program(path)
+    assert caught.value.lines() == [
+        f"{tmp_path / 'base.txt'}: (document): has an unknown suffix: use .toml, .json, .yaml "
+        "or .yml (got '.txt')"
+    ]
+
+
+def test_extending_a_broken_file_names_that_file(tmp_path: Path) -> None:
+    base = tmp_path / "base.toml"
+    base.write_text("name = \n")
+    path = tmp_path / "p.toml"
+    path.write_text('extends = "base.toml"\n')
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.load_program(path)
+    assert caught.value.lines()[0].startswith(f"{base}: line 1: ")
+
+
+def test_a_missing_target_beside_a_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('name = "x"\nextends = "hubspot-2099"\n')
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.load_program(path)
+    assert caught.value.lines() == [
+        f"{path}: line 2: extends: names neither a shipped program ({SHIPPED}) nor a program "
+        f"file beside {path} (got 'hubspot-2099')"
+    ]
+
+
+def test_a_missing_target_of_a_text_names_no_folder() -> None:
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.loads_program('extends = "hubspot-2099"\n')
+    assert caught.value.lines() == [
+        f"<string>: line 1: extends: names neither a shipped program ({SHIPPED}) nor a "
+        "program file (got 'hubspot-2099')"
+    ]
+
+
+def test_a_syntax_error_in_a_file_that_extends_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('extends = "hubspot-2025"\nname = \n')
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        resolve_file(path)
+    assert caught.value.lines()[0].startswith(f"{path}: line 2: ")
+
+
+def test_resolving_a_text_without_a_source_looks_in_no_folder() -> None:
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        resolve_text('extends = "hubspot-2099"\n', "toml")
+    assert caught.value.lines() == [
+        f"<string>: line 1: extends: names neither a shipped program ({SHIPPED}) nor a "
+        "program file (got 'hubspot-2099')"
+    ]
+
+
+def test_a_json_file_that_extends_reports_its_own_lines(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(NOTICE_3651_JSON)
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.load_program(path)
+    assert caught.value.lines() == [
+        f"{path}: line 4: policy.notice_days: must be at most 3650 (got 3651)"
+    ]
+
+
+def test_a_value_inherited_from_a_json_file_names_its_line(tmp_path: Path) -> None:
+    base = tmp_path / "base.json"
+    base.write_text(NOTICE_3651_JSON)
+    path = tmp_path / "p.toml"
+    path.write_text('extends = "base.json"\nname = "child"\n')
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.load_program(path)
+    assert caught.value.lines() == [
+        f"{path}: policy.notice_days: must be at most 3650 (the value comes from {base}, "
+        "line 4: policy.notice_days) (got 3651)"
+    ]
+
+
+def test_a_json_file_that_extends_may_name_its_schema(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('{"$schema": "program.schema.json", "extends": "hubspot-2025"}')
+    assert pt.load_program(path) == pt.load_program("hubspot-2025")
+
+
+def test_a_text_that_extends_is_read_with_the_given_registry() -> None:
+    registry = pt.Registry().with_gate("always", lambda context, params: pt.GateOutcome(True, "ok"))
+    text = 'extends = "hubspot-2025"\n\n[[gates]]\nid = "custom"\nkind = "always"\n'
+    program = pt.loads_program(text, registry=registry)
+    assert [gate.kind for gate in program.gates][-1] == "always"

@@ -121,3 +121,50 @@ def test_the_json_contract_carries_the_history_with_causes() -> None:
         ),
     }
     assert data["pending_demotion"] is None
+
+
+def test_a_change_made_by_hand_has_no_cause_in_its_json() -> None:
+    change = pt.TierChange(dt.date(2025, 1, 1), None, "gold", "set by hand")
+    assert change.to_dict() == {
+        "on": "2025-01-01",
+        "from_tier": None,
+        "to_tier": "gold",
+        "cause": None,
+        "version": None,
+        "reason": "set by hand",
+    }
+
+
+def test_the_json_contract_names_the_day_the_book_was_known() -> None:
+    book = gold_partner(FIRST)
+    as_of = dt.date(2025, 9, 30)
+    known = pt.evaluate(book, PROGRAM, as_of=as_of, known_at=dt.date(2025, 6, 30)).to_dict()
+    assert known["known_at"] == "2025-06-30"
+    assert pt.evaluate(book, PROGRAM, as_of=as_of).to_dict()["known_at"] is None
+
+
+def test_statuses_judge_the_book_as_known_on_the_day_given() -> None:
+    book = gold_partner(FIRST)
+    days = [dt.date(2025, 9, 30)]
+    known = dt.date(2025, 6, 30)
+    (status,) = pt.statuses(book, PROGRAM, days, known_at=known)
+    assert status == pt.evaluate(book, PROGRAM, as_of=days[0], known_at=known)
+    assert status.to_dict()["known_at"] == "2025-06-30"
+
+
+def test_statuses_leave_out_what_was_recorded_after_the_known_day() -> None:
+    recorded = dt.date(2025, 3, 10)
+    demo = pt.demo_book()
+    late = attrs.evolve(
+        demo,
+        deals=tuple(
+            attrs.evolve(deal, recorded_on=recorded) if deal.id == "d-5" else deal
+            for deal in demo.deals
+        ),
+    )
+    series = pt.load_program("hubspot")
+    day = [dt.date(2025, 2, 28)]
+    (before,) = pt.statuses(late, series, day, known_at=recorded - dt.timedelta(days=1))
+    (after,) = pt.statuses(late, series, day, known_at=recorded)
+    assert before.points["total"] < after.points["total"]
+    assert after.points == pt.evaluate(late, series, as_of=day[0]).points

@@ -362,3 +362,39 @@ def test_a_part_of_the_wrong_shape_is_reported_with_the_value_found_there() -> N
     (problem,) = problems_of(edited(edit))
     assert (problem.path, problem.value, problem.line) == ("tiers[0].reach", "lots", None)
     assert problem.message.startswith("cannot be read: ")
+
+
+def test_a_bad_value_deep_in_a_list_item_still_lets_the_semantic_checks_run() -> None:
+    data = hubspot()
+    data["tiers"][1]["reach"]["total"] = "abc"
+    data["policy"]["notice_days"] = 3651
+    before = copy.deepcopy(data)
+    assert [str(problem) for problem in problems_of(data)] == [
+        "tiers[1].reach.total: expected a decimal number such as \"1200.00\" (got 'abc')",
+        "tiers[1].retain.total: has no reach threshold to keep",
+        "policy.notice_days: must be at most 3650 (got 3651)",
+    ]
+    assert data == before  # the left-out value is left out of a copy
+
+
+def test_a_list_item_that_is_not_a_table_stops_the_semantic_checks() -> None:
+    # The item is the number 4 at index 4: it is refused, not deleted as if it were a key.
+    data = hubspot()
+    data["tiers"].append(4)
+    data["policy"]["notice_days"] = 3651
+    assert [str(problem) for problem in problems_of(data)] == [
+        "tiers[4]: expected a table of keys and values (got 4)"
+    ]
+
+
+def test_problems_under_a_left_out_value_are_not_repeated() -> None:
+    # Without its params the gate misses its required fact: that comes from the left-out
+    # value, not from a second mistake.
+    data = hubspot()
+    data["gates"][2]["params"] = "x"
+    data["policy"]["notice_days"] = 3651
+    assert data["gates"][2]["kind"] == "fact_true"
+    assert [str(problem) for problem in problems_of(data)] == [
+        "gates[2].params: expected a table of keys and values (got 'x')",
+        "policy.notice_days: must be at most 3650 (got 3651)",
+    ]

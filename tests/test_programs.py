@@ -415,3 +415,11 @@ def test_a_custom_gate_kind_without_its_registry_fails_validation(tmp_path: Path
     problem = _find(_problems(path), "gates[0].kind")
     assert problem.value == "has_clients"
     assert problem.line is not None
+
+
+def test_a_json_program_may_name_its_schema() -> None:
+    program = pt.load_program("hubspot-2025")
+    text = pt.dumps_program(program, "json")
+    assert '"$schema"' not in text
+    named = text.replace("{", '{"$schema": "program.schema.json", ', 1)
+    assert pt.loads_program(named, "json") == program

@@ -345,3 +345,16 @@ def test_an_unknown_kind_lists_the_known_ones() -> None:
 
 def test_a_custom_gate_registered_without_params_declares_none() -> None:
     assert pt.Registry().with_gate("never", _never).gate_params("never") == ()
+
+
+def test_a_param_with_one_bound_names_that_bound() -> None:
+    # Found by mutation testing: a whole number below the minimum was refused with
+    # "must be a whole number".
+    assert pt.GateParam("n", "int", minimum=1).problem(0) == "must be at least 1"
+    assert pt.GateParam("n", "number", maximum=Decimal("5")).problem(6) == "must be at most 5"
+    assert pt.GateParam("n", "int", minimum=1).problem("x") == "must be a whole number"
+    assert pt.GateParam("n", "int", minimum=1, maximum=5).problem(6) == "must be from 1 to 5"
+
+
+def test_a_gate_registered_without_params_declares_none() -> None:
+    assert pt.Registry(gates={"never": _never}).gate_params("never") == ()

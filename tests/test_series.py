@@ -16,6 +16,7 @@ import partner_tiers as pt
 from partner_tiers.testing import strategies as pts
 
 JUNE_30, SEPT_30 = dt.date(2025, 6, 30), dt.date(2025, 9, 30)
+JAN_20 = dt.date(2026, 1, 20)
 SERIES = pt.load_program("hubspot")
 HUBSPOT_2025 = pt.load_program("hubspot-2025")
 
@@ -381,3 +382,191 @@ def test_a_series_of_one_version_equals_the_version_alone(
     assert [status.receipt.version for status in in_series if status.receipt] == [
         status.receipt.version for status in alone if status.receipt
     ]
+
+
+# --- load_series: the registry and the argument, exactly --------------------------------
+
+
+def test_the_shipped_series_takes_the_given_registry_in_every_version() -> None:
+    registry = pt.Registry().with_gate("always", lambda context, params: pt.GateOutcome(True, ""))
+    series = pt.load_series("hubspot", registry=registry)
+    assert [version.registry for version in series.versions] == [registry] * len(SERIES.versions)
+    assert [attrs.evolve(v, registry=pt.Registry()) for v in series.versions] == [
+        attrs.evolve(v, registry=pt.Registry()) for v in SERIES.versions
+    ]
+    assert (series.label, series.title, series.description) == (
+        SERIES.label,
+        SERIES.title,
+        SERIES.description,
+    )
+
+
+def test_a_shipped_program_as_a_series_keeps_its_registry_and_description() -> None:
+    registry = pt.Registry().with_gate("always", lambda context, params: pt.GateOutcome(True, ""))
+    series = pt.load_series("hubspot-2025", registry=registry)
+    (version,) = series.versions
+    assert version.registry is registry
+    assert version == attrs.evolve(HUBSPOT_2025, registry=registry)
+    assert series.description == HUBSPOT_2025.description != ""
+
+
+def test_a_series_file_named_by_a_string_is_read_as_a_series(tmp_path: Path) -> None:
+    (tmp_path / "series.toml").write_text(
+        'name = "mine"\ntitle = "Mine"\n\n'
+        '[[versions]]\nprogram = "hubspot-2024"\neffective_from = 2024-02-27\n',
+        "utf-8",
+    )
+    series = pt.load_series(str(tmp_path / "series.toml"))
+    assert (series.label, [v.name for v in series.versions]) == ("mine", ["hubspot-2024"])
+
+
+def test_load_series_names_its_argument() -> None:
+    with pytest.raises(pt.InvalidTypeError, match=r"^name_or_path: "):
+        pt.load_series(42)  # type: ignore[arg-type]
+
+
+def test_a_series_file_reads_every_version_with_the_given_registry(tmp_path: Path) -> None:
+    registry = pt.Registry().with_gate("always", lambda context, params: pt.GateOutcome(True, ""))
+    (tmp_path / "mine.toml").write_text(HUBSPOT_2025.to_toml(), "utf-8")
+    (tmp_path / "series.toml").write_text(
+        'name = "mine"\ntitle = "Mine"\n\n'
+        '[[versions]]\nprogram = "hubspot-2024"\neffective_from = 2024-02-27\n\n'
+        '[[versions]]\nprogram = "mine.toml"\neffective_from = 2025-09-01\n',
+        "utf-8",
+    )
+    series = pt.load_series(tmp_path / "series.toml", registry=registry)
+    assert [version.registry for version in series.versions] == [registry, registry]
+
+
+def test_a_program_file_as_a_series_keeps_its_registry_title_and_description(
+    tmp_path: Path,
+) -> None:
+    registry = pt.Registry().with_gate("always", lambda context, params: pt.GateOutcome(True, ""))
+    path = tmp_path / "mine.toml"
+    path.write_text(HUBSPOT_2025.to_toml(), "utf-8")
+    series = pt.load_series(path, registry=registry)
+    assert series.versions[0].registry is registry
+    assert (series.label, series.title, series.description) == (
+        HUBSPOT_2025.label,
+        HUBSPOT_2025.title,
+        HUBSPOT_2025.description,
+    )
+
+
+def test_the_problems_of_a_series_file_name_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        'name = "bad"\ntitle = "Bad"\ncolour = "red"\n\n'
+        '[[versions]]\nprogram = "hubspot-2025"\neffective_from = 2025-07-15\n',
+        "utf-8",
+    )
+    with pytest.raises(pt.ProgramValidationError) as info:
+        pt.load_series(path)
+    assert info.value.lines() == [f"{path}: colour: is not a key of series files (got 'colour')"]
+
+
+# --- a demotion pending when a newer version takes effect -------------------------------
+
+
+def platinum_then_gold() -> pt.Book:
+    """Platinum under hubspot-2025 (50 sourced + 160 managed points); a managed service of
+    100 points ends on 2025-12-01, so the review of 2026-01-01 announces a demotion to Gold
+    (110 < the Platinum retain of 141.75), due on 2026-01-31 after 30 days' notice."""
+    joined = dt.date(2024, 1, 1)
+    a, b = pt.ClientId("c-a"), pt.ClientId("c-b")
+    tools = ("crm", "email", "forms", "ads")
+    return pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", joined),
+        clients=[
+            pt.Client(a, "A", "US", pt.Relationship.MANAGED, tools_used=tools),
+            pt.Client(b, "B", "US", pt.Relationship.MANAGED, tools_used=tools),
+        ],
+        deals=[
+            pt.Deal(pt.DealId("d-1"), a, "sales-hub", pt.DealKind.NEW,
+                    pt.SalesMotion.SOURCED, dt.date(2025, 9, 1), pt.Money("1000", "USD")),
+        ],
+        subscriptions=[
+            pt.Subscription(pt.SubscriptionId("s-a"), a, "service-hub", "pro",
+                            pt.Money("10000", "USD"), joined, dt.date(2027, 1, 1)),
+            pt.Subscription(pt.SubscriptionId("s-b"), b, "service-hub", "pro",
+                            pt.Money("6000", "USD"), joined, dt.date(2027, 1, 1)),
+        ],
+        managed_services=[
+            pt.ManagedService(a, joined, until=dt.date(2025, 12, 1)),
+            pt.ManagedService(b, joined),
+        ],
+        certifications=[
+            pt.Certification(pt.CertificationId("cert"), "C", joined, dt.date(2027, 1, 1))
+        ],
+    )  # fmt: skip
+
+
+def _switching_on_jan_15(carry_over: dict[str, str]) -> pt.ProgramSeries:
+    newer = attrs.evolve(
+        HUBSPOT_2025, version="2026", effective_from=dt.date(2026, 1, 15), carry_over=carry_over
+    )
+    return pt.ProgramSeries("mine", "Mine", (HUBSPOT_2025, newer))
+
+
+def test_a_pending_demotion_lands_where_the_newer_version_carries_its_target() -> None:
+    series = _switching_on_jan_15({"gold": "untiered"})
+    before, after = pt.statuses(platinum_then_gold(), series, [dt.date(2026, 1, 10), JAN_20])
+    assert before.pending_demotion is not None
+    assert (before.tier, before.pending_demotion.to_tier) == ("platinum", "gold")
+    assert after.pending_demotion is not None
+    assert (after.tier, after.pending_demotion.on, after.pending_demotion.to_tier) == (
+        "platinum",
+        dt.date(2026, 1, 31),
+        None,
+    )
+
+
+def test_a_pending_demotion_to_the_carried_tier_is_dropped() -> None:
+    series = _switching_on_jan_15({"platinum": "gold"})
+    status = pt.evaluate(platinum_then_gold(), series, as_of=JAN_20)
+    assert (status.tier, status.pending_demotion) == ("gold", None)
+
+
+def test_the_switch_that_carries_platinum_to_gold_is_in_the_history() -> None:
+    series = _switching_on_jan_15({"platinum": "gold"})
+    status = pt.evaluate(platinum_then_gold(), series, as_of=JAN_20)
+    assert status.history[-1] == pt.TierChange(
+        dt.date(2026, 1, 15),
+        "platinum",
+        "gold",
+        "hubspot-2025@2026 in force from 2026-01-15: platinum carries over to gold",
+        pt.ChangeCause.VERSION_SWITCH,
+        "hubspot-2025@2026",
+    )
+
+
+def test_gates_of_the_newer_version_cap_the_carried_tier_at_the_switch() -> None:
+    guarded = ("invited", "retention")
+    gates = tuple(
+        attrs.evolve(gate, tiers=("platinum", "diamond", "elite")) if gate.id in guarded else gate
+        for gate in HUBSPOT_2025.gates
+    )
+    newer = attrs.evolve(
+        HUBSPOT_2025, version="2026", effective_from=dt.date(2025, 11, 15), gates=gates
+    )
+    series = pt.ProgramSeries("mine", "Mine", (HUBSPOT_2025, newer))
+    status = pt.evaluate(platinum_then_gold(), series, as_of=dt.date(2025, 11, 20))
+    assert status.tier == "gold"
+    change = status.history[-1]
+    assert (change.on, change.from_tier, change.to_tier) == (
+        dt.date(2025, 11, 15),
+        "platinum",
+        "gold",
+    )
+    assert change.reason == (
+        "hubspot-2025@2026 in force from 2025-11-15: platinum carries over to platinum"
+        "; gate invited failed: invited is not stated"
+        "; gate retention failed: the book states no retention"
+    )
+
+
+def test_a_tier_decided_under_an_older_version_is_explained_as_held() -> None:
+    september = pt.evaluate(between_gold_reaches(), SERIES, as_of=SEPT_30)
+    (decided,) = [r for r in september.explain().about("held") if r.depth == 1]
+    assert (decided.topic, decided.subject) == ("held", "gold")
+    assert decided.text.startswith("decided under hubspot-2024@2024-02-27")

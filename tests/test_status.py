@@ -183,3 +183,13 @@ def test_a_pickled_status_carries_its_explanation_not_its_program_and_ledger() -
     assert state["_explanation"] is status.explain()
     restored = pickle.loads(pickle.dumps(status))
     assert (restored._program, restored._ledger) == (None, None)
+
+
+def test_the_guards_of_a_gate_in_words() -> None:
+    from partner_tiers._engine.status import gate_guards
+
+    two = pt.GateResult("g", False, "failed", caps_at="gold", tiers=("platinum", "elite"))
+    assert gate_guards(two) == "platinum, elite only; capped at gold"
+    every = pt.GateResult("g", False, "failed", caps_at=None)
+    assert gate_guards(every) == "every tier; capped at untiered"
+    assert gate_guards(pt.GateResult("g", True, "passed", tiers=("elite",))) == "elite only"

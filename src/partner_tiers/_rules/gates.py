@@ -106,7 +106,11 @@ class GateParam:
             return None
         if self.minimum is not None and self.maximum is not None:
             return f"must be from {self.minimum} to {self.maximum}"
-        return "must be a whole number" if self.kind == "int" else "must be a number"
+        if number is None:
+            return "must be a whole number" if self.kind == "int" else "must be a number"
+        if self.minimum is not None:
+            return f"must be at least {self.minimum}"
+        return f"must be at most {self.maximum}"
 
 
 def _number(value: object, *, whole: bool) -> int | Decimal | None:
