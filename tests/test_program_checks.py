@@ -398,3 +398,15 @@ def test_problems_under_a_left_out_value_are_not_repeated() -> None:
         "gates[2].params: expected a table of keys and values (got 'x')",
         "policy.notice_days: must be at most 3650 (got 3651)",
     ]
+
+
+def test_program_from_dict_with_its_toml_text_names_the_line() -> None:
+    import tomllib
+
+    text = HUBSPOT_2025_TOML.replace("notice_days = 30", "notice_days = 3651")
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.program_from_dict(tomllib.loads(text, parse_float=str), toml_text=text)
+    line = line_of(text, "notice_days = 3651")
+    assert caught.value.problems == (
+        pt.Problem("policy.notice_days", "must be at most 3650", 3651, line),
+    )
