@@ -351,7 +351,7 @@ def test_a_param_with_one_bound_names_that_bound() -> None:
     # Found by mutation testing: a whole number below the minimum was refused with
     # "must be a whole number".
     assert pt.GateParam("n", "int", minimum=1).problem(0) == "must be at least 1"
-    assert pt.GateParam("n", "number", maximum=Decimal("5")).problem(6) == "must be at most 5"
+    assert pt.GateParam("n", "number", maximum=5).problem(6) == "must be at most 5"
     assert pt.GateParam("n", "int", minimum=1).problem("x") == "must be a whole number"
     assert pt.GateParam("n", "int", minimum=1, maximum=5).problem(6) == "must be from 1 to 5"
 
