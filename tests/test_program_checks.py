@@ -433,3 +433,11 @@ def test_an_unknown_key_named_like_a_list_hides_none_of_its_problems() -> None:
         "tracksx: unknown key; did you mean 'tracks'?",
         "tracks: must define at least one track",
     ]
+
+
+def test_a_carry_over_to_no_tier_names_the_target() -> None:
+    data = hubspot()
+    data["carry_over"] = {"silver": "bronze"}
+    assert problems_of(data) == [
+        pt.Problem("carry_over.silver", "must be a tier of the program or untiered", "bronze")
+    ]
