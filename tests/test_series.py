@@ -570,3 +570,9 @@ def test_a_tier_decided_under_an_older_version_is_explained_as_held() -> None:
     (decided,) = [r for r in september.explain().about("held") if r.depth == 1]
     assert (decided.topic, decided.subject) == ("held", "gold")
     assert decided.text.startswith("decided under hubspot-2024@2024-02-27")
+
+
+def test_load_program_passes_its_registry_to_the_shipped_series() -> None:
+    registry = pt.Registry().with_gate("always", lambda context, params: pt.GateOutcome(True, ""))
+    series = pt.load_program("hubspot", registry=registry)
+    assert {version.registry for version in series.versions} == {registry}
