@@ -398,3 +398,46 @@ def test_problems_under_a_left_out_value_are_not_repeated() -> None:
         "gates[2].params: expected a table of keys and values (got 'x')",
         "policy.notice_days: must be at most 3650 (got 3651)",
     ]
+
+
+def test_program_from_dict_with_its_toml_text_names_the_line() -> None:
+    import tomllib
+
+    text = HUBSPOT_2025_TOML.replace("notice_days = 30", "notice_days = 3651")
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.program_from_dict(tomllib.loads(text, parse_float=str), toml_text=text)
+    line = line_of(text, "notice_days = 3651")
+    assert caught.value.problems == (
+        pt.Problem("policy.notice_days", "must be at most 3650", 3651, line),
+    )
+
+
+def test_a_read_program_reports_its_semantic_problems_only_once() -> None:
+    # Diamond's reach below Platinum's: one problem, and no second pass that leaves the
+    # value out and then finds Diamond's retain without a reach.
+    data = hubspot()
+    data["tiers"][2]["reach"]["total"] = "150"
+    data["tiers"][2]["retain"]["total"] = "145"
+    assert [str(problem) for problem in problems_of(data)] == [
+        "tiers[2].reach.total: must be greater than tiers[1].reach.total (157.5): reach "
+        "thresholds strictly increase up the ladder (got 150)"
+    ]
+
+
+def test_an_unknown_key_named_like_a_list_hides_none_of_its_problems() -> None:
+    data = hubspot()
+    data["tracks"] = []
+    data["tracksx"] = 1
+    problems = [str(problem) for problem in problems_of(data)]
+    assert problems[:2] == [
+        "tracksx: unknown key; did you mean 'tracks'?",
+        "tracks: must define at least one track",
+    ]
+
+
+def test_a_carry_over_to_no_tier_names_the_target() -> None:
+    data = hubspot()
+    data["carry_over"] = {"silver": "bronze"}
+    assert problems_of(data) == [
+        pt.Problem("carry_over.silver", "must be a tier of the program or untiered", "bronze")
+    ]

@@ -423,3 +423,8 @@ def test_a_json_program_may_name_its_schema() -> None:
     assert '"$schema"' not in text
     named = text.replace("{", '{"$schema": "program.schema.json", ', 1)
     assert pt.loads_program(named, "json") == program
+
+
+def test_untiered_is_just_below_the_first_tier() -> None:
+    program = pt.load_program("hubspot-2025")
+    assert (program.tier_index(None), program.tier_index("gold")) == (-1, 0)

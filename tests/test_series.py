@@ -570,3 +570,31 @@ def test_a_tier_decided_under_an_older_version_is_explained_as_held() -> None:
     (decided,) = [r for r in september.explain().about("held") if r.depth == 1]
     assert (decided.topic, decided.subject) == ("held", "gold")
     assert decided.text.startswith("decided under hubspot-2024@2024-02-27")
+
+
+def test_load_program_passes_its_registry_to_the_shipped_series() -> None:
+    registry = pt.Registry().with_gate("always", lambda context, params: pt.GateOutcome(True, ""))
+    series = pt.load_program("hubspot", registry=registry)
+    assert {version.registry for version in series.versions} == {registry}
+
+
+def test_load_program_refuses_a_series_file_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "series.toml"
+    path.write_text(
+        'name = "mine"\ntitle = "Mine"\n\n'
+        '[[versions]]\nprogram = "hubspot-2024"\neffective_from = 2024-02-27\n',
+        "utf-8",
+    )
+    with pytest.raises(pt.ProgramValidationError) as info:
+        pt.load_program(path)
+    assert info.value.lines() == [
+        f"{path}: versions: makes it a series file: read it with load_series"
+    ]
+
+
+def test_load_program_names_a_file_that_does_not_parse(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text('name = "x"\ntitle = \n', "utf-8")
+    with pytest.raises(pt.ProgramValidationError) as info:
+        pt.load_program(path)
+    assert info.value.lines()[0].startswith(f"{path}: line 2: ")
