@@ -97,3 +97,29 @@ def one_client_book(joined: dt.date, *deals: tuple[str, dt.date, int]) -> pt.Boo
             for name, day, points in deals
         ],
     )  # fmt: skip
+
+
+def sold_and_managed(
+    joined: dt.date, sold_on: dt.date, certifications: list[pt.Certification]
+) -> pt.Book:
+    """A partner with two clients: 300 USD sourced sold to one on ``sold_on`` (15 points at
+    5 per 100 USD) and 3,600 USD MRR managed for the other since ``joined`` (36 points)."""
+    sold, managed = pt.ClientId("c-sold"), pt.ClientId("c-managed")
+    tools = ("crm", "email", "forms", "ads")
+    return pt.Book(
+        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", joined),
+        clients=[
+            pt.Client(sold, "Sold", "US", pt.Relationship.SOLD, tools_used=tools),
+            pt.Client(managed, "Managed", "US", pt.Relationship.MANAGED, tools_used=tools),
+        ],
+        deals=[
+            pt.Deal(pt.DealId("d-1"), sold, "sales-hub", pt.DealKind.NEW,
+                    pt.SalesMotion.SOURCED, sold_on, pt.Money("300", "USD")),
+        ],
+        subscriptions=[
+            pt.Subscription(pt.SubscriptionId("s-1"), managed, "service-hub", "pro",
+                            pt.Money("3600", "USD"), joined, dt.date(2026, 1, 1)),
+        ],
+        managed_services=[pt.ManagedService(managed, joined)],
+        certifications=certifications,
+    )  # fmt: skip

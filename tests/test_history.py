@@ -10,6 +10,7 @@ import itertools
 import attrs
 
 import partner_tiers as pt
+from _books import sold_and_managed
 
 PROGRAM = pt.load_program("hubspot-2024")
 JOINED = dt.date(2024, 3, 1)
@@ -20,25 +21,7 @@ RENEWED = dt.date(2025, 5, 10)
 def gold_partner(*certifications: pt.Certification) -> pt.Book:
     """Gold from 2024-12-01 under hubspot-2024: 15 sourced points (300 USD at 5, sold
     2024-12-01) and 36 managed (3,600 USD MRR), with the certifications given."""
-    sold, managed = pt.ClientId("c-sold"), pt.ClientId("c-managed")
-    tools = ("crm", "email", "forms", "ads")
-    return pt.Book(
-        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", JOINED),
-        clients=[
-            pt.Client(sold, "Sold", "US", pt.Relationship.SOLD, tools_used=tools),
-            pt.Client(managed, "Managed", "US", pt.Relationship.MANAGED, tools_used=tools),
-        ],
-        deals=[
-            pt.Deal(pt.DealId("d-1"), sold, "sales-hub", pt.DealKind.NEW,
-                    pt.SalesMotion.SOURCED, dt.date(2024, 12, 1), pt.Money("300", "USD")),
-        ],
-        subscriptions=[
-            pt.Subscription(pt.SubscriptionId("s-1"), managed, "service-hub", "pro",
-                            pt.Money("3600", "USD"), JOINED, dt.date(2026, 1, 1)),
-        ],
-        managed_services=[pt.ManagedService(managed, JOINED)],
-        certifications=list(certifications),
-    )  # fmt: skip
+    return sold_and_managed(JOINED, dt.date(2024, 12, 1), list(certifications))
 
 
 FIRST = pt.Certification(pt.CertificationId("cert-1"), "C", JOINED, LAPSE - dt.timedelta(days=1))

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import partner_tiers as pt
+from _books import sold_and_managed
 from partner_tiers.testing import strategies as pts
 
 JUNE_30, SEPT_30 = dt.date(2025, 6, 30), dt.date(2025, 9, 30)
@@ -26,27 +27,8 @@ def between_gold_reaches() -> pt.Book:
     managed points (3,600 USD MRR): total 51 in June 2025, above the 2024 Gold reach (50)
     and below the 2025 one (52.5), above the 2025 Gold retain minimum (47.25)."""
     joined = dt.date(2024, 1, 1)
-    sold, managed = pt.ClientId("c-sold"), pt.ClientId("c-managed")
-    tools = ("crm", "email", "forms", "ads")
-    return pt.Book(
-        pt.Partner(pt.PartnerId("p-1"), "Partner", "DE", joined),
-        clients=[
-            pt.Client(sold, "Sold", "US", pt.Relationship.SOLD, tools_used=tools),
-            pt.Client(managed, "Managed", "US", pt.Relationship.MANAGED, tools_used=tools),
-        ],
-        deals=[
-            pt.Deal(pt.DealId("d-1"), sold, "sales-hub", pt.DealKind.NEW,
-                    pt.SalesMotion.SOURCED, dt.date(2025, 1, 10), pt.Money("300", "USD")),
-        ],
-        subscriptions=[
-            pt.Subscription(pt.SubscriptionId("s-1"), managed, "service-hub", "pro",
-                            pt.Money("3600", "USD"), joined, dt.date(2026, 1, 1)),
-        ],
-        managed_services=[pt.ManagedService(managed, joined)],
-        certifications=[
-            pt.Certification(pt.CertificationId("cert"), "C", joined, dt.date(2027, 1, 1))
-        ],
-    )  # fmt: skip
+    certified = pt.Certification(pt.CertificationId("cert"), "C", joined, dt.date(2027, 1, 1))
+    return sold_and_managed(joined, dt.date(2025, 1, 10), [certified])
 
 
 # --- the shipped series ------------------------------------------------------------------
