@@ -292,6 +292,8 @@ def snapshot(value: object) -> object:
         }
     if isinstance(value, Mapping):
         return {key: snapshot(item) for key, item in value.items()}
+    if isinstance(value, pt.PointsLedger):  # not an attrs class: its batches are lazy
+        return {"__class__": "PointsLedger", "batches": snapshot(value.batches)}
     if isinstance(value, (list, tuple)):
         return [type(value).__name__, *(snapshot(item) for item in value)]
     if isinstance(value, (set, frozenset)):

@@ -180,12 +180,7 @@ def _projection(
     Sold batches active now that expire on or before the review are lost; managed points
     are a level and are assumed to stay as they are.
     """
-    expiring = _expiring_sold(ledger, as_of, review)
-    lost = {
-        figure.name: sum((figure.of(batch) for batch in expiring), ZERO)
-        for figure in FIGURES
-        if figure.track is not Track.MANAGED
-    }
+    lost = ledger.sold_expiring(as_of, review)
     now = attrs.asdict(values_now)
     projected = LedgerTotals(
         **{

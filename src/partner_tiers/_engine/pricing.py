@@ -16,12 +16,14 @@ from the MRR in force on that date by the rules of that date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from decimal import Decimal, localcontext
 
 from attrs import define
 
 from partner_tiers._engine.arguments import check_arguments
+from partner_tiers._engine.columnar import price_rows
 from partner_tiers._errors import PricingError
 from partner_tiers._ledger.ledger import Market, PointBatch, PointsLedger, Track
 from partner_tiers._model.book import Book
@@ -33,7 +35,7 @@ from partner_tiers._model.values import Money
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.rates import CurrencyTable, RateRow, RoundingRule
 
-__all__ = ["build_ledger", "expiry_date"]
+__all__ = ["build_ledger", "expiry_date", "price_batches"]
 
 _PRECISION = 60
 ONE = Decimal(1)
@@ -349,13 +351,24 @@ def _managed_batches(
 def build_ledger(book: Book, program: Program) -> PointsLedger:
     """The points ledger of a book under a program.
 
-    Every batch is stamped with the program version and the rule that priced it.
+    Every batch is stamped with the program version and the rule that priced it. The
+    ledger is columnar when the integer pricing applies (`price_rows`): its totals come
+    from event rows and its batches are made by `price_batches` when first asked for.
 
     Raises:
         PricingError: when no rate row, currency table or currency entry covers a deal
             or a managed period; the message names the deal, the currency and the date.
     """
     check_arguments(book, program)
+    rows = price_rows(book, program)
+    if rows is None:
+        return PointsLedger(price_batches(book, program))
+    return PointsLedger._columnar(rows, functools.partial(price_batches, book, program))
+
+
+def price_batches(book: Book, program: Program) -> list[PointBatch]:
+    """Every batch of the book under the program, as records: the object path, and the
+    oracle the columnar pricing is tested against."""
     batches = list(_sold_batches(book, program))
     by_client: dict[str, list[Subscription]] = {}
     for subscription in book.subscriptions:
@@ -365,4 +378,4 @@ def build_ledger(book: Book, program: Program) -> PointsLedger:
         for subscription in by_client.get(service.client, ()):
             history = book.mrr_history(subscription.id)
             batches.extend(_managed_batches(service, subscription, client, program, history))
-    return PointsLedger(batches)
+    return batches

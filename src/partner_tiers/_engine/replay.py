@@ -121,11 +121,7 @@ def _version_changes(
     declared = _declared_changes(program)
     if declared is None:
         return {start + dt.timedelta(days=n) for n in range(1, (end - start).days + 1)}
-    days: set[dt.date] = set()
-    for batch in ledger.batches:
-        days.add(batch.earned_on)
-        if batch.expires_on is not None:
-            days.add(batch.expires_on)
+    days: set[dt.date] = set(ledger.event_days())
     for changes, params in declared:
         days.update(changes(book, ledger, params, start, end))
     reviews = program.policy.reviews(start, end)

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from attrs import field, frozen
+from attrs import frozen
 
 from partner_tiers._errors import LedgerError, UnknownIdError
 from partner_tiers._ledger.batch import FIGURES, LedgerTotals, Market, PointBatch, Track
+from partner_tiers._ledger.events import EventIndex, EventRows
 from partner_tiers._model.records import SalesMotion
 from partner_tiers._model.values import ClientId, check_day
 
@@ -119,7 +120,6 @@ def _canonical(batches: Iterable[PointBatch]) -> tuple[PointBatch, ...]:
     return tuple(sorted(by_id.values(), key=lambda b: (b.earned_on, b.id)))
 
 
-@frozen
 class PointsLedger:
     """An immutable collection of point batches with exact as-of queries.
 
@@ -130,17 +130,115 @@ class PointsLedger:
     ``totals(as_of=d)`` costs O(log n): the ledger keeps the batches' start and end
     events sorted by date with running sums per metric and finds ``d`` by binary search.
     Per-client and per-market totals use indexes of their own, built on first use.
+
+    A ledger from `build_ledger` is columnar: its totals come from integer event arrays
+    (`partner_tiers._ledger.events`), and its `PointBatch` records, with their rule
+    texts, are made only when something asks for ``batches`` (or a query that lists
+    them); they are the same, field for field, as the ledger built from batches.
     """
 
-    batches: tuple[PointBatch, ...] = field(default=(), converter=_canonical)
-    _index: _PrefixIndex = field(init=False, eq=False, repr=False, hash=False)
-    _sub_indexes: dict[Any, _PrefixIndex] = field(init=False, eq=False, repr=False, hash=False)
+    __slots__ = ("__weakref__", "_batches", "_events", "_index", "_make", "_sub_indexes")
 
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_index", _PrefixIndex(self.batches))
+    _batches: tuple[PointBatch, ...] | None
+    _make: Callable[[], Iterable[PointBatch]] | None
+    _events: EventIndex | None
+    _index: _PrefixIndex | None
+    _sub_indexes: dict[Any, _PrefixIndex]
+
+    def __init__(self, batches: Iterable[PointBatch] = ()) -> None:
+        object.__setattr__(self, "_batches", _canonical(batches))
+        object.__setattr__(self, "_make", None)
+        object.__setattr__(self, "_events", None)
+        object.__setattr__(self, "_index", None)
         object.__setattr__(self, "_sub_indexes", {})
 
+    @classmethod
+    def _columnar(cls, rows: EventRows, make: Callable[[], Iterable[PointBatch]]) -> PointsLedger:
+        """A ledger whose totals come from the rows and whose batches ``make`` makes,
+        when first asked for (the engine's columnar pricing)."""
+        ledger = cls.__new__(cls)
+        object.__setattr__(ledger, "_batches", None)
+        object.__setattr__(ledger, "_make", make)
+        object.__setattr__(ledger, "_events", EventIndex(rows))
+        object.__setattr__(ledger, "_index", None)
+        object.__setattr__(ledger, "_sub_indexes", {})
+        return ledger
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"PointsLedger is immutable: cannot set {name}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"PointsLedger is immutable: cannot delete {name}")
+
+    @property
+    def batches(self) -> tuple[PointBatch, ...]:
+        """Every batch, in (earned_on, id) order."""
+        batches = self._batches
+        if batches is None:
+            assert self._make is not None  # a columnar ledger keeps its maker
+            batches = _canonical(self._make())
+            object.__setattr__(self, "_batches", batches)
+            object.__setattr__(self, "_make", None)
+        return batches
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, PointsLedger)
+        return self.batches == other.batches
+
+    def __hash__(self) -> int:
+        return hash(self.batches)
+
+    def __repr__(self) -> str:
+        return f"PointsLedger(batches={self.batches!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PointsLedger, (self.batches,))
+
+    def _totals_at(self, day: dt.date) -> LedgerTotals:
+        if self._events is not None:
+            return self._events.at(day)
+        return self._prefix_index().at(day)
+
+    def _prefix_index(self) -> _PrefixIndex:
+        index = self._index
+        if index is None:
+            index = _PrefixIndex(self.batches)
+            object.__setattr__(self, "_index", index)
+        return index
+
+    def event_days(self) -> list[dt.date]:
+        """Every day on which a batch starts or stops counting, sorted."""
+        if self._events is not None:
+            return self._events.days()
+        days = {batch.earned_on for batch in self.batches}
+        days.update(batch.expires_on for batch in self.batches if batch.expires_on is not None)
+        return sorted(days)
+
+    def sold_expiring(self, as_of: dt.date, review: dt.date) -> dict[str, Decimal]:
+        """What the sold batches counting on ``as_of`` and expiring by ``review`` add to
+        each figure that counts sold batches (``total`` included)."""
+        check_day("as_of", as_of)
+        check_day("review", review)
+        if self._events is not None:
+            return self._events.sold_expiring(as_of, review)
+        expiring = [
+            batch
+            for batch in self.batches
+            if batch.track is Track.SOLD
+            and batch.expires_on is not None
+            and batch.earned_on <= as_of < batch.expires_on <= review
+        ]
+        return {
+            figure.name: sum((figure.of(batch) for batch in expiring), ZERO)
+            for figure in FIGURES
+            if figure.track is not Track.MANAGED
+        }
+
     def __len__(self) -> int:
+        if self._batches is None and self._events is not None:
+            return self._events.rows  # without making the batches
         return len(self.batches)
 
     def __iter__(self) -> Iterator[PointBatch]:
@@ -180,7 +278,7 @@ class PointsLedger:
         if market is not None:
             market = Market(market)
         if client is None and market is None:
-            return self._index.at(as_of)
+            return self._totals_at(as_of)
         key = ("filter", client, market)
         return self._sub_index(
             key,
@@ -255,7 +353,7 @@ class PointsLedger:
             if batch.expires_on is not None and start <= batch.expires_on < end:
                 for i in range(_METRICS):
                     lost[i] += vector[i]
-        for change in self._index.level_changes(start, end):
+        for change in self._prefix_index().level_changes(start, end):
             _split((ZERO, ZERO, ZERO, change[3], ZERO, change[5]), new, lost)
         return Movements(new=_totals(new), lost=_totals(lost))
 

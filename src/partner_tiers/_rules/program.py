@@ -40,6 +40,7 @@ from partner_tiers._rules.checks import (
     check_tiers,
     check_tracks,
 )
+from partner_tiers._rules.compiled import CompiledProgram, compile_program
 from partner_tiers._rules.gates import GateSpec
 from partner_tiers._rules.ladder import Tier
 from partner_tiers._rules.policy import ReviewPolicy
@@ -141,6 +142,14 @@ class Program:
         problems = self._problems
         if problems:
             raise ProgramValidationError(f"program {self.label}", problems)
+
+    @functools.cached_property
+    def compiled(self) -> CompiledProgram:
+        """The program's pricing rules as integer tables, made once per program (see
+        `partner_tiers._rules.compiled`); the columnar pricing reads them."""
+        return compile_program(
+            self.rates, self.currencies, self.growth_markets, self.expiry, self.rounding
+        )
 
     @functools.cached_property
     def _problems(self) -> tuple[Problem, ...]:

@@ -1,0 +1,129 @@
+"""The ledger as integer events: what the columnar pricing hands the ledger instead of
+`PointBatch` objects.
+
+Each batch is a row: the day it starts counting, the day it stops (or none) and what it
+adds to each summed figure, in hundredths of a point (or of a USD). The index sorts the
+start and end events once and keeps the running sums per figure in int64, so a total on
+any day is one binary search; Decimal appears only at the edge, in `EventIndex.at`.
+
+A Decimal sum keeps the exponent of what it added: the object ledger's total of a figure
+that no batch has touched yet is ``Decimal("0")``, and ``Decimal("0.00")`` once one has,
+even when it nets to zero. The index keeps, per figure, whether a counting event has
+happened by each day, so its totals print exactly as the object ledger's do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from attrs import frozen
+
+from partner_tiers._ledger.batch import FIGURES, LedgerTotals, Track
+
+__all__ = ["NO_END", "EventIndex", "EventRows", "to_decimal_hundredths"]
+
+NO_END = np.iinfo(np.int64).max
+"""The end day of a batch that never expires."""
+
+ZERO = Decimal(0)
+
+SUMMED = tuple(figure.name for figure in FIGURES if figure.name != "total")
+"""The figures the index sums, in the order of `LedgerTotals`' fields."""
+
+_SOLD_FIGURES = frozenset(figure.name for figure in FIGURES if figure.track is Track.SOLD)
+
+
+def to_decimal_hundredths(value: int) -> Decimal:
+    """An int of hundredths as the exact Decimal with two places (``150 -> 1.50``)."""
+    return Decimal(value).scaleb(-2)
+
+
+@frozen
+class EventRows:
+    """The batches of a ledger as columns, one row a batch.
+
+    Attributes:
+        earned: the first day each batch counts (``date.toordinal()``).
+        expires: the first day it no longer counts; `NO_END` when it never expires.
+        values: what it adds to each figure of `SUMMED`, in hundredths, shape (rows, 6).
+        counts: whether it counts toward each figure at all (a batch of 0.00 points that
+            counts still makes the figure's total print as ``0.00``), same shape.
+        sold: whether each batch is a sold batch (else managed).
+    """
+
+    earned: Any
+    expires: Any
+    values: Any
+    counts: Any
+    sold: Any
+
+    def __len__(self) -> int:
+        return len(self.earned)
+
+
+class EventIndex:
+    """Running sums of the figures over the sorted event days of some `EventRows`."""
+
+    __slots__ = ("_days", "_rows", "_sums", "_touched")
+
+    def __init__(self, rows: EventRows) -> None:
+        self._rows = rows
+        ends = rows.expires != NO_END
+        days = np.concatenate([rows.earned, rows.expires[ends]])
+        deltas = np.concatenate([rows.values, -rows.values[ends]])
+        touches = np.concatenate([rows.counts, np.zeros_like(rows.counts[ends])])
+        order = np.argsort(days, kind="stable")
+        days = days[order]
+        last = np.ones(len(days), dtype=bool)
+        last[:-1] = days[1:] != days[:-1]  # the last event of each day
+        self._days = days[last]
+        self._sums = np.cumsum(deltas[order], axis=0)[last]
+        self._touched = np.maximum.accumulate(touches[order], axis=0)[last]
+
+    @property
+    def rows(self) -> int:
+        """How many batches the index sums."""
+        return len(self._rows)
+
+    def days(self) -> list[dt.date]:
+        """Every day on which a batch starts or stops counting, sorted."""
+        return [dt.date.fromordinal(day) for day in self._days.tolist()]
+
+    def at(self, day: dt.date) -> LedgerTotals:
+        """The totals on the day."""
+        position = int(np.searchsorted(self._days, day.toordinal(), side="right"))
+        if position == 0:
+            return LedgerTotals()
+        sums = self._sums[position - 1].tolist()
+        touched = self._touched[position - 1].tolist()
+        return LedgerTotals(
+            **{
+                name: to_decimal_hundredths(sums[i]) if touched[i] else ZERO
+                for i, name in enumerate(SUMMED)
+            }
+        )
+
+    def sold_expiring(self, as_of: dt.date, review: dt.date) -> dict[str, Decimal]:
+        """What the sold batches counting on as_of that expire by the review add to each
+        figure (``total`` included), as the object ledger sums it."""
+        rows = self._rows
+        day, last = as_of.toordinal(), review.toordinal()
+        lost = (
+            rows.sold
+            & (rows.earned <= day)
+            & (day < rows.expires)
+            & (rows.expires <= last)
+            & (rows.expires != NO_END)
+        )
+        sums = rows.values[lost].sum(axis=0).tolist()
+        touched = rows.counts[lost].any(axis=0).tolist()
+        found = {
+            name: to_decimal_hundredths(sums[i]) if touched[i] else ZERO
+            for i, name in enumerate(SUMMED)
+            if name in _SOLD_FIGURES
+        }
+        found["total"] = found["sold"]  # every sold batch counts toward both
+        return found
