@@ -29,6 +29,7 @@ from partner_tiers._model.columns import DealColumns, deal_columns
 from partner_tiers._model.dated import expiry_date
 from partner_tiers._model.mrr import MrrEntry, mrr_change_days, mrr_in_force
 from partner_tiers._model.records import ManagedService, Subscription
+from partner_tiers._model.values import Money
 from partner_tiers._rules.compiled import CompiledProgram
 from partner_tiers._rules.program import Program
 
@@ -93,8 +94,8 @@ def _sold_rows(deals: DealColumns, tables: CompiledProgram, program: Program) ->
     if grandfathered.any():
         earlier = np.maximum(np.searchsorted(starts, first, side="right") - 1, 0)
         rate = np.where(grandfathered, tables.sold[motion, earlier], rate)
-    per_100 = _per_100(tables, deals, day, deals.currency[sales])
-    multiplier = _multipliers(tables, deals, day, deals.country[sales])
+    per_100 = _per_100(tables, deals.currencies, day, deals.currency[sales])
+    multiplier, _ = _multipliers(tables, deals.countries, day, deals.country[sales])
     cents = deals.cents[sales]
     largest = [int(column.max(initial=0)) for column in (cents, rate, multiplier)]
     if largest[0] * largest[1] * largest[2] * 2 >= _LIMIT:
@@ -121,36 +122,39 @@ def _sold_counts(motion: Any) -> Any:
     return counts
 
 
-def _per_100(tables: CompiledProgram, deals: DealColumns, day: Any, currency: Any) -> Any:
+def _per_100(tables: CompiledProgram, currencies: tuple[str, ...], day: Any, currency: Any) -> Any:
     """The scaled amount of each row's currency that counts as 100 USD on its day."""
     which = np.searchsorted(np.array(tables.currency_starts, dtype=np.int64), day, "right") - 1
     if (which < 0).any():
         raise _Unsupported
     matrix = np.array(
-        [[amounts.get(code, 0) for code in deals.currencies] for amounts in tables.per_100],
+        [[amounts.get(code, 0) for code in currencies] for amounts in tables.per_100],
         dtype=np.int64,
-    ).reshape(len(tables.per_100), len(deals.currencies))
+    ).reshape(len(tables.per_100), len(currencies))
     per_100 = matrix[which, currency]
     if (per_100 <= 0).any():
         raise _Unsupported  # a currency the table lacks: the object path names it
     return per_100
 
 
-def _multipliers(tables: CompiledProgram, deals: DealColumns, day: Any, country: Any) -> Any:
-    """The scaled growth multiplier of each row (the scale itself: a standard market)."""
+def _multipliers(
+    tables: CompiledProgram, countries: tuple[str, ...], day: Any, country: Any
+) -> tuple[Any, Any]:
+    """The scaled growth multiplier of each row (the scale itself: a standard market),
+    and whether its country is a growth market on its day."""
     if not tables.growth:
-        return np.full(len(day), tables.scale, dtype=np.int64)
-    factors = np.array(
-        [
-            [factor if code in listed else tables.scale for code in deals.countries]
-            + [tables.scale]
-            for listed, factor in tables.growth
-        ],
-        dtype=np.int64,
+        return np.full(len(day), tables.scale, dtype=np.int64), np.zeros(len(day), dtype=bool)
+    listed = np.array(
+        [[code in members for code in countries] + [False] for members, _ in tables.growth],
+        dtype=bool,
+    ).reshape(len(tables.growth), len(countries) + 1)
+    factors = np.where(
+        listed, np.array([factor for _, factor in tables.growth])[:, None], tables.scale
     )
     which = np.searchsorted(np.array(tables.growth_starts, dtype=np.int64), day, "right") - 1
-    column = np.where(which < 0, len(deals.countries), country)
-    return factors[np.maximum(which, 0), column]
+    column = np.where(which < 0, len(countries), country)
+    row = np.maximum(which, 0)
+    return factors[row, column], listed[row, column]
 
 
 def _expiry(tables: CompiledProgram, day: Any) -> Any:
@@ -243,37 +247,86 @@ def _offsets(
 
 
 def _managed_rows(book: Book, tables: CompiledProgram, program: Program) -> list[_Part]:
-    """The managed pieces of every managed service and subscription of its client."""
+    """The managed pieces of every managed service and subscription of its client:
+    gathered per subscription, then priced and merged at once."""
     by_client: dict[str, list[Subscription]] = {}
     for subscription in book.subscriptions:
         by_client.setdefault(subscription.client, []).append(subscription)
-    rows: list[tuple[int, int, int, int]] = []
+    raw: list[tuple[int, int, int, Decimal, str, str, int]] = []
     for service in book.managed_services:
         country = book.client(service.client).country
         for subscription in by_client.get(service.client, ()):
             history = book.mrr_history(subscription.id)
-            rows.extend(_pieces(service, subscription, country, tables, program, history))
-    table = np.array(rows, dtype=np.int64).reshape(len(rows), 4)
-    values = np.zeros((len(rows), 6), dtype=np.int64)
-    values[:, _MANAGED] = table[:, 2]
-    values[:, _MANAGED_USD] = table[:, 3]
-    counts = np.zeros((len(rows), 6), dtype=bool)
+            group = len(raw)  # a new group: the pieces of one subscription and period
+            for first_day, end_day, mrr in _cut(service, subscription, tables, program, history):
+                raw.append(
+                    (group, first_day, end_day, mrr.amount, mrr.currency, country, service.partners)
+                )
+    if not raw:
+        empty = np.zeros(0, dtype=np.int64)
+        return [(empty, empty, np.zeros((0, 6), dtype=np.int64), np.zeros((0, 6), dtype=bool))]
+    groups, start, end = (np.array([piece[i] for piece in raw], dtype=np.int64) for i in range(3))
+    amounts = [piece[3].scaleb(2) for piece in raw]
+    if not all(a == a.to_integral_value() and abs(a) < 2**40 for a in amounts):
+        raise _Unsupported
+    cents = np.array([int(a) for a in amounts], dtype=np.int64)
+    currencies, currency = _codes([piece[4] for piece in raw])
+    countries, codes = _codes([piece[5] for piece in raw])
+    partners = np.array([piece[6] for piece in raw], dtype=np.int64)
+    row = np.searchsorted(np.array(tables.rate_starts, dtype=np.int64), start, "right") - 1
+    if (row < 0).any():
+        if not (program.price_before_first_row and tables.rate_starts):
+            raise _Unsupported  # the object path raises PricingError, naming the period
+        row = np.maximum(row, 0)
+    per_100 = _per_100(tables, currencies, start, currency)
+    multiplier, growth = _multipliers(tables, countries, start, codes)
+    rate = np.array(tables.managed, dtype=np.int64)[row] * multiplier
+    if int(cents.max()) * int(rate.max()) * 2 >= _LIMIT:
+        raise _Unsupported
+    points = _half_up(cents * rate, per_100 * tables.scale * partners)
+    usd = _half_up(cents * 100 * tables.scale, per_100 * partners)
+    gap = cents == 0  # no MRR in force: no managed credit
+    same = np.zeros(len(raw), dtype=bool)
+    same[1:] = (
+        (groups[1:] == groups[:-1])
+        & ~gap[1:]
+        & ~gap[:-1]
+        & (points[1:] == points[:-1])
+        & (usd[1:] == usd[:-1])
+        & (rate[1:] == rate[:-1])
+        & (growth[1:] == growth[:-1])
+    )
+    # A piece priced as the one before extends it: the level did not change.
+    first = np.flatnonzero(~same)
+    last = np.r_[first[1:] - 1, len(raw) - 1]
+    keep = ~gap[first]
+    first, last = first[keep], last[keep]
+    values = np.zeros((len(first), 6), dtype=np.int64)
+    values[:, _MANAGED] = points[first]
+    values[:, _MANAGED_USD] = usd[first]
+    counts = np.zeros((len(first), 6), dtype=bool)
     counts[:, _MANAGED] = True
     counts[:, _MANAGED_USD] = True
-    return [(table[:, 0], table[:, 1], values, counts)]
+    return [(start[first], end[last], values, counts)]
 
 
-def _pieces(
+def _codes(values: list[str]) -> tuple[tuple[str, ...], Any]:
+    """The distinct values in first-seen order, and each value's code."""
+    table: dict[str, int] = {}
+    codes = [table.setdefault(value, len(table)) for value in values]
+    return tuple(table), np.array(codes, dtype=np.int64)
+
+
+def _cut(
     service: ManagedService,
     subscription: Subscription,
-    country: str,
     tables: CompiledProgram,
     program: Program,
     history: tuple[MrrEntry, ...],
-) -> list[tuple[int, int, int, int]]:
-    """The managed rows of one subscription in one managed period, cut and merged as
-    `partner_tiers._engine.pricing._managed_batches` cuts and merges its batches:
-    (start, end, points, usd)."""
+) -> list[tuple[int, int, Money]]:
+    """One subscription in one managed period, cut where a pricing rule or its MRR
+    changes, as `partner_tiers._engine.pricing._managed_batches` cuts it: (start, end,
+    MRR in force) of each piece."""
     start = max(service.since, subscription.started_on)
     ends = [day for day in (service.until, subscription.ended_on) if day is not None]
     end = min(ends) if ends else None
@@ -284,59 +337,14 @@ def _pieces(
     cuts = {start, *mrr_change_days(history, start, end)}
     cuts.update(day for day in tables.boundaries if start < day and (end is None or day < end))
     days = sorted(cuts)
-    pieces: list[list[Any]] = []  # [start, end, points, usd, rate, growth] or a gap
-    for position, piece_start in enumerate(days):
-        piece_end = days[position + 1] if position + 1 < len(days) else end
-        mrr = mrr_in_force(history, piece_start, subscription.mrr.currency)
-        if mrr.amount == 0:
-            pieces.append([piece_start, piece_end, None])
-            continue
-        price = _managed_price(
-            tables,
-            program,
-            (mrr.amount, mrr.currency),
-            (country, service.partners),
-            piece_start,
-        )
-        last = pieces[-1] if pieces else None
-        if last is not None and last[2] is not None and last[2:] == list(price):
-            last[1] = piece_end  # the same price as the piece before: the level holds
-        else:
-            pieces.append([piece_start, piece_end, *price])
+    currency = subscription.mrr.currency
     return [
         (
-            piece[0].toordinal(),
-            piece[1].toordinal() if piece[1] is not None else NO_END,
-            piece[2],
-            piece[3],
+            piece_start.toordinal(),
+            days[position + 1].toordinal()
+            if position + 1 < len(days)
+            else (end.toordinal() if end is not None else NO_END),
+            mrr_in_force(history, piece_start, currency),
         )
-        for piece in pieces
-        if piece[2] is not None
+        for position, piece_start in enumerate(days)
     ]
-
-
-def _managed_price(
-    tables: CompiledProgram,
-    program: Program,
-    mrr: tuple[Decimal, str],
-    where: tuple[str, int],
-    day: dt.date,
-) -> tuple[int, int, int, bool]:
-    """Points and USD in hundredths of the partner's share of a managed piece's MRR
-    (``where``: the client's country and the number of partners), the scaled rate x
-    multiplier and whether the market is a growth one."""
-    (amount, currency), (country, partners) = mrr, where
-    ordinal = day.toordinal()
-    row = tables.rate_index(ordinal, before_first=program.price_before_first_row)
-    which = tables.table_index(ordinal)
-    if row is None or which < 0:
-        raise _Unsupported  # the object path raises PricingError, naming the period
-    per_100 = tables.per_100[which].get(currency, 0)
-    cents = amount.scaleb(2)
-    if per_100 <= 0 or cents != cents.to_integral_value():
-        raise _Unsupported
-    multiplier, growth = tables.multiplier(ordinal, country)
-    rate = tables.managed[row] * multiplier
-    points = _half_up(int(cents) * rate, per_100 * tables.scale * partners)
-    usd = _half_up(int(cents) * 100 * tables.scale, per_100 * partners)
-    return int(points), int(usd), rate, growth

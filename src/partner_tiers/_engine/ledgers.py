@@ -10,13 +10,17 @@ days, so managed points on any day are priced by the version of that day.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Sequence
 
 from attrs import evolve
 
 from partner_tiers._engine.arguments import check_arguments
+from partner_tiers._engine.columnar import price_rows
 from partner_tiers._engine.pricing import build_ledger as price_book
+from partner_tiers._engine.pricing import price_batches
 from partner_tiers._ledger.batch import PointBatch, Track
+from partner_tiers._ledger.events import EventRows
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book
 from partner_tiers._rules.program import Program
@@ -41,11 +45,30 @@ def build_ledger(book: Book, program: Program | ProgramSeries) -> PointsLedger:
     series = as_series(program)
     if len(series.versions) == 1:
         return price_book(book, series.versions[0])
+    windows = series.windows()
+    parts = [price_rows(book, window.program) for window in windows]
+    make = functools.partial(_series_batches, book, windows)
+    if any(part is None for part in parts):
+        return PointsLedger(make())
+    return PointsLedger._columnar(
+        EventRows.join(
+            [
+                part.within(window.start, window.end)
+                for part, window in zip(parts, windows, strict=True)
+                if part is not None
+            ]
+        ),
+        make,
+    )
+
+
+def _series_batches(book: Book, windows: Sequence[Version]) -> list[PointBatch]:
+    """What each version keeps of the batches it prices (the object path)."""
     batches: list[PointBatch] = []
-    for window in series.windows():
-        for batch in price_book(book, window.program).batches:
+    for window in windows:
+        for batch in price_batches(book, window.program):
             batches.extend(_in_window(batch, window))
-    return PointsLedger(batches)
+    return batches
 
 
 def _in_window(batch: PointBatch, window: Version) -> Iterator[PointBatch]:

@@ -10,13 +10,20 @@ from decimal import Decimal
 from partner_tiers._ledger.ledger import LedgerTotals, PointsLedger
 from partner_tiers._model.book import Book
 from partner_tiers._rules.context import Context
-from partner_tiers._rules.gates import GateResult
+from partner_tiers._rules.gates import (
+    GateResult,
+    certification_gate,
+    fact_at_least_gate,
+    fact_true_gate,
+)
 from partner_tiers._rules.ladder import Tier, highest_met
 from partner_tiers._rules.program import Program
 from partner_tiers._rules.tracks import builtin_value
 
 __all__ = [
+    "Verdicts",
     "after_review",
+    "capped",
     "evaluate_gates",
     "held_cap",
     "points_index",
@@ -80,9 +87,41 @@ def evaluate_gates(
     return tuple(results), cap
 
 
-def promotion(
-    program: Program, book: Book, ledger: PointsLedger, day: dt.date, held: int, reached: int
-) -> int:
+class Verdicts:
+    """Whether each gate passes on a day, for one replay, asked without the reasons.
+
+    The replay asks the gates on every day it visits (about 1,000 for a book of 5,000
+    deals), and mostly only wants to know whether they pass. The built-in fact gates
+    read what is constant in a book, so their verdict is kept per program; the built-in
+    certification gate passes exactly when a certification is valid on the day, which is
+    checked without building its reason. Every other gate (a custom one, or a built-in
+    kind a registry overrides) is asked each time. Reasons are built by `held_cap` and
+    `evaluate_gates`, only where they are recorded or shown.
+    """
+
+    def __init__(self, book: Book, ledger: PointsLedger) -> None:
+        self._book = book
+        self._ledger = ledger
+        self._constant: dict[tuple[int, int], bool] = {}
+
+    def passed(self, program: Program, index: int, day: dt.date) -> bool:
+        """Whether the program's gate at ``index`` passes on the day."""
+        gate = program.gates[index]
+        rule = program.registry.gate(gate.kind)
+        if rule is certification_gate:
+            return any(c.valid_on(day) for c in self._book.certifications)
+        constant = rule is fact_true_gate or rule is fact_at_least_gate
+        key = (id(program), index)
+        if constant and key in self._constant:
+            return self._constant[key]
+        context = Context(self._book, self._ledger, program, day, self._ledger.totals(day))
+        verdict = rule(context, gate.params).passed
+        if constant:
+            self._constant[key] = verdict
+        return verdict
+
+
+def promotion(program: Program, verdicts: Verdicts, day: dt.date, held: int, reached: int) -> int:
     """The tier the gates allow, min(reached, gate cap), or any index <= held when they
     allow no promotion.
 
@@ -92,22 +131,30 @@ def promotion(
     lower the answer is skipped, and the first failure that leaves nothing above ``held``
     stops the search. A day that promotes still runs every gate that matters.
     """
-    tier_ids = [tier.id for tier in program.tiers]
-    guarded = [
-        (min(tier_ids.index(t) for t in gate.tiers) if gate.tiers else 0, gate)
-        for gate in program.gates
-    ]
-    guarded.sort(key=lambda pair: pair[0], reverse=True)
-    context = Context(book, ledger, program, day, ledger.totals(day))
+    floors = program.gate_floors
     allowed = reached
-    for lowest, gate in guarded:
+    for index in sorted(range(len(floors)), key=lambda i: floors[i], reverse=True):
+        lowest = floors[index]
         if lowest > allowed:
             continue  # its cap, lowest - 1, is not below allowed
-        if not program.registry.gate(gate.kind)(context, gate.params).passed:
+        if not verdicts.passed(program, index, day):
             allowed = lowest - 1
             if allowed <= held:
                 break
     return allowed
+
+
+def capped(program: Program, verdicts: Verdicts, day: dt.date, held: int) -> int | None:
+    """The cap `held_cap` finds, without the reasons."""
+    if held < 0:
+        return None
+    floors = program.gate_floors
+    failing = [
+        lowest - 1
+        for index, lowest in enumerate(floors)
+        if lowest <= held and not verdicts.passed(program, index, day)
+    ]
+    return min(held, *failing) if failing else None
 
 
 def held_cap(
@@ -118,12 +165,10 @@ def held_cap(
     gates with their reasons. Gates guarding only higher tiers are not asked."""
     if held < 0:
         return None, ()
-    tier_ids = [tier.id for tier in program.tiers]
     context: Context | None = None
     cap = held
     failing = []
-    for gate in program.gates:
-        lowest = min(tier_ids.index(t) for t in gate.tiers) if gate.tiers else 0
+    for gate, lowest in zip(program.gates, program.gate_floors, strict=True):
         if lowest > held:
             continue
         context = context or Context(book, ledger, program, day, ledger.totals(day))

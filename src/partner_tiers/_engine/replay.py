@@ -18,10 +18,11 @@ from decimal import Decimal
 from typing import Any
 
 from attrs import evolve, frozen
-from dateutil.relativedelta import relativedelta
 
 from partner_tiers._engine.qualify import (
+    Verdicts,
     after_review,
+    capped,
     held_cap,
     points_index,
     promotion,
@@ -30,6 +31,7 @@ from partner_tiers._engine.qualify import (
 from partner_tiers._engine.status import ChangeCause, TierChange
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book
+from partner_tiers._model.dated import expiry_date
 from partner_tiers._rules.context import ChangeDays
 from partner_tiers._rules.gates import no_change_days
 from partner_tiers._rules.policy import Promotion
@@ -81,6 +83,7 @@ class _Replay:
     ledger: PointsLedger
     reviews: frozenset[dt.date]
     switches: Mapping[dt.date, int]  # switch day -> index of the version taking effect
+    verdicts: Verdicts
 
 
 def tier_name(program: Program, index: int) -> str | None:
@@ -171,7 +174,8 @@ def replay(
         for index, window in enumerate(series.windows())
         if window.start is not None
     }
-    fixed = _Replay(book, series, ledger, _reviews(series, joined - ONE_DAY, end), switches)
+    reviews = _reviews(series, joined - ONE_DAY, end)
+    fixed = _Replay(book, series, ledger, reviews, switches, Verdicts(book, ledger))
     first = series.versions.index(series.version_on(joined - ONE_DAY))
     state = ReplayState(-1, (), None, False, False, first)
     sample_index = 0
@@ -236,9 +240,9 @@ def _gates(fixed: _Replay, day: dt.date, state: ReplayState) -> ReplayState:
     """A gate guarding the held tier fails (the tier is capped from that day) or
     recovers (the held tier is back)."""
     program = fixed.series.versions[state.version]
+    if capped(program, fixed.verdicts, day, state.held) == state.cap:
+        return state  # asked without the reasons, which only a change records
     cap, failing = held_cap(program, fixed.book, fixed.ledger, day, state.held)
-    if cap == state.cap:
-        return state
     if failing:
         reason = "; ".join(f"gate {gate} failed on {day}: {why}" for gate, why in failing)
         cause = ChangeCause.GATE_FAILED
@@ -311,7 +315,7 @@ def _promote(
     reached = points_index(program.tiers, values)
     if reached <= held:
         return state
-    allowed = promotion(program, fixed.book, fixed.ledger, day, held, reached)
+    allowed = promotion(program, fixed.verdicts, day, held, reached)
     if allowed <= held:
         return state
     when = "at the review" if policy.promotion is Promotion.AT_REVIEW else "on qualifying"
@@ -355,7 +359,7 @@ def _provider(
     policy = program.policy
     months = policy.first_tier_deadline_months
     joined = fixed.book.partner.joined_on
-    deadline = joined + relativedelta(months=months) if months else None
+    deadline = expiry_date(joined, months) if months else None  # months later, cached
     if is_review and deadline is not None and day >= deadline and not ever and not provider:
         provider = True
         reason = (
@@ -366,4 +370,6 @@ def _provider(
         history = (*history, change)
     if provider and state.held >= 0:
         provider = False
+    if (history, ever, provider) == (state.history, state.ever_tiered, state.provider):
+        return state
     return evolve(state, history=history, ever_tiered=ever, provider=provider)

@@ -15,6 +15,7 @@ happened by each day, so its totals print exactly as the object ledger's do.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -63,11 +64,39 @@ class EventRows:
     def __len__(self) -> int:
         return len(self.earned)
 
+    @classmethod
+    def join(cls, parts: Sequence[EventRows]) -> EventRows:
+        """The rows of every part, in order."""
+        return cls(
+            earned=np.concatenate([part.earned for part in parts]),
+            expires=np.concatenate([part.expires for part in parts]),
+            values=np.concatenate([part.values for part in parts]),
+            counts=np.concatenate([part.counts for part in parts]),
+            sold=np.concatenate([part.sold for part in parts]),
+        )
+
+    def within(self, start: dt.date | None, end: dt.date | None) -> EventRows:
+        """What a program version in force from ``start`` until ``end`` (None: open)
+        keeps of these rows: the sold rows earned in its days, and the part of each
+        managed row inside them (managed points are a level, priced day by day)."""
+        low = start.toordinal() if start is not None else 0
+        high = end.toordinal() if end is not None else NO_END
+        earned = np.where(self.sold, self.earned, np.maximum(self.earned, low))
+        expires = np.where(self.sold, self.expires, np.minimum(self.expires, high))
+        keep = np.where(self.sold, (low <= self.earned) & (self.earned < high), earned < expires)
+        return EventRows(
+            earned=earned[keep],
+            expires=expires[keep],
+            values=self.values[keep],
+            counts=self.counts[keep],
+            sold=self.sold[keep],
+        )
+
 
 class EventIndex:
     """Running sums of the figures over the sorted event days of some `EventRows`."""
 
-    __slots__ = ("_days", "_rows", "_sums", "_touched")
+    __slots__ = ("_days", "_known", "_rows", "_sums", "_touched")
 
     def __init__(self, rows: EventRows) -> None:
         self._rows = rows
@@ -82,6 +111,7 @@ class EventIndex:
         self._days = days[last]
         self._sums = np.cumsum(deltas[order], axis=0)[last]
         self._touched = np.maximum.accumulate(touches[order], axis=0)[last]
+        self._known: dict[dt.date, LedgerTotals] = {}  # the replay asks a day many times
 
     @property
     def rows(self) -> int:
@@ -94,6 +124,12 @@ class EventIndex:
 
     def at(self, day: dt.date) -> LedgerTotals:
         """The totals on the day."""
+        totals = self._known.get(day)
+        if totals is None:
+            totals = self._known[day] = self._at(day)
+        return totals
+
+    def _at(self, day: dt.date) -> LedgerTotals:
         position = int(np.searchsorted(self._days, day.toordinal(), side="right"))
         if position == 0:
             return LedgerTotals()

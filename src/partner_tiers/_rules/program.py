@@ -144,6 +144,16 @@ class Program:
             raise ProgramValidationError(f"program {self.label}", problems)
 
     @functools.cached_property
+    def gate_floors(self) -> tuple[int, ...]:
+        """For each gate, the index of the lowest tier it guards (0 when it guards
+        all): a failing gate caps the tier one below it."""
+        tier_ids = [tier.id for tier in self.tiers]
+        return tuple(
+            min(tier_ids.index(tier) for tier in gate.tiers) if gate.tiers else 0
+            for gate in self.gates
+        )
+
+    @functools.cached_property
     def compiled(self) -> CompiledProgram:
         """The program's pricing rules as integer tables, made once per program (see
         `partner_tiers._rules.compiled`); the columnar pricing reads them."""
