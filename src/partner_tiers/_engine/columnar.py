@@ -17,6 +17,7 @@ than the sale it offsets) or where the object path raises (a deal no rule covers
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
@@ -27,7 +28,7 @@ from partner_tiers._ledger.events import NO_END, EventRows
 from partner_tiers._model.book import Book
 from partner_tiers._model.columns import DealColumns, deal_columns
 from partner_tiers._model.dated import expiry_date
-from partner_tiers._model.mrr import MrrEntry, mrr_change_days, mrr_in_force
+from partner_tiers._model.mrr import MrrEntry, mrr_change_days
 from partner_tiers._model.records import ManagedService, Subscription
 from partner_tiers._model.values import Money
 from partner_tiers._rules.compiled import CompiledProgram
@@ -197,28 +198,33 @@ def _offsets(
     taken_usd: list[int] = []
     if reductions:
         line_of, closed = deals.line.tolist(), deals.closed.tolist()
-        cents, currency, ids = deals.cents.tolist(), deals.currency.tolist(), deals.ids
+        cents, currency = deals.cents.tolist(), deals.currency.tolist()
         sale_of = sales.tolist()
         ends, price, dollars = expires.tolist(), points.tolist(), usd.tolist()
+        # Per line, its sales in pricing order, which is (close day, id): the newest
+        # sale open on a day is found by walking back from the last one closed by then.
         by_line: dict[int, list[int]] = {}
         for position, deal in enumerate(sale_of):
             by_line.setdefault(line_of[deal], []).append(position)
+        line_days = {
+            line: [closed[sale_of[position]] for position in positions]
+            for line, positions in by_line.items()
+        }
         amount_left = [cents[deal] for deal in sale_of]
         points_left, usd_left = list(price), list(dollars)
         for deal in reductions:
+            line = line_of[deal]
             day, remaining = closed[deal], -cents[deal]
-            open_sales = [
-                position
-                for position in by_line.get(line_of[deal], ())
-                if closed[sale_of[position]] <= day < ends[position] and amount_left[position] > 0
-            ]
-            open_sales.sort(key=lambda p: (closed[sale_of[p]], ids[sale_of[p]]), reverse=True)
-            for position in open_sales:
+            positions = by_line.get(line, [])
+            newest = bisect.bisect_right(line_days.get(line, []), day)
+            for position in reversed(positions[:newest]):
                 if remaining <= 0:
                     break
+                available = amount_left[position]
+                if available <= 0 or ends[position] <= day:
+                    continue  # used up, or no longer counting on the day
                 if currency[sale_of[position]] != currency[deal]:
                     raise _Unsupported  # the object path converts through the table
-                available = amount_left[position]
                 take = min(remaining, available)
                 if take == available:
                     lost_points, lost_usd = points_left[position], usd_left[position]
@@ -337,14 +343,14 @@ def _cut(
     cuts = {start, *mrr_change_days(history, start, end)}
     cuts.update(day for day in tables.boundaries if start < day and (end is None or day < end))
     days = sorted(cuts)
-    currency = subscription.mrr.currency
-    return [
-        (
-            piece_start.toordinal(),
-            days[position + 1].toordinal()
-            if position + 1 < len(days)
-            else (end.toordinal() if end is not None else NO_END),
-            mrr_in_force(history, piece_start, currency),
-        )
-        for position, piece_start in enumerate(days)
-    ]
+    zero = Money("0", subscription.mrr.currency)
+    since = [entry.since for entry in history]
+    pieces = []
+    for position, piece_start in enumerate(days):
+        if position + 1 < len(days):
+            piece_end = days[position + 1].toordinal()
+        else:
+            piece_end = end.toordinal() if end is not None else NO_END
+        row = bisect.bisect_right(since, piece_start)  # the MRR in force (`mrr_in_force`)
+        pieces.append((piece_start.toordinal(), piece_end, history[row - 1].mrr if row else zero))
+    return pieces

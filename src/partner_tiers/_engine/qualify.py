@@ -4,7 +4,7 @@ the tier a review leaves a partner in."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from partner_tiers._ledger.ledger import LedgerTotals, PointsLedger
@@ -21,13 +21,17 @@ from partner_tiers._rules.program import Program
 from partner_tiers._rules.tracks import builtin_value
 
 __all__ = [
+    "Met",
     "Verdicts",
     "after_review",
     "capped",
     "evaluate_gates",
     "held_cap",
+    "met_by",
     "points_index",
     "promotion",
+    "reached_index",
+    "review_index",
     "track_values",
 ]
 
@@ -48,21 +52,39 @@ def track_values(
     return values
 
 
+Met = Callable[[int, bool], bool]
+"""Whether the tier at an index meets its thresholds on a day: reach, or retain (True)."""
+
+
 def points_index(tiers: Sequence[Tier], values: Mapping[str, Decimal], keep_up_to: int = -1) -> int:
     """The highest tier whose thresholds are met: reach, or retain for tiers <= keep_up_to."""
     return highest_met(tiers, lambda index, tier: tier.met(values, keep=index <= keep_up_to))
+
+
+def met_by(tiers: Sequence[Tier], values: Mapping[str, Decimal]) -> Met:
+    """The thresholds test of the values (see `Met`)."""
+    return lambda index, keep: tiers[index].met(values, keep=keep)
+
+
+def reached_index(tiers: Sequence[Tier], met: Met, keep_up_to: int = -1) -> int:
+    """`points_index` by a thresholds test."""
+    return highest_met(tiers, lambda index, _tier: met(index, index <= keep_up_to))
 
 
 def after_review(program: Program, held: int, values: Mapping[str, Decimal]) -> int:
     """The tier a review leaves a partner in who holds tier ``held`` (-1: none), before
     any promotion: kept while its retain minimums are met; else the highest tier below
     whose reach (or retain) is met, or with a soft landing one tier down."""
-    tiers = program.tiers
-    if held < 0 or tiers[held].met(values, keep=True):
+    return review_index(program, held, met_by(program.tiers, values))
+
+
+def review_index(program: Program, held: int, met: Met) -> int:
+    """`after_review` by a thresholds test."""
+    if held < 0 or met(held, True):
         return held
     # Reach thresholds rise up the ladder, so the tier kept is below the held one; the
     # min() keeps it so for ladders whose tiers count different tracks.
-    target = min(points_index(tiers, values, keep_up_to=held), held - 1)
+    target = min(reached_index(program.tiers, met, keep_up_to=held), held - 1)
     return max(target, held - 1) if program.policy.soft_landing else target
 
 

@@ -13,19 +13,22 @@ recorded once, with its cause and version.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from attrs import evolve, frozen
 
+from partner_tiers._engine.ladders import DayTests, day_tests
 from partner_tiers._engine.qualify import (
+    Met,
     Verdicts,
-    after_review,
     capped,
     held_cap,
-    points_index,
+    met_by,
     promotion,
+    reached_index,
+    review_index,
     track_values,
 )
 from partner_tiers._engine.status import ChangeCause, TierChange
@@ -179,31 +182,48 @@ def replay(
     first = series.versions.index(series.version_on(joined - ONE_DAY))
     state = ReplayState(-1, (), None, False, False, first)
     sample_index = 0
-    for day in change_days(book, series, ledger, joined - ONE_DAY, end):
+    days = change_days(book, series, ledger, joined - ONE_DAY, end)
+    tests: dict[int, DayTests | None] = {}  # per version, made when first visited
+    for k, day in enumerate(days):
         while sample_index < len(samples) and samples[sample_index] < day:
             yield samples[sample_index], state
             sample_index += 1
-        state = _step(fixed, day, state)
+        state = _step(fixed, (k, day), state, tests, days)
     while sample_index < len(samples):
         yield samples[sample_index], state
         sample_index += 1
 
 
-def _step(fixed: _Replay, day: dt.date, state: ReplayState) -> ReplayState:
-    """The state after the day: the version switch and the gates, then a due demotion
-    lands, then promotion, review (not on a switch day), Provider."""
+def _step(
+    fixed: _Replay,
+    visit: tuple[int, dt.date],
+    state: ReplayState,
+    tests: dict[int, DayTests | None],
+    days: Sequence[dt.date],
+) -> ReplayState:
+    """The state after the k-th day (``visit``): the version switch and the gates, then
+    a due demotion lands, then promotion, review (not on a switch day), Provider."""
+    k, day = visit
     switched = day in fixed.switches
     if switched:
         state = _switch(fixed, day, state, fixed.switches[day])
     else:
         state = _gates(fixed, day, state)
     program = fixed.series.versions[state.version]
-    values = track_values(program, fixed.book, fixed.ledger, day, fixed.ledger.totals(day))
+    if state.version not in tests:
+        tests[state.version] = day_tests(program, fixed.ledger, days)
+    book, ledger = fixed.book, fixed.ledger
+    known = tests[state.version]
+
+    def values() -> dict[str, Decimal]:
+        return track_values(program, book, ledger, day, ledger.totals(day))
+
+    met = known.on(k) if known is not None else met_by(program.tiers, values())
     is_review = day in fixed.reviews
-    state = _land_pending(program, day, state, values)
-    state = _promote(fixed, program, day, state, values, is_review=is_review)
+    state = _land_pending(program, day, state, met)
+    state = _promote(fixed, program, day, state, met, is_review=is_review)
     if is_review and state.pending is None and not switched:
-        state = _review(program, day, state, values)
+        state = _review(program, day, state, met, values)
     return _provider(fixed, program, day, state, is_review=is_review)
 
 
@@ -279,15 +299,13 @@ def _switch(fixed: _Replay, day: dt.date, state: ReplayState, index: int) -> Rep
     return evolve(moved, history=(*moved.history, change))
 
 
-def _land_pending(
-    program: Program, day: dt.date, state: ReplayState, values: Mapping[str, Decimal]
-) -> ReplayState:
+def _land_pending(program: Program, day: dt.date, state: ReplayState, met: Met) -> ReplayState:
     """A demotion due by the day lands, or is withdrawn if the retain minimums are met."""
     if state.pending is None or day < state.pending[0]:
         return state
     announced, target, reason = state.pending
     held = state.held
-    if held >= 0 and program.tiers[held].met(values, keep=True):
+    if held >= 0 and met(held, True):
         withdrawn = (
             f"demotion announced for {announced} withdrawn: "
             f"{program.tiers[held].name} retain minimums met again"
@@ -302,7 +320,7 @@ def _promote(
     program: Program,
     day: dt.date,
     state: ReplayState,
-    values: Mapping[str, Decimal],
+    met: Met,
     *,
     is_review: bool,
 ) -> ReplayState:
@@ -312,7 +330,7 @@ def _promote(
     policy = program.policy
     if policy.promotion is not Promotion.IMMEDIATE and not is_review:
         return state
-    reached = points_index(program.tiers, values)
+    reached = reached_index(program.tiers, met)
     if reached <= held:
         return state
     allowed = promotion(program, fixed.verdicts, day, held, reached)
@@ -325,14 +343,19 @@ def _promote(
 
 
 def _review(
-    program: Program, day: dt.date, state: ReplayState, values: Mapping[str, Decimal]
+    program: Program,
+    day: dt.date,
+    state: ReplayState,
+    met: Met,
+    values_of: Callable[[], Mapping[str, Decimal]],
 ) -> ReplayState:
     """The review's demotion: in effect at once, or announced for after the notice."""
     held = state.held
-    target = after_review(program, held, values)
+    target = review_index(program, held, met)
     if target == held:
         return state
     tier = program.tiers[held]
+    values = values_of()
     short = ", ".join(
         f"{track} {values[track]} < {tier.retain_for(track)}"
         for track, missing in tier.shortfall(values, keep=True).items()
