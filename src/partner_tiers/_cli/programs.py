@@ -82,23 +82,39 @@ def programs_show(name: str, fmt: str, resolved: bool) -> None:
 @click.argument("b")
 @click.argument("books", nargs=-1, required=True, metavar="BOOK...")
 @as_of_option
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Worker processes that read and evaluate the books; 0: one per core.",
+)
 @json_option
-def programs_impact(a: str, b: str, books: tuple[str, ...], as_of: dt.date, as_json: bool) -> None:
+def programs_impact(
+    a: str, b: str, books: tuple[str, ...], as_of: dt.date, jobs: int, as_json: bool
+) -> None:
     """How partners move from program A to program B.
 
     Evaluates every BOOK under programs A and B on the date and prints how many
-    partners move up, down or stay.
+    partners move up, down or stay. With --jobs N, N worker processes read and
+    evaluate the books; the output is the same.
     """
-    from partner_tiers._views.impact import program_impact
+    from partner_tiers._views.impact import program_impact_of
 
     first, second = read_program(a), read_program(b)
-    loaded = (read_book(path) for path in books)
     if not sys.stderr.isatty():  # no progress bar in logs and pipes: errors stay one line
-        matrix = program_impact(loaded, first, second, as_of=as_of)
+        matrix = program_impact_of(books, read_book, first, second, as_of=as_of, jobs=jobs)
     else:
         with click.progressbar(length=len(books), label="evaluating books", file=sys.stderr) as bar:
-            matrix = program_impact(
-                loaded, first, second, as_of=as_of, progress=lambda _: bar.update(1)
+            matrix = program_impact_of(
+                books,
+                read_book,
+                first,
+                second,
+                as_of=as_of,
+                progress=lambda done: bar.update(done - bar.pos),
+                jobs=jobs,
             )
     if as_json:
         click.echo(json.dumps(matrix.to_dict(), indent=2))
