@@ -24,13 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from partner_tiers._ledger.events import NO_END, EventRows
+from partner_tiers._ledger.events import EventRows
 from partner_tiers._model.book import Book
-from partner_tiers._model.columns import DealColumns, deal_columns
+from partner_tiers._model.columns import DealColumns, deal_columns, managed_columns
 from partner_tiers._model.dated import expiry_date
-from partner_tiers._model.mrr import MrrEntry, mrr_change_days
-from partner_tiers._model.records import ManagedService, Subscription
-from partner_tiers._model.values import Money
 from partner_tiers._rules.compiled import CompiledProgram
 from partner_tiers._rules.program import Program
 
@@ -253,32 +250,34 @@ def _offsets(
 
 
 def _managed_rows(book: Book, tables: CompiledProgram, program: Program) -> list[_Part]:
-    """The managed pieces of every managed service and subscription of its client:
-    gathered per subscription, then priced and merged at once."""
-    by_client: dict[str, list[Subscription]] = {}
-    for subscription in book.subscriptions:
-        by_client.setdefault(subscription.client, []).append(subscription)
-    raw: list[tuple[int, int, int, Decimal, str, str, int]] = []
-    for service in book.managed_services:
-        country = book.client(service.client).country
-        for subscription in by_client.get(service.client, ()):
-            history = book.mrr_history(subscription.id)
-            group = len(raw)  # a new group: the pieces of one subscription and period
-            for first_day, end_day, mrr in _cut(service, subscription, tables, program, history):
-                raw.append(
-                    (group, first_day, end_day, mrr.amount, mrr.currency, country, service.partners)
-                )
-    if not raw:
+    """The managed pieces of every managed service and subscription of its client: the
+    book's pieces of constant MRR (`managed_columns`), from the program's first rate row
+    on unless it prices before it, cut where a pricing rule changes, then priced and
+    merged at once, as `partner_tiers._engine.pricing._managed_batches` does."""
+    managed = managed_columns(book)
+    if managed.cents is None:
+        raise _Unsupported
+    start, end = managed.start, managed.end
+    first_row = program.rates and not program.price_before_first_row
+    low = program.rates[0].effective_from.toordinal() if first_row else 0
+    start = np.maximum(start, low)  # managed points are a level: none before the rows
+    pieces = np.flatnonzero(start < end)
+    groups, start, end = managed.group[pieces], start[pieces], end[pieces]
+    for boundary in (day.toordinal() for day in tables.boundaries):
+        inside = np.flatnonzero((start < boundary) & (boundary < end))
+        groups = np.concatenate([groups, groups[inside]])
+        pieces = np.concatenate([pieces, pieces[inside]])
+        start = np.concatenate([start, np.full(len(inside), boundary, dtype=np.int64)])
+        end = np.concatenate([end, end[inside]])
+        end[inside] = boundary
+    order = np.lexsort((start, groups))
+    groups, pieces, start, end = groups[order], pieces[order], start[order], end[order]
+    if not len(pieces):
         empty = np.zeros(0, dtype=np.int64)
         return [(empty, empty, np.zeros((0, 6), dtype=np.int64), np.zeros((0, 6), dtype=bool))]
-    groups, start, end = (np.array([piece[i] for piece in raw], dtype=np.int64) for i in range(3))
-    amounts = [piece[3].scaleb(2) for piece in raw]
-    if not all(a == a.to_integral_value() and abs(a) < 2**40 for a in amounts):
-        raise _Unsupported
-    cents = np.array([int(a) for a in amounts], dtype=np.int64)
-    currencies, currency = _codes([piece[4] for piece in raw])
-    countries, codes = _codes([piece[5] for piece in raw])
-    partners = np.array([piece[6] for piece in raw], dtype=np.int64)
+    cents, partners = managed.cents[pieces], managed.partners[pieces]
+    currency, codes = managed.currency[pieces], managed.country[pieces]
+    currencies, countries = managed.currencies, managed.countries
     row = np.searchsorted(np.array(tables.rate_starts, dtype=np.int64), start, "right") - 1
     if (row < 0).any():
         if not (program.price_before_first_row and tables.rate_starts):
@@ -292,7 +291,7 @@ def _managed_rows(book: Book, tables: CompiledProgram, program: Program) -> list
     points = _half_up(cents * rate, per_100 * tables.scale * partners)
     usd = _half_up(cents * 100 * tables.scale, per_100 * partners)
     gap = cents == 0  # no MRR in force: no managed credit
-    same = np.zeros(len(raw), dtype=bool)
+    same = np.zeros(len(pieces), dtype=bool)
     same[1:] = (
         (groups[1:] == groups[:-1])
         & ~gap[1:]
@@ -304,7 +303,7 @@ def _managed_rows(book: Book, tables: CompiledProgram, program: Program) -> list
     )
     # A piece priced as the one before extends it: the level did not change.
     first = np.flatnonzero(~same)
-    last = np.r_[first[1:] - 1, len(raw) - 1]
+    last = np.r_[first[1:] - 1, len(pieces) - 1]
     keep = ~gap[first]
     first, last = first[keep], last[keep]
     values = np.zeros((len(first), 6), dtype=np.int64)
@@ -321,36 +320,3 @@ def _codes(values: list[str]) -> tuple[tuple[str, ...], Any]:
     table: dict[str, int] = {}
     codes = [table.setdefault(value, len(table)) for value in values]
     return tuple(table), np.array(codes, dtype=np.int64)
-
-
-def _cut(
-    service: ManagedService,
-    subscription: Subscription,
-    tables: CompiledProgram,
-    program: Program,
-    history: tuple[MrrEntry, ...],
-) -> list[tuple[int, int, Money]]:
-    """One subscription in one managed period, cut where a pricing rule or its MRR
-    changes, as `partner_tiers._engine.pricing._managed_batches` cuts it: (start, end,
-    MRR in force) of each piece."""
-    start = max(service.since, subscription.started_on)
-    ends = [day for day in (service.until, subscription.ended_on) if day is not None]
-    end = min(ends) if ends else None
-    if program.rates and not program.price_before_first_row:
-        start = max(start, program.rates[0].effective_from)
-    if end is not None and end <= start:
-        return []
-    cuts = {start, *mrr_change_days(history, start, end)}
-    cuts.update(day for day in tables.boundaries if start < day and (end is None or day < end))
-    days = sorted(cuts)
-    zero = Money("0", subscription.mrr.currency)
-    since = [entry.since for entry in history]
-    pieces = []
-    for position, piece_start in enumerate(days):
-        if position + 1 < len(days):
-            piece_end = days[position + 1].toordinal()
-        else:
-            piece_end = end.toordinal() if end is not None else NO_END
-        row = bisect.bisect_right(since, piece_start)  # the MRR in force (`mrr_in_force`)
-        pieces.append((piece_start.toordinal(), piece_end, history[row - 1].mrr if row else zero))
-    return pieces

@@ -33,10 +33,12 @@ class DayTests:
     Attributes:
         reach: ``reach[tier][k]`` on the k-th day.
         keep: ``keep[tier][k]`` likewise for the retain thresholds.
+        reached: on the k-th day, the highest tier whose reach is met (-1: none).
     """
 
     reach: list[list[bool]]
     keep: list[list[bool]]
+    reached: list[int]
 
     def on(self, k: int) -> Met:
         """The thresholds test of the k-th day."""
@@ -55,14 +57,19 @@ def day_tests(program: Program, ledger: PointsLedger, days: Sequence[dt.date]) -
     values = {track.id: figures[track.rule] for track in program.tracks}
     zero = np.zeros(len(days), dtype=np.int64)
 
-    def met(thresholds: Mapping[str, Decimal]) -> list[bool]:
+    def met(thresholds: Mapping[str, Decimal]) -> Any:
         ok: Any = np.ones(len(days), dtype=bool)
         for track, threshold in thresholds.items():
             ok &= values.get(track, zero) >= math.ceil(threshold * 100)
-        found: list[bool] = ok.tolist()
-        return found
+        return ok
 
+    reach = np.array([met(tier.reach) for tier in program.tiers], dtype=bool)
+    reach = reach.reshape(len(program.tiers), len(days))
+    # The highest tier met: the last True of each day's column, -1 when there is none.
+    top = len(program.tiers) - 1 - np.argmax(reach[::-1], axis=0)
+    reached = np.where(reach.any(axis=0), top, -1)
     return DayTests(
-        reach=[met(tier.reach) for tier in program.tiers],
-        keep=[met(tier.retain_thresholds()) for tier in program.tiers],
+        reach=reach.tolist(),
+        keep=[met(tier.retain_thresholds()).tolist() for tier in program.tiers],
+        reached=reached.tolist(),
     )

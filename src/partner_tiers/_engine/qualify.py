@@ -12,6 +12,7 @@ from partner_tiers._model.book import Book
 from partner_tiers._rules.context import Context
 from partner_tiers._rules.gates import (
     GateResult,
+    GateRule,
     certification_gate,
     fact_at_least_gate,
     fact_true_gate,
@@ -125,11 +126,29 @@ class Verdicts:
         self._book = book
         self._ledger = ledger
         self._constant: dict[tuple[int, int], bool] = {}
+        self._rules: dict[int, tuple[GateRule, ...]] = {}
+        self._order: dict[int, tuple[int, ...]] = {}
+
+    def rules(self, program: Program) -> tuple[GateRule, ...]:
+        """The rule of each of the program's gates, looked up once."""
+        found = self._rules.get(id(program))
+        if found is None:
+            found = tuple(program.registry.gate(gate.kind) for gate in program.gates)
+            self._rules[id(program)] = found
+        return found
+
+    def highest_first(self, program: Program) -> tuple[int, ...]:
+        """The program's gate indexes, the gate guarding the highest tiers first."""
+        found = self._order.get(id(program))
+        if found is None:
+            floors = program.gate_floors
+            found = tuple(sorted(range(len(floors)), key=lambda i: floors[i], reverse=True))
+            self._order[id(program)] = found
+        return found
 
     def passed(self, program: Program, index: int, day: dt.date) -> bool:
         """Whether the program's gate at ``index`` passes on the day."""
-        gate = program.gates[index]
-        rule = program.registry.gate(gate.kind)
+        rule = self.rules(program)[index]
         if rule is certification_gate:
             return any(c.valid_on(day) for c in self._book.certifications)
         constant = rule is fact_true_gate or rule is fact_at_least_gate
@@ -137,7 +156,7 @@ class Verdicts:
         if constant and key in self._constant:
             return self._constant[key]
         context = Context(self._book, self._ledger, program, day, self._ledger.totals(day))
-        verdict = rule(context, gate.params).passed
+        verdict = rule(context, program.gates[index].params).passed
         if constant:
             self._constant[key] = verdict
         return verdict
@@ -155,7 +174,7 @@ def promotion(program: Program, verdicts: Verdicts, day: dt.date, held: int, rea
     """
     floors = program.gate_floors
     allowed = reached
-    for index in sorted(range(len(floors)), key=lambda i: floors[i], reverse=True):
+    for index in verdicts.highest_first(program):
         lowest = floors[index]
         if lowest > allowed:
             continue  # its cap, lowest - 1, is not below allowed

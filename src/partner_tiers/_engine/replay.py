@@ -218,10 +218,14 @@ def _step(
     def values() -> dict[str, Decimal]:
         return track_values(program, book, ledger, day, ledger.totals(day))
 
-    met = known.on(k) if known is not None else met_by(program.tiers, values())
+    if known is not None:
+        met, reached = known.on(k), known.reached[k]
+    else:
+        met = met_by(program.tiers, values())
+        reached = reached_index(program.tiers, met)
     is_review = day in fixed.reviews
     state = _land_pending(program, day, state, met)
-    state = _promote(fixed, program, day, state, met, is_review=is_review)
+    state = _promote(fixed, program, day, state, reached, is_review=is_review)
     if is_review and state.pending is None and not switched:
         state = _review(program, day, state, met, values)
     return _provider(fixed, program, day, state, is_review=is_review)
@@ -320,7 +324,7 @@ def _promote(
     program: Program,
     day: dt.date,
     state: ReplayState,
-    met: Met,
+    reached: int,
     *,
     is_review: bool,
 ) -> ReplayState:
@@ -330,7 +334,6 @@ def _promote(
     policy = program.policy
     if policy.promotion is not Promotion.IMMEDIATE and not is_review:
         return state
-    reached = reached_index(program.tiers, met)
     if reached <= held:
         return state
     allowed = promotion(program, fixed.verdicts, day, held, reached)

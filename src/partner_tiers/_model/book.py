@@ -237,6 +237,7 @@ class Book:
         init=False, default=None, eq=False, repr=False, hash=False
     )
     _deal_columns: Any = field(init=False, default=None, eq=False, repr=False, hash=False)
+    _managed_columns: Any = field(init=False, default=None, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.partner, Partner):

@@ -15,7 +15,7 @@ from partner_tiers._model.records import SalesMotion
 if TYPE_CHECKING:
     from partner_tiers._model.book import Book
 
-__all__ = ["MOTIONS", "DealColumns", "deal_columns"]
+__all__ = ["MOTIONS", "NO_END", "DealColumns", "ManagedColumns", "deal_columns", "managed_columns"]
 
 MOTIONS = (SalesMotion.SOURCED, SalesMotion.ASSISTED)
 """Motion codes 0 and 1; code 2 is every other motion (priced at the unattributed rate)."""
@@ -100,4 +100,88 @@ def _deal_columns(book: Book) -> DealColumns:
         currencies=currencies,
         countries=countries,
         lines=lines,
+    )
+
+
+@frozen
+class ManagedColumns:
+    """Every managed service's subscriptions as pieces of constant MRR, as arrays: one
+    row a piece of a (service, subscription) group, cut where the subscription's MRR
+    history changes, groups in book order and pieces by day within a group. A piece
+    before the history's first row, or of an MRR of zero, has ``cents`` 0 (a gap).
+
+    Attributes:
+        group: the (service, subscription) pair the piece belongs to.
+        start, end: the piece's first day and first day after it (`NO_END`: open).
+        cents: the MRR in hundredths; None when an amount has more than two places.
+        currency: a code into ``currencies``.
+        country: a code into ``countries``: the client's country.
+        partners: how many partners share the service.
+        currencies, countries: what the codes stand for.
+    """
+
+    group: Any
+    start: Any
+    end: Any
+    cents: Any
+    currency: Any
+    country: Any
+    partners: Any
+    currencies: tuple[str, ...]
+    countries: tuple[str, ...]
+
+
+NO_END = np.iinfo(np.int64).max
+"""The end day of a piece that does not end."""
+
+
+def managed_columns(book: Book) -> ManagedColumns:
+    """The book's managed pieces (see `ManagedColumns`), made on the first call for a
+    book and kept on it."""
+    cached: ManagedColumns | None = book._managed_columns
+    if cached is None:
+        cached = _managed_columns(book)
+        object.__setattr__(book, "_managed_columns", cached)
+    return cached
+
+
+def _managed_columns(book: Book) -> ManagedColumns:
+    by_client: dict[str, list[Any]] = {}
+    for subscription in book.subscriptions:
+        by_client.setdefault(subscription.client, []).append(subscription)
+    rows: list[tuple[int, int, int, Any, str, str, int]] = []
+    group = 0
+    for service in book.managed_services:
+        country = book.client(service.client).country
+        for subscription in by_client.get(service.client, ()):
+            start = max(service.since, subscription.started_on).toordinal()
+            ends = [day for day in (service.until, subscription.ended_on) if day is not None]
+            end = min(ends).toordinal() if ends else NO_END
+            history = book.mrr_history(subscription.id)
+            currency = subscription.mrr.currency
+            # Before the history's first row the MRR is zero: a gap.
+            periods = [(1, None), *[(entry.since.toordinal(), entry.mrr) for entry in history]]
+            for position, (since, mrr) in enumerate(periods):
+                until = periods[position + 1][0] if position + 1 < len(periods) else NO_END
+                low, high = max(start, since), min(end, until)
+                if low < high:
+                    amount = mrr.amount.scaleb(2) if mrr is not None else 0
+                    code = mrr.currency if mrr is not None else currency
+                    rows.append((group, low, high, amount, code, country, service.partners))
+            group += 1
+    amounts = [row[3] for row in rows]
+    whole = all(amount == int(amount) and abs(amount) < _LARGEST for amount in amounts)
+    currencies, currency_codes = _codes([row[4] for row in rows])
+    countries, country_codes = _codes([row[5] for row in rows])
+    column = [np.array([row[i] for row in rows], dtype=np.int64) for i in (0, 1, 2, 6)]
+    return ManagedColumns(
+        group=column[0],
+        start=column[1],
+        end=column[2],
+        cents=np.array([int(amount) for amount in amounts], dtype=np.int64) if whole else None,
+        currency=currency_codes,
+        country=country_codes,
+        partners=column[3],
+        currencies=currencies,
+        countries=countries,
     )
