@@ -198,28 +198,31 @@ def _offsets(
         cents, currency = deals.cents.tolist(), deals.currency.tolist()
         sale_of = sales.tolist()
         ends, price, dollars = expires.tolist(), points.tolist(), usd.tolist()
-        # Per line, its sales in pricing order, which is (close day, id): the newest
-        # sale open on a day is found by walking back from the last one closed by then.
-        by_line: dict[int, list[int]] = {}
+        # Per line, its sales still open in pricing order, which is (close day, id): the
+        # newest open on a day is found by walking back from the last one closed by then.
+        # Reductions come in day order, so a sale used up or expired is dropped for good.
+        open_sales: dict[int, list[int]] = {}
         for position, deal in enumerate(sale_of):
-            by_line.setdefault(line_of[deal], []).append(position)
-        line_days = {
+            open_sales.setdefault(line_of[deal], []).append(position)
+        open_days = {
             line: [closed[sale_of[position]] for position in positions]
-            for line, positions in by_line.items()
+            for line, positions in open_sales.items()
         }
         amount_left = [cents[deal] for deal in sale_of]
         points_left, usd_left = list(price), list(dollars)
         for deal in reductions:
             line = line_of[deal]
             day, remaining = closed[deal], -cents[deal]
-            positions = by_line.get(line, [])
-            newest = bisect.bisect_right(line_days.get(line, []), day)
-            for position in reversed(positions[:newest]):
-                if remaining <= 0:
-                    break
+            positions = open_sales.get(line, [])
+            days = open_days.get(line, [])
+            j = bisect.bisect_right(days, day)
+            while remaining > 0 and j > 0:
+                j -= 1
+                position = positions[j]
                 available = amount_left[position]
                 if available <= 0 or ends[position] <= day:
-                    continue  # used up, or no longer counting on the day
+                    del positions[j], days[j]  # used up, or no longer counting
+                    continue
                 if currency[sale_of[position]] != currency[deal]:
                     raise _Unsupported  # the object path converts through the table
                 take = min(remaining, available)
