@@ -277,3 +277,36 @@ def test_the_documented_history_is_the_one_the_demo_derives() -> None:
     written = pt.load_book(path)
     assert written.mrr_history("s-fab-mkt") == NORTHWIND.mrr_history("s-fab-mkt")
     assert written.subscription("s-fab-mkt").mrr_history == NORTHWIND.mrr_history("s-fab-mkt")
+
+
+# --- pieces without MRR, and the smallest MRR -------------------------------------------
+
+
+def test_a_paused_subscription_earns_no_managed_batch_while_its_mrr_is_zero() -> None:
+    """A history row of 0 USD is a gap: no managed batch covers it, in the totals or in
+    the batches, and the MRR after it starts a batch of its own."""
+    paused = (
+        pt.MrrEntry(D(2024, 1, 1), _usd("1000")),
+        pt.MrrEntry(D(2024, 6, 1), _usd("0")),
+        pt.MrrEntry(D(2024, 9, 1), _usd("1000")),
+    )
+    book = _book(_subscription(_usd("1000"), paused))
+    ledger = pt.build_ledger(book, HUBSPOT_2025)
+    managed = [batch for batch in ledger.batches if batch.track is pt.Track.MANAGED]
+    assert [(b.earned_on, b.expires_on) for b in managed] == [
+        (D(2024, 1, 1), D(2024, 6, 1)),
+        (D(2024, 9, 1), None),
+    ]
+    assert all(batch.points > 0 for batch in managed)
+    assert ledger.totals(D(2024, 7, 1)).managed == 0
+    assert ledger.totals(D(2024, 7, 1)).managed_mrr_usd == 0
+    assert ledger.totals(D(2024, 10, 1)).managed == managed[1].points
+
+
+def test_one_unit_of_mrr_is_managed_credit_not_a_gap() -> None:
+    """1.00 USD of MRR is priced like any other amount (it is not the zero of a gap)."""
+    book = _book(_subscription(_usd("1")))
+    ledger = pt.build_ledger(book, HUBSPOT_2025)
+    [batch] = [batch for batch in ledger.batches if batch.track is pt.Track.MANAGED]
+    assert batch.mrr_usd == Decimal("1.00")
+    assert ledger.totals(D(2024, 2, 1)).managed_mrr_usd == Decimal("1.00")
