@@ -3,6 +3,7 @@ the tier a review leaves a partner in."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -110,6 +111,10 @@ def evaluate_gates(
     return tuple(results), cap
 
 
+_STEADY = (certification_gate, fact_true_gate, fact_at_least_gate)
+"""The built-in gates whose verdict changes only when a certification's validity does."""
+
+
 class Verdicts:
     """Whether each gate passes on a day, for one replay, asked without the reasons.
 
@@ -128,6 +133,20 @@ class Verdicts:
         self._constant: dict[tuple[int, int], bool] = {}
         self._rules: dict[int, tuple[GateRule, ...]] = {}
         self._order: dict[int, tuple[int, ...]] = {}
+        # The days a certification becomes valid or stops being valid: between two of
+        # them, every built-in gate gives the same verdict.
+        self._turns = sorted(
+            {c.valid_from for c in book.certifications}
+            | {c.valid_until + dt.timedelta(days=1) for c in book.certifications}
+        )
+
+    def epoch(self, program: Program, day: dt.date) -> int | None:
+        """A number that stays the same over a run of days on which none of the
+        program's gates can change its verdict; None when a gate may change on any day
+        (a custom one, or a built-in kind a registry overrides)."""
+        if not all(rule in _STEADY for rule in self.rules(program)):
+            return None
+        return bisect.bisect_right(self._turns, day)
 
     def rules(self, program: Program) -> tuple[GateRule, ...]:
         """The rule of each of the program's gates, looked up once."""

@@ -184,14 +184,40 @@ def replay(
     sample_index = 0
     days = change_days(book, series, ledger, joined - ONE_DAY, end)
     tests: dict[int, DayTests | None] = {}  # per version, made when first visited
+    unchanged = False  # whether the last day visited left the state as it was
     for k, day in enumerate(days):
         while sample_index < len(samples) and samples[sample_index] < day:
             yield samples[sample_index], state
             sample_index += 1
-        state = _step(fixed, (k, day), state, tests, days)
+        if unchanged and _same_as_before(fixed, tests.get(state.version), state, k, days):
+            continue
+        after = _step(fixed, (k, day), state, tests, days)
+        unchanged, state = after is state, after
     while sample_index < len(samples):
         yield samples[sample_index], state
         sample_index += 1
+
+
+def _same_as_before(
+    fixed: _Replay, known: DayTests | None, state: ReplayState, k: int, days: Sequence[dt.date]
+) -> bool:
+    """Whether the k-th day gives the day before's inputs to a step that left the state
+    unchanged, so that it leaves it unchanged too: the same tier reached and the same
+    gate verdicts, on a day that is no review, no switch and no day a demotion lands.
+
+    Only with the tier tests off the arrays (`DayTests`) and gates whose verdicts change
+    on known days (`Verdicts.epoch`); otherwise every day is stepped through.
+    """
+    day, before = days[k], days[k - 1]
+    if known is None or known.reached[k] != known.reached[k - 1]:
+        return False
+    if day in fixed.reviews or day in fixed.switches:
+        return False
+    if state.pending is not None and day >= state.pending[0]:
+        return False
+    program = fixed.series.versions[state.version]
+    epoch = fixed.verdicts.epoch(program, day)
+    return epoch is not None and epoch == fixed.verdicts.epoch(program, before)
 
 
 def _step(
