@@ -19,7 +19,9 @@ What a book holds:
   sold before the 2024-02-27 grandfathering row), and ``downgrade`` / ``churn`` that give
   back part or all of a line's MRR; partner-sourced or partner-assisted;
 - one subscription per client and product line, from the line's first sale, ended when
-  the line was churned and not sold again;
+  the line was churned and not sold again, with the MRR it had before the churn (or
+  before the churn day, when a downgrade that day would take the MRR history that the
+  book derives from the deals below zero);
 - managed service, from 2022-08-01 on, for about a third of the clients, some of it
   ended and some shared with a second partner;
 - certifications valid from 2022-01-01 to 2026-12-31, and the facts the Elite gates read.
@@ -161,13 +163,35 @@ def _split(rng: random.Random, total: int, parts: int) -> list[int]:
 class _Line:
     """What a client has bought on one product line so far (only during generation)."""
 
-    __slots__ = ("churned_from", "ended_on", "first_sold", "mrr")
+    __slots__ = ("churned_from", "day", "ended_on", "first_sold", "low", "mrr", "mrr_before_day")
 
     def __init__(self, first_sold: dt.date) -> None:
         self.first_sold = first_sold
         self.mrr = Decimal(0)
         self.ended_on: dt.date | None = None
         self.churned_from = Decimal(0)
+        # The day of the line's latest deal, the MRR before that day's deals, and the
+        # lowest MRR at the end of the line's earlier deal days (None: no earlier day).
+        self.day = first_sold
+        self.mrr_before_day = Decimal(0)
+        self.low: Decimal | None = None
+
+    def change(self, day: dt.date, kind: DealKind, change: Decimal) -> None:
+        """Apply a deal of ``day`` to the line (deals come in day order)."""
+        if day != self.day:
+            self.low = self.mrr if self.low is None else min(self.low, self.mrr)
+            self.day, self.mrr_before_day = day, self.mrr
+        if kind is DealKind.CHURN:
+            # The ended subscription keeps the MRR it had before the churn. A book derives
+            # its MRR history from that MRR minus the deals before the end day, so the
+            # other deals of the churn day shift the whole history by their sum: when a
+            # downgrade of that day would take it below zero, the subscription keeps the
+            # MRR it had before the day instead, and its history is the line's own.
+            self.churned_from = self.mrr
+            if self.low is not None and self.mrr - self.mrr_before_day + self.low < 0:
+                self.churned_from = self.mrr_before_day
+        self.mrr += change
+        self.ended_on = day if kind is DealKind.CHURN else None
 
 
 def _next_deal(
@@ -200,7 +224,8 @@ def _subscriptions(
     """A subscription per product line the client bought."""
     subscriptions = []
     for name, line in lines.items():
-        # A churned line keeps the MRR it had before the churn on its (ended) subscription.
+        # A churned line keeps the MRR it had before the churn on its (ended) subscription
+        # (see `_Line.change`).
         mrr = line.mrr if line.mrr > 0 else line.churned_from
         subscriptions.append(
             Subscription(
@@ -245,11 +270,7 @@ def _client_records(
     deals: list[Deal] = []
     for number, day in enumerate(days):
         product_line, kind, change = _next_deal(rng, lines, currency, scale)
-        line = lines.setdefault(product_line, _Line(day))
-        if kind is DealKind.CHURN:
-            line.churned_from = line.mrr
-        line.mrr += change
-        line.ended_on = day if kind is DealKind.CHURN else None
+        lines.setdefault(product_line, _Line(day)).change(day, kind, change)
         motion = SalesMotion.SOURCED if rng.random() < 0.55 else SalesMotion.ASSISTED
         deals.append(
             Deal(

@@ -140,13 +140,13 @@ class Verdicts:
             | {c.valid_until + dt.timedelta(days=1) for c in book.certifications}
         )
 
-    def epoch(self, program: Program, day: dt.date) -> int | None:
-        """A number that stays the same over a run of days on which none of the
-        program's gates can change its verdict; None when a gate may change on any day
-        (a custom one, or a built-in kind a registry overrides)."""
+    def epochs(self, program: Program, days: Sequence[dt.date]) -> list[int] | None:
+        """For each of the days, a number that stays the same over a run of days on which
+        none of the program's gates can change its verdict; None when a gate may change
+        on any day (a custom one, or a built-in kind a registry overrides)."""
         if not all(rule in _STEADY for rule in self.rules(program)):
             return None
-        return bisect.bisect_right(self._turns, day)
+        return [bisect.bisect_right(self._turns, day) for day in days]
 
     def rules(self, program: Program) -> tuple[GateRule, ...]:
         """The rule of each of the program's gates, looked up once."""

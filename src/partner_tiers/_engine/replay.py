@@ -162,6 +162,11 @@ def _reviews(series: ProgramSeries, start: dt.date, end: dt.date) -> frozenset[d
     return frozenset(days)
 
 
+_Tests = dict[int, tuple[DayTests | None, list[int] | None]]
+"""Per version index: its tier tests and gate epochs over the replay's days, made when
+the version is first visited."""
+
+
 def replay(
     book: Book,
     program: Program | ProgramSeries,
@@ -183,13 +188,13 @@ def replay(
     state = ReplayState(-1, (), None, False, False, first)
     sample_index = 0
     days = change_days(book, series, ledger, joined - ONE_DAY, end)
-    tests: dict[int, DayTests | None] = {}  # per version, made when first visited
+    tests: _Tests = {}
     unchanged = False  # whether the last day visited left the state as it was
     for k, day in enumerate(days):
         while sample_index < len(samples) and samples[sample_index] < day:
             yield samples[sample_index], state
             sample_index += 1
-        if unchanged and _same_as_before(fixed, tests.get(state.version), state, k, days):
+        if unchanged and _same_as_before(fixed, state, k, days, tests):
             continue
         after = _step(fixed, (k, day), state, tests, days)
         unchanged, state = after is state, after
@@ -199,32 +204,31 @@ def replay(
 
 
 def _same_as_before(
-    fixed: _Replay, known: DayTests | None, state: ReplayState, k: int, days: Sequence[dt.date]
+    fixed: _Replay, state: ReplayState, k: int, days: Sequence[dt.date], tests: _Tests
 ) -> bool:
     """Whether the k-th day gives the day before's inputs to a step that left the state
     unchanged, so that it leaves it unchanged too: the same tier reached and the same
     gate verdicts, on a day that is no review, no switch and no day a demotion lands.
 
     Only with the tier tests off the arrays (`DayTests`) and gates whose verdicts change
-    on known days (`Verdicts.epoch`); otherwise every day is stepped through.
+    on known days (`Verdicts.epochs`); otherwise every day is stepped through.
     """
-    day, before = days[k], days[k - 1]
-    if known is None or known.reached[k] != known.reached[k - 1]:
+    known, epochs = tests.get(state.version, (None, None))
+    if known is None or epochs is None or known.reached[k] != known.reached[k - 1]:
         return False
+    day = days[k]
     if day in fixed.reviews or day in fixed.switches:
         return False
     if state.pending is not None and day >= state.pending[0]:
         return False
-    program = fixed.series.versions[state.version]
-    epoch = fixed.verdicts.epoch(program, day)
-    return epoch is not None and epoch == fixed.verdicts.epoch(program, before)
+    return epochs[k] == epochs[k - 1]
 
 
 def _step(
     fixed: _Replay,
     visit: tuple[int, dt.date],
     state: ReplayState,
-    tests: dict[int, DayTests | None],
+    tests: _Tests,
     days: Sequence[dt.date],
 ) -> ReplayState:
     """The state after the k-th day (``visit``): the version switch and the gates, then
@@ -237,9 +241,10 @@ def _step(
         state = _gates(fixed, day, state)
     program = fixed.series.versions[state.version]
     if state.version not in tests:
-        tests[state.version] = day_tests(program, fixed.ledger, days)
+        made = day_tests(program, fixed.ledger, days), fixed.verdicts.epochs(program, days)
+        tests[state.version] = made
     book, ledger = fixed.book, fixed.ledger
-    known = tests[state.version]
+    known = tests[state.version][0]
 
     def values() -> dict[str, Decimal]:
         return track_values(program, book, ledger, day, ledger.totals(day))
