@@ -27,7 +27,6 @@ import numpy as np
 from partner_tiers._ledger.events import EventRows
 from partner_tiers._model.book import Book
 from partner_tiers._model.columns import DealColumns, deal_columns, managed_columns
-from partner_tiers._model.dated import expiry_date
 from partner_tiers._rules.compiled import CompiledProgram
 from partner_tiers._rules.program import Program
 
@@ -155,14 +154,23 @@ def _multipliers(
     return factors[row, column], listed[row, column]
 
 
+_EPOCH = dt.date(1970, 1, 1).toordinal()  # numpy's day 0
+
+
 def _expiry(tables: CompiledProgram, day: Any) -> Any:
-    """The first day each sale no longer counts: calendar months later, clipped."""
-    unique, inverse = np.unique(day, return_inverse=True)
-    ends = [
-        expiry_date(dt.date.fromordinal(first), tables.months(first)).toordinal()
-        for first in unique.tolist()
-    ]
-    return np.array(ends, dtype=np.int64)[inverse].reshape(len(day))
+    """The first day each sale no longer counts: the expiry window in force on its day,
+    in calendar months later, clipped to the month's end (2024-02-29 + 12 months is
+    2025-02-28), as `expiry_date` computes it with relativedelta."""
+    which = np.searchsorted(np.array(tables.expiry_starts, dtype=np.int64), day, "right") - 1
+    months = np.array(tables.expiry_months, dtype=np.int64)[np.maximum(which, 0)]
+    date = (day - _EPOCH).astype("datetime64[D]")
+    month = date.astype("datetime64[M]")
+    day_of_month = (date - month.astype("datetime64[D]")).astype(np.int64)
+    target = month + months
+    first = target.astype("datetime64[D]")
+    length = ((target + 1).astype("datetime64[D]") - first).astype(np.int64)
+    clipped = first + np.minimum(day_of_month, length - 1)
+    return clipped.astype(np.int64) + _EPOCH
 
 
 def _share(value: int, take: int, amount: int) -> int:
@@ -202,8 +210,9 @@ def _offsets(
         # newest open on a day is found by walking back from the last one closed by then.
         # Reductions come in day order, so a sale used up or expired is dropped for good.
         open_sales: dict[int, list[int]] = {}
-        for position, deal in enumerate(sale_of):
-            open_sales.setdefault(line_of[deal], []).append(position)
+        reduced = np.isin(deals.line[sales], deals.line[reductions])
+        for position in np.flatnonzero(reduced).tolist():  # only lines with a reduction
+            open_sales.setdefault(line_of[sale_of[position]], []).append(position)
         open_days = {
             line: [closed[sale_of[position]] for position in positions]
             for line, positions in open_sales.items()

@@ -104,7 +104,7 @@ class EventIndex:
         days = np.concatenate([rows.earned, rows.expires[ends]])
         deltas = np.concatenate([rows.values, -rows.values[ends]])
         touches = np.concatenate([rows.counts, np.zeros_like(rows.counts[ends])])
-        order = np.argsort(days, kind="stable")
+        order = np.argsort(days)  # the order within a day does not matter: its sums do
         days = days[order]
         last = np.ones(len(days), dtype=bool)
         last[:-1] = days[1:] != days[:-1]  # the last event of each day
