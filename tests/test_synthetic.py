@@ -7,6 +7,8 @@ import datetime as dt
 import itertools
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import partner_tiers as pt
 from partner_tiers import synthetic
@@ -83,3 +85,23 @@ def test_portfolio_refuses_bad_counts_and_mixes() -> None:
         synthetic.portfolio(-1, 1)
     with pytest.raises(pt.InvalidRecordError, match="mix"):
         synthetic.portfolio(1, 1, mix=(("S", 0.0),))
+
+
+# Books that once failed the Book's checks: a line downgraded and churned on one day left
+# its ended subscription the MRR after the downgrade, but the history a Book derives
+# leaves out every deal of the end day, so it fell below zero.
+@pytest.mark.parametrize(("seed", "index"), [(0, 143), (1, 145), (2, 145), (7, 86), (42, 174)])
+def test_default_portfolio_books_are_valid(seed: int, index: int) -> None:
+    (book,) = synthetic.portfolio(1, seed, first=index)
+    assert book.partner.id == f"p-{index:05d}"
+
+
+@given(size=st.integers(1, 4), seed=st.integers(0, 2**32 - 1))
+@example(size=1, seed=2174)
+@example(size=3, seed=2169)
+def test_every_book_is_valid(size: int, seed: int) -> None:
+    book = synthetic.book(size, seed)  # the Book checks every derived MRR history
+    for subscription in book.subscriptions:
+        history = book.mrr_history(subscription.id)
+        assert history[0].since == subscription.started_on
+        assert history[-1].mrr == subscription.mrr
