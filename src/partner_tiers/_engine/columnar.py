@@ -210,13 +210,12 @@ def _offsets(
         # newest open on a day is found by walking back from the last one closed by then.
         # Reductions come in day order, so a sale used up or expired is dropped for good.
         open_sales: dict[int, list[int]] = {}
+        open_days: dict[int, list[int]] = {}
         reduced = np.isin(deals.line[sales], deals.line[reductions])
         for position in np.flatnonzero(reduced).tolist():  # only lines with a reduction
-            open_sales.setdefault(line_of[sale_of[position]], []).append(position)
-        open_days = {
-            line: [closed[sale_of[position]] for position in positions]
-            for line, positions in open_sales.items()
-        }
+            deal = sale_of[position]
+            open_sales.setdefault(line_of[deal], []).append(position)
+            open_days.setdefault(line_of[deal], []).append(closed[deal])
         amount_left = [cents[deal] for deal in sale_of]
         points_left, usd_left = list(price), list(dollars)
         for deal in reductions:

@@ -162,9 +162,9 @@ def _reviews(series: ProgramSeries, start: dt.date, end: dt.date) -> frozenset[d
     return frozenset(days)
 
 
-_Tests = dict[int, tuple[DayTests | None, list[int] | None]]
-"""Per version index: its tier tests and gate epochs over the replay's days, made when
-the version is first visited."""
+_Tests = dict[int, tuple[DayTests | None, list[bool] | None]]
+"""Per version index: its tier tests and steady days (`_steady_days`) over the replay's
+days, made when the version is first visited."""
 
 
 def replay(
@@ -194,8 +194,10 @@ def replay(
         while sample_index < len(samples) and samples[sample_index] < day:
             yield samples[sample_index], state
             sample_index += 1
-        if unchanged and _same_as_before(fixed, state, k, days, tests):
-            continue
+        steady = tests[state.version][1] if state.version in tests else None
+        landing = state.pending is not None and day >= state.pending[0]
+        if unchanged and steady is not None and steady[k] and not landing:
+            continue  # the day before's inputs, and it changed nothing
         after = _step(fixed, (k, day), state, tests, days)
         unchanged, state = after is state, after
     while sample_index < len(samples):
@@ -203,25 +205,28 @@ def replay(
         sample_index += 1
 
 
-def _same_as_before(
-    fixed: _Replay, state: ReplayState, k: int, days: Sequence[dt.date], tests: _Tests
-) -> bool:
-    """Whether the k-th day gives the day before's inputs to a step that left the state
-    unchanged, so that it leaves it unchanged too: the same tier reached and the same
-    gate verdicts, on a day that is no review, no switch and no day a demotion lands.
+def _steady_days(
+    fixed: _Replay, known: DayTests | None, epochs: list[int] | None, days: Sequence[dt.date]
+) -> list[bool] | None:
+    """For each day, whether it gives the day before's inputs to a step: the same tier
+    reached and the same gate verdicts, on a day that is no review and no switch. A
+    step that left the state unchanged on the day before leaves it unchanged on such a
+    day too, unless a demotion lands on it (the replay checks that).
 
     Only with the tier tests off the arrays (`DayTests`) and gates whose verdicts change
-    on known days (`Verdicts.epochs`); otherwise every day is stepped through.
+    on known days (`Verdicts.epochs`); otherwise (None) every day is stepped through.
     """
-    known, epochs = tests.get(state.version, (None, None))
-    if known is None or epochs is None or known.reached[k] != known.reached[k - 1]:
-        return False
-    day = days[k]
-    if day in fixed.reviews or day in fixed.switches:
-        return False
-    if state.pending is not None and day >= state.pending[0]:
-        return False
-    return epochs[k] == epochs[k - 1]
+    if known is None or epochs is None:
+        return None
+    reached = known.reached
+    return [
+        k > 0
+        and reached[k] == reached[k - 1]
+        and epochs[k] == epochs[k - 1]
+        and day not in fixed.reviews
+        and day not in fixed.switches
+        for k, day in enumerate(days)
+    ]
 
 
 def _step(
@@ -241,8 +246,9 @@ def _step(
         state = _gates(fixed, day, state)
     program = fixed.series.versions[state.version]
     if state.version not in tests:
-        made = day_tests(program, fixed.ledger, days), fixed.verdicts.epochs(program, days)
-        tests[state.version] = made
+        known = day_tests(program, fixed.ledger, days)
+        epochs = fixed.verdicts.epochs(program, days)
+        tests[state.version] = known, _steady_days(fixed, known, epochs, days)
     book, ledger = fixed.book, fixed.ledger
     known = tests[state.version][0]
 
