@@ -48,7 +48,7 @@ def price_rows(book: Book, program: Program) -> EventRows | None:
     if not tables.supported:
         return None
     deals = deal_columns(book)
-    if deals.cents is None:
+    if deals.cents is None or not deals.plain_ids:
         return None
     try:
         parts = [
@@ -64,6 +64,17 @@ def price_rows(book: Book, program: Program) -> EventRows | None:
         counts=np.concatenate([part[3] for part in parts]),
         sold=np.concatenate([np.full(len(part[0]), index < 2) for index, part in enumerate(parts)]),
     )
+
+
+def _check_fits(*products: tuple[Any, ...]) -> None:
+    """Step aside when a product of these columns (ints or int arrays), doubled as the
+    half-up rounding doubles it, could overflow int64."""
+    for factors in products:
+        largest = 2
+        for factor in factors:
+            largest *= int(np.max(factor, initial=0))
+        if largest >= _LIMIT:
+            raise _Unsupported
 
 
 def _half_up(numerator: Any, denominator: Any) -> Any:
@@ -94,9 +105,11 @@ def _sold_rows(deals: DealColumns, tables: CompiledProgram, program: Program) ->
     per_100 = _per_100(tables, deals.currencies, day, deals.currency[sales])
     multiplier, _ = _multipliers(tables, deals.countries, day, deals.country[sales])
     cents = deals.cents[sales]
-    largest = [int(column.max(initial=0)) for column in (cents, rate, multiplier)]
-    if largest[0] * largest[1] * largest[2] * 2 >= _LIMIT:
-        raise _Unsupported  # the int64 numerator could overflow
+    _check_fits(
+        (cents, rate, multiplier),  # the points' numerator
+        (cents, 100 * tables.scale),  # the USD's
+        (per_100, tables.scale),  # the denominator
+    )
     points = _half_up(cents * rate * multiplier, per_100 * tables.scale)
     usd = _half_up(cents * 100 * tables.scale, per_100)
     expires = _expiry(tables, day)
@@ -297,8 +310,7 @@ def _managed_rows(book: Book, tables: CompiledProgram, program: Program) -> list
     per_100 = _per_100(tables, currencies, start, currency)
     multiplier, growth = _multipliers(tables, countries, start, codes)
     rate = np.array(tables.managed, dtype=np.int64)[row] * multiplier
-    if int(cents.max()) * int(rate.max()) * 2 >= _LIMIT:
-        raise _Unsupported
+    _check_fits((cents, rate), (cents, 100 * tables.scale), (per_100, tables.scale, partners))
     points = _half_up(cents * rate, per_100 * tables.scale * partners)
     usd = _half_up(cents * 100 * tables.scale, per_100 * partners)
     gap = cents == 0  # no MRR in force: no managed credit

@@ -37,6 +37,9 @@ class DealColumns:
         motion: 0 sourced, 1 assisted, 2 any other.
         first_sale: per line, the day it was first sold (`first_sales`).
         currencies, countries, lines: what the codes stand for.
+        plain_ids: False when two of the book's batches could get the same id, which
+            the object path refuses (`LedgerError`): a deal id that looks like an
+            offset's, or a colon in an id that a managed batch's id joins with colons.
     """
 
     ids: tuple[str, ...]
@@ -51,9 +54,21 @@ class DealColumns:
     currencies: tuple[str, ...]
     countries: tuple[str, ...]
     lines: tuple[tuple[str, str], ...]
+    plain_ids: bool = True
 
 
 _LARGEST = 2**40  # cents: larger amounts would overflow int64 once multiplied by rates
+
+
+def _plain_ids(book: Book) -> bool:
+    if any(":offsets:" in deal.id for deal in book.deals):
+        return False
+    managed = {service.client for service in book.managed_services}
+    return not any(":" in client for client in managed) and not any(
+        ":" in subscription.id
+        for subscription in book.subscriptions
+        if subscription.client in managed
+    )
 
 
 def _codes(values: list[Any]) -> tuple[tuple[Any, ...], Any]:
@@ -100,6 +115,7 @@ def _deal_columns(book: Book) -> DealColumns:
         currencies=currencies,
         countries=countries,
         lines=lines,
+        plain_ids=_plain_ids(book),
     )
 
 
