@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from attrs import frozen
 
-from partner_tiers._model.lines import deal_order, first_sales
+from partner_tiers._model.lines import first_sales
 from partner_tiers._model.records import SalesMotion
 
 if TYPE_CHECKING:
@@ -19,6 +19,8 @@ __all__ = ["MOTIONS", "NO_END", "DealColumns", "ManagedColumns", "deal_columns",
 
 MOTIONS = (SalesMotion.SOURCED, SalesMotion.ASSISTED)
 """Motion codes 0 and 1; code 2 is every other motion (priced at the unattributed rate)."""
+
+_MOTION_CODES = {motion: code for code, motion in enumerate(MOTIONS)}
 
 
 @frozen
@@ -89,26 +91,42 @@ def deal_columns(book: Book) -> DealColumns:
 
 
 def _deal_columns(book: Book) -> DealColumns:
-    order = sorted(range(len(book.deals)), key=lambda i: deal_order(book.deals[i]))
-    deals = [book.deals[i] for i in order]
-    amounts = [deal.mrr_change.amount.scaleb(2) for deal in deals]
+    country_of = {client.id: client.country for client in book.clients}
+    # One pass over the deals, then one sort by `deal_order`: day, reductions after
+    # what they reduce, id.
+    rows = sorted(
+        (
+            deal.closed_on.toordinal(),
+            deal.mrr_change.amount < 0,
+            deal.id,
+            index,
+            deal.mrr_change.amount.scaleb(2),
+            deal.mrr_change.currency,
+            country_of[deal.client],
+            (deal.client, deal.product_line),
+            _MOTION_CODES.get(deal.motion, 2),
+        )
+        for index, deal in enumerate(book.deals)
+    )
+    closed, _, ids, order, amounts, currency_names, country_names, line_keys, motions = (
+        (list(column) for column in zip(*rows, strict=True)) if rows else ([] for _ in range(9))
+    )
     whole = all(
         amount == amount.to_integral_value() and abs(amount) < _LARGEST for amount in amounts
     )
-    currencies, currency = _codes([deal.mrr_change.currency for deal in deals])
-    countries, country = _codes([book.client(deal.client).country for deal in deals])
-    lines, line = _codes([(deal.client, deal.product_line) for deal in deals])
-    motion_codes = {motion: code for code, motion in enumerate(MOTIONS)}
+    currencies, currency = _codes(currency_names)
+    countries, country = _codes(country_names)
+    lines, line = _codes(line_keys)
     first = first_sales(book)
     return DealColumns(
-        ids=tuple(deal.id for deal in deals),
+        ids=tuple(ids),
         positions=np.array(order, dtype=np.int64),
-        closed=np.array([deal.closed_on.toordinal() for deal in deals], dtype=np.int64),
+        closed=np.array(closed, dtype=np.int64),
         cents=np.array([int(amount) for amount in amounts], dtype=np.int64) if whole else None,
         currency=currency,
         country=country,
         line=line,
-        motion=np.array([motion_codes.get(deal.motion, 2) for deal in deals], dtype=np.int64),
+        motion=np.array(motions, dtype=np.int64),
         first_sale=np.array(
             [first[key].toordinal() if key in first else 0 for key in lines], dtype=np.int64
         ),
