@@ -336,10 +336,3 @@ def _managed_rows(book: Book, tables: CompiledProgram, program: Program) -> list
     counts[:, _MANAGED] = True
     counts[:, _MANAGED_USD] = True
     return [(start[first], end[last], values, counts)]
-
-
-def _codes(values: list[str]) -> tuple[tuple[str, ...], Any]:
-    """The distinct values in first-seen order, and each value's code."""
-    table: dict[str, int] = {}
-    codes = [table.setdefault(value, len(table)) for value in values]
-    return tuple(table), np.array(codes, dtype=np.int64)

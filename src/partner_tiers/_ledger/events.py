@@ -23,11 +23,9 @@ import numpy as np
 from attrs import frozen
 
 from partner_tiers._ledger.batch import FIGURES, LedgerTotals, Track
+from partner_tiers._model.columns import NO_END
 
 __all__ = ["NO_END", "EventIndex", "EventRows", "to_decimal_hundredths"]
-
-NO_END = np.iinfo(np.int64).max
-"""The end day of a batch that never expires."""
 
 ZERO = Decimal(0)
 

@@ -223,6 +223,19 @@ class PointsLedger:
         check_day("review", review)
         if self._events is not None:
             return self._events.sold_expiring(as_of, review)
+        return {
+            figure.name: sum(
+                (figure.of(batch) for batch in self.sold_expiring_batches(as_of, review)), ZERO
+            )
+            for figure in FIGURES
+            if figure.track is not Track.MANAGED
+        }
+
+    def sold_expiring_batches(self, as_of: dt.date, review: dt.date) -> tuple[PointBatch, ...]:
+        """The sold batches counting on ``as_of`` that expire by ``review``, by expiry
+        date (then id)."""
+        check_day("as_of", as_of)
+        check_day("review", review)
         expiring = [
             batch
             for batch in self.batches
@@ -230,11 +243,7 @@ class PointsLedger:
             and batch.expires_on is not None
             and batch.earned_on <= as_of < batch.expires_on <= review
         ]
-        return {
-            figure.name: sum((figure.of(batch) for batch in expiring), ZERO)
-            for figure in FIGURES
-            if figure.track is not Track.MANAGED
-        }
+        return tuple(sorted(expiring, key=lambda batch: (batch.expires_on, batch.id)))
 
     def __len__(self) -> int:
         if self._batches is None and self._events is not None:

@@ -4,6 +4,7 @@ shared by every pricing of it: `evaluate`, `statuses`, the timeline, the scenari
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -15,7 +16,15 @@ from partner_tiers._model.records import SalesMotion
 if TYPE_CHECKING:
     from partner_tiers._model.book import Book
 
-__all__ = ["MOTIONS", "NO_END", "DealColumns", "ManagedColumns", "deal_columns", "managed_columns"]
+__all__ = [
+    "MOTIONS",
+    "NO_END",
+    "DealColumns",
+    "ManagedColumns",
+    "codes",
+    "deal_columns",
+    "managed_columns",
+]
 
 MOTIONS = (SalesMotion.SOURCED, SalesMotion.ASSISTED)
 """Motion codes 0 and 1; code 2 is every other motion (priced at the unattributed rate)."""
@@ -73,7 +82,7 @@ def _plain_ids(book: Book) -> bool:
     )
 
 
-def _codes(values: list[Any]) -> tuple[tuple[Any, ...], Any]:
+def codes(values: list[Any]) -> tuple[tuple[Any, ...], Any]:
     """The distinct values in first-seen order, and each value's code."""
     table: dict[Any, int] = {}
     codes = [table.setdefault(value, len(table)) for value in values]
@@ -83,11 +92,17 @@ def _codes(values: list[Any]) -> tuple[tuple[Any, ...], Any]:
 def deal_columns(book: Book) -> DealColumns:
     """The book's deals as columns (see `DealColumns`), made on the first call for a book
     and kept on it."""
-    cached: DealColumns | None = book._deal_columns
-    if cached is None:
-        cached = _deal_columns(book)
-        object.__setattr__(book, "_deal_columns", cached)
-    return cached
+    found: DealColumns = _kept(book, "_deal_columns", _deal_columns)
+    return found
+
+
+def _kept(book: Book, name: str, make: Callable[[Book], Any]) -> Any:
+    """What ``make`` makes of the book, made once and kept on it (a Book is immutable)."""
+    kept = getattr(book, name)
+    if kept is None:
+        kept = make(book)
+        object.__setattr__(book, name, kept)
+    return kept
 
 
 def _deal_columns(book: Book) -> DealColumns:
@@ -114,9 +129,9 @@ def _deal_columns(book: Book) -> DealColumns:
     whole = all(
         amount == amount.to_integral_value() and abs(amount) < _LARGEST for amount in amounts
     )
-    currencies, currency = _codes(currency_names)
-    countries, country = _codes(country_names)
-    lines, line = _codes(line_keys)
+    currencies, currency = codes(currency_names)
+    countries, country = codes(country_names)
+    lines, line = codes(line_keys)
     first = first_sales(book)
     return DealColumns(
         ids=tuple(ids),
@@ -172,11 +187,8 @@ NO_END = np.iinfo(np.int64).max
 def managed_columns(book: Book) -> ManagedColumns:
     """The book's managed pieces (see `ManagedColumns`), made on the first call for a
     book and kept on it."""
-    cached: ManagedColumns | None = book._managed_columns
-    if cached is None:
-        cached = _managed_columns(book)
-        object.__setattr__(book, "_managed_columns", cached)
-    return cached
+    found: ManagedColumns = _kept(book, "_managed_columns", _managed_columns)
+    return found
 
 
 def _managed_columns(book: Book) -> ManagedColumns:
@@ -205,8 +217,8 @@ def _managed_columns(book: Book) -> ManagedColumns:
             group += 1
     amounts = [row[3] for row in rows]
     whole = all(amount == int(amount) and abs(amount) < _LARGEST for amount in amounts)
-    currencies, currency_codes = _codes([row[4] for row in rows])
-    countries, country_codes = _codes([row[5] for row in rows])
+    currencies, currency_codes = codes([row[4] for row in rows])
+    countries, country_codes = codes([row[5] for row in rows])
     column = [np.array([row[i] for row in rows], dtype=np.int64) for i in (0, 1, 2, 6)]
     return ManagedColumns(
         group=column[0],
