@@ -94,22 +94,24 @@ class EventRows:
 class EventIndex:
     """Running sums of the figures over the sorted event days of some `EventRows`."""
 
-    __slots__ = ("_days", "_known", "_rows", "_sums", "_touched")
+    __slots__ = ("_days", "_expiring", "_known", "_rows", "_sums", "_touched")
 
     def __init__(self, rows: EventRows) -> None:
         self._rows = rows
         ends = rows.expires != NO_END
         days = np.concatenate([rows.earned, rows.expires[ends]])
         deltas = np.concatenate([rows.values, -rows.values[ends]])
-        touches = np.concatenate([rows.counts, np.zeros_like(rows.counts[ends])])
         order = np.argsort(days)  # the order within a day does not matter: its sums do
         days = days[order]
         last = np.ones(len(days), dtype=bool)
         last[:-1] = days[1:] != days[:-1]  # the last event of each day
         self._days = days[last]
         self._sums = np.cumsum(deltas[order], axis=0)[last]
-        self._touched = np.maximum.accumulate(touches[order], axis=0)[last]
+        # A figure is touched from the first day a batch that counts toward it starts.
+        first = np.where(rows.counts, rows.earned[:, None], NO_END).min(axis=0, initial=NO_END)
+        self._touched = self._days[:, None] >= first[None, :]
         self._known: dict[dt.date, LedgerTotals] = {}  # the replay asks a day many times
+        self._expiring: tuple[Any, Any, Any, Any] | None = None
 
     @property
     def rows(self) -> int:
@@ -140,6 +142,20 @@ class EventIndex:
             }
         )
 
+    def _sold_by_expiry(self) -> tuple[Any, Any, Any, Any]:
+        """The sold rows that expire, sorted by expiry: expires, earned, values, counts."""
+        if self._expiring is None:
+            rows = self._rows
+            ending = np.flatnonzero(rows.sold & (rows.expires != NO_END))
+            ending = ending[np.argsort(rows.expires[ending], kind="stable")]
+            self._expiring = (
+                rows.expires[ending],
+                rows.earned[ending],
+                rows.values[ending],
+                rows.counts[ending],
+            )
+        return self._expiring
+
     def figures(self, days: Sequence[dt.date]) -> dict[str, Any]:
         """Every figure (``total`` included) on each of the days, in hundredths: one
         int64 array per figure name."""
@@ -155,17 +171,13 @@ class EventIndex:
     def sold_expiring(self, as_of: dt.date, review: dt.date) -> dict[str, Decimal]:
         """What the sold batches counting on as_of that expire by the review add to each
         figure (``total`` included), as the object ledger sums it."""
-        rows = self._rows
+        expires, earned, values, counts = self._sold_by_expiry()
         day, last = as_of.toordinal(), review.toordinal()
-        lost = (
-            rows.sold
-            & (rows.earned <= day)
-            & (day < rows.expires)
-            & (rows.expires <= last)
-            & (rows.expires != NO_END)
-        )
-        sums = rows.values[lost].sum(axis=0).tolist()
-        touched = rows.counts[lost].any(axis=0).tolist()
+        # The rows expiring in (as_of, review] are a run of the rows sorted by expiry.
+        low, high = np.searchsorted(expires, [day, last], side="right").tolist()
+        lost = earned[low:high] <= day
+        sums = values[low:high][lost].sum(axis=0).tolist()
+        touched = counts[low:high][lost].any(axis=0).tolist()
         found = {
             name: to_decimal_hundredths(sums[i]) if touched[i] else ZERO
             for i, name in enumerate(SUMMED)
