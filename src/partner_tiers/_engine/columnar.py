@@ -210,26 +210,27 @@ def _offsets(
     """The negative rows of the downgrades and churn: each offsets the newest sales of
     its client's product line still counting, newest first, until its MRR is used up."""
     reductions = np.flatnonzero(deals.cents < 0).tolist()
-    earned: list[int] = []
-    source: list[int] = []
-    taken_points: list[int] = []
-    taken_usd: list[int] = []
+    found: list[tuple[int, int, int, int]] = []  # (day, sale position, points, usd)
     if reductions:
         line_of, closed = deals.line.tolist(), deals.closed.tolist()
         cents, currency = deals.cents.tolist(), deals.currency.tolist()
-        sale_of = sales.tolist()
+        sale_cents = deals.cents[sales].tolist()
+        sale_currency = deals.currency[sales].tolist()
         ends, price, dollars = expires.tolist(), points.tolist(), usd.tolist()
         # Per line, its sales still open in pricing order, which is (close day, id): the
         # newest open on a day is found by walking back from the last one closed by then.
         # Reductions come in day order, so a sale used up or expired is dropped for good.
         open_sales: dict[int, list[int]] = {}
         open_days: dict[int, list[int]] = {}
-        reduced = np.isin(deals.line[sales], deals.line[reductions])
-        for position in np.flatnonzero(reduced).tolist():  # only lines with a reduction
-            deal = sale_of[position]
-            open_sales.setdefault(line_of[deal], []).append(position)
-            open_days.setdefault(line_of[deal], []).append(closed[deal])
-        amount_left = [cents[deal] for deal in sale_of]
+        sale_line = deals.line[sales]
+        reduced = np.flatnonzero(np.isin(sale_line, deals.line[reductions]))
+        sale_day = deals.closed[sales]
+        for position, line, day in zip(  # only lines with a reduction
+            reduced.tolist(), sale_line[reduced].tolist(), sale_day[reduced].tolist(), strict=True
+        ):
+            open_sales.setdefault(line, []).append(position)
+            open_days.setdefault(line, []).append(day)
+        amount_left = list(sale_cents)
         points_left, usd_left = list(price), list(dollars)
         for deal in reductions:
             line = line_of[deal]
@@ -240,28 +241,29 @@ def _offsets(
             while remaining > 0 and j > 0:
                 j -= 1
                 position = positions[j]
-                available = amount_left[position]
-                if available <= 0 or ends[position] <= day:
-                    del positions[j], days[j]  # used up, or no longer counting
+                if ends[position] <= day:
+                    del positions[j], days[j]  # no longer counting, on any later day
                     continue
-                if currency[sale_of[position]] != currency[deal]:
+                if sale_currency[position] != currency[deal]:
                     raise _Unsupported  # the object path converts through the table
-                take = min(remaining, available)
-                if take == available:
-                    lost_points, lost_usd = points_left[position], usd_left[position]
-                    amount_left[position] = 0
-                else:
-                    amount = cents[sale_of[position]]
-                    lost_points = min(points_left[position], _share(price[position], take, amount))
-                    lost_usd = min(usd_left[position], _share(dollars[position], take, amount))
-                    amount_left[position] -= take
-                remaining -= take
+                available = amount_left[position]
+                if remaining >= available:  # the sale is used up
+                    found.append((day, position, points_left[position], usd_left[position]))
+                    remaining -= available
+                    del positions[j], days[j]
+                    continue
+                amount = sale_cents[position]
+                lost_points = min(points_left[position], _share(price[position], remaining, amount))
+                lost_usd = min(usd_left[position], _share(dollars[position], remaining, amount))
+                amount_left[position] = available - remaining
                 points_left[position] -= lost_points
                 usd_left[position] -= lost_usd
-                earned.append(day)
-                source.append(position)
-                taken_points.append(lost_points)
-                taken_usd.append(lost_usd)
+                found.append((day, position, lost_points, lost_usd))
+                remaining = 0
+    earned = [row[0] for row in found]
+    source = [row[1] for row in found]
+    taken_points = [row[2] for row in found]
+    taken_usd = [row[3] for row in found]
     rows = np.array(source, dtype=np.int64)
     lost = -np.array(taken_points, dtype=np.int64)
     of_motion = motion[rows]
