@@ -13,7 +13,6 @@ priced the object way.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
@@ -71,32 +70,6 @@ class CompiledProgram:
     expiry_starts: tuple[int, ...] = ()
     expiry_months: tuple[int, ...] = ()
     boundaries: tuple[dt.date, ...] = ()
-
-    def rate_index(self, day: int, *, before_first: bool) -> int | None:
-        """The rate row in force on the day; the first before it when ``before_first``,
-        else None."""
-        row = bisect.bisect_right(self.rate_starts, day) - 1
-        if row < 0:
-            return 0 if before_first and self.rate_starts else None
-        return row
-
-    def table_index(self, day: int) -> int:
-        """The currency table in force on the day (-1: none)."""
-        return bisect.bisect_right(self.currency_starts, day) - 1
-
-    def multiplier(self, day: int, country: str) -> tuple[int, bool]:
-        """The growth multiplier (scaled) on the day, and whether the country is a growth
-        market then."""
-        which = bisect.bisect_right(self.growth_starts, day) - 1
-        if which >= 0:
-            countries, factor = self.growth[which]
-            if country in countries:
-                return factor, True
-        return self.scale, False
-
-    def months(self, day: int) -> int:
-        """The expiry window in force on the day (before the first rule: the first)."""
-        return self.expiry_months[max(bisect.bisect_right(self.expiry_starts, day) - 1, 0)]
 
 
 def _start(row: Dated) -> int:
