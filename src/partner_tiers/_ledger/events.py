@@ -79,7 +79,8 @@ class EventRows:
         managed row inside them (managed points are a level, priced day by day)."""
         low = start.toordinal() if start is not None else 0
         high = end.toordinal() if end is not None else NO_END
-        earned = np.where(self.sold, self.earned, np.maximum(self.earned, low))
+        # A sold row it keeps starts in its days already: only managed rows are cut.
+        earned = np.maximum(self.earned, low)
         expires = np.where(self.sold, self.expires, np.minimum(self.expires, high))
         keep = np.where(self.sold, (low <= self.earned) & (self.earned < high), earned < expires)
         return EventRows(
@@ -159,9 +160,9 @@ class EventIndex:
     def figures(self, days: Sequence[dt.date]) -> dict[str, Any]:
         """Every figure (``total`` included) on each of the days, in hundredths: one
         int64 array per figure name."""
-        ordinals = np.array([day.toordinal() for day in days], dtype=np.int64)
+        ordinals = np.fromiter((day.toordinal() for day in days), np.int64, len(days))
         position = np.searchsorted(self._days, ordinals, side="right") - 1
-        sums = np.zeros((len(ordinals), len(SUMMED)), dtype=np.int64)
+        sums = np.zeros_like(self._sums, shape=(len(ordinals), len(SUMMED)))
         counted = position >= 0  # on a day before the first event, every figure is 0
         sums[counted] = self._sums[position[counted]]
         found = {name: sums[:, i] for i, name in enumerate(SUMMED)}
