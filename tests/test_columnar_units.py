@@ -12,7 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import partner_tiers as pt
+from partner_tiers import synthetic
 from partner_tiers._engine.columnar import _expiry, _half_up, _share
+from partner_tiers._engine.ladders import day_tests
 from partner_tiers._model.dated import expiry_date
 from partner_tiers._rules.compiled import CompiledProgram
 
@@ -71,3 +74,31 @@ def test_share_at_an_exact_half_hundredth_follows_the_sixty_digit_share() -> Non
     _share gives the object path's answer."""
     assert _half_up(162 * 7, 12) == 95
     assert _share(162, 7, 12) == 94
+
+
+def test_the_shares_the_two_roundings_part_on_follow_the_object_path() -> None:
+    """15.18 points x 7/12 is exactly 8.855 as well: the 60-digit share gives 8.85."""
+    assert _half_up(1518 * 7, 12) == 886
+    assert _share(1518, 7, 12) == 885
+
+
+def test_a_days_thresholds_test_reads_reach_or_retain_as_asked() -> None:
+    """`DayTests.on(k)` answers a tier's reach thresholds, or its retain thresholds when
+    asked with retain=True, on the k-th day: the replay's `Met` contract."""
+    program = pt.load_program("hubspot-2025")
+    book = synthetic.book(20, 0)
+    ledger = pt.build_ledger(book, program)
+    days = ledger.event_days()
+    tests = day_tests(program, ledger, days)
+    assert tests is not None
+    differ = [
+        (tier, k)
+        for tier in range(len(program.tiers))
+        for k in range(len(days))
+        if tests.reach[tier][k] != tests.keep[tier][k]
+    ]
+    assert differ  # retain minimums below reach: some day meets one and not the other
+    for tier, k in differ:
+        met = tests.on(k)
+        assert met(tier, False) is tests.reach[tier][k]
+        assert met(tier, True) is tests.keep[tier][k]
