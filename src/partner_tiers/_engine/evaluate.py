@@ -14,8 +14,6 @@ import functools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-import attrs
-
 from partner_tiers._engine.arguments import check_arguments
 from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._engine.qualify import after_review, evaluate_gates, points_index, track_values
@@ -181,7 +179,7 @@ def _projection(
     are a level and are assumed to stay as they are.
     """
     lost = ledger.sold_expiring(as_of, review)
-    now = attrs.asdict(values_now)
+    now = {figure.name: getattr(values_now, figure.name) for figure in FIGURES}
     projected = LedgerTotals(
         **{
             figure.name: now[figure.name] - lost.get(figure.name, ZERO)

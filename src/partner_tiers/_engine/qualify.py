@@ -98,10 +98,8 @@ def evaluate_gates(
     tier_ids = [tier.id for tier in program.tiers]
     results = []
     cap = len(program.tiers) - 1
-    for gate in program.gates:
+    for gate, lowest in zip(program.gates, program.gate_floors, strict=True):
         outcome = program.registry.gate(gate.kind)(context, gate.params)
-        guarded = [tier_ids.index(t) for t in gate.tiers] if gate.tiers else [0]
-        lowest = min(guarded)
         if outcome.passed:
             results.append(GateResult(gate.id, True, outcome.reason, None, gate.tiers))
         else:
