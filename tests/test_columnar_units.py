@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ from partner_tiers import synthetic
 from partner_tiers._engine.columnar import _expiry, _half_up, _share
 from partner_tiers._engine.ladders import day_tests
 from partner_tiers._model.dated import expiry_date
-from partner_tiers._rules.compiled import CompiledProgram
+from partner_tiers._rules.compiled import CompiledProgram, _places, compile_program
 
 DAYS = np.arange(dt.date(2019, 1, 1).toordinal(), dt.date(2029, 1, 1).toordinal())
 
@@ -102,3 +103,38 @@ def test_a_days_thresholds_test_reads_reach_or_retain_as_asked() -> None:
         met = tests.on(k)
         assert met(tier, False) is tests.reach[tier][k]
         assert met(tier, True) is tests.keep[tier][k]
+
+
+@pytest.mark.parametrize(
+    ("value", "places"),
+    [("100", 0), ("3", 0), ("2.50", 1), ("0.125", 3), ("75.123457", 6), ("1E+3", 0)],
+)
+def test_decimal_places_of_a_rule_value(value: str, places: int) -> None:
+    """The places a value needs as an integer of the program's scale: trailing zeros and
+    positive exponents need none."""
+    assert _places(Decimal(value)) == places
+
+
+def _tables(rate: str, per_100: str, multiplier: str = "2") -> CompiledProgram:
+    row = pt.RateRow(
+        dt.date(2024, 1, 1), Decimal(rate), Decimal(rate), Decimal(rate), Decimal(rate)
+    )
+    table = pt.CurrencyTable({"USD": Decimal(per_100)})
+    countries: Any = {"IN"}  # the field's converter makes the frozenset
+    growth = pt.GrowthMarkets(countries, Decimal(multiplier))
+    return compile_program((row,), (table,), (growth,), (pt.ExpiryRule(),), (pt.RoundingRule(),))
+
+
+def test_the_scale_is_the_most_places_any_value_needs() -> None:
+    """Whole tens need no places (scale 1), one half needs one (scale 10)."""
+    assert _tables("10", "100", "20").scale == 1
+    assert _tables("0.5", "100").scale == 10
+    assert _tables("3", "92.25").sold.tolist() == [[300], [300], [300]]
+
+
+def test_a_negative_or_not_finite_value_is_left_to_the_object_path() -> None:
+    """The integer tables refuse what they cannot price exactly (the program's own
+    checks refuse a negative rate first; the tables do not rely on it)."""
+    assert not _tables("-3", "100").supported
+    assert not _tables("3", "100", "NaN").supported
+    assert _tables("3", "100").supported

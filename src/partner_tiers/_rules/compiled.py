@@ -97,11 +97,12 @@ def compile_program(
     ]
     values += [growth.multiplier for growth in growth_markets]
     values += [amount for table in currencies for amount in table.per_100_usd.values()]
+    # A currency amount of 0 stays out of the way until a deal needs it: the pricing
+    # then steps aside (`_per_100`), as for a currency the table lacks.
     finite = all(value.is_finite() and value >= 0 for value in values)
-    places = max((_places(value) for value in values), default=0) if finite else 0
-    amounts_ok = all(amount > 0 for table in currencies for amount in table.per_100_usd.values())
+    places = max((_places(value) for value in values), default=0)
     months_ok = all(rule.months > 0 for rule in expiry)
-    if not (rounding_ok and finite and amounts_ok and months_ok and places <= _MAX_PLACES):
+    if not (rounding_ok and finite and months_ok and places <= _MAX_PLACES):
         return CompiledProgram(supported=False)
     scale = 10**places
 
