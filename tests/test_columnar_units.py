@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -138,3 +139,16 @@ def test_a_negative_or_not_finite_value_is_left_to_the_object_path() -> None:
     assert not _tables("-3", "100").supported
     assert not _tables("3", "100", "NaN").supported
     assert _tables("3", "100").supported
+
+
+def test_a_custom_track_turns_the_days_tests_off() -> None:
+    """A version with a custom track has its thresholds tested day by day from its
+    track values: `day_tests` gives None for it, and the arrays for the built-in one."""
+    builtin = pt.load_program("hubspot-2025")
+    registry = builtin.registry.with_track("clients", lambda context, params: Decimal(3))
+    tracks = (*builtin.tracks, pt.TrackSpec("clients"))
+    custom = attrs.evolve(builtin, registry=registry, tracks=tracks)
+    ledger = pt.build_ledger(synthetic.book(20, 0), builtin)
+    days = ledger.event_days()
+    assert day_tests(builtin, ledger, days) is not None
+    assert day_tests(custom, ledger, days) is None

@@ -54,16 +54,16 @@ def day_tests(program: Program, ledger: PointsLedger, days: Sequence[dt.date]) -
     if index is None or any(registry.track(track.rule) is not None for track in program.tracks):
         return None
     figures = index.figures(days)
+    # Thresholds name tracks of the program (`Program.check`, which `evaluate` runs).
     values = {track.id: figures[track.rule] for track in program.tracks}
-    zero = np.zeros(len(days), dtype=np.int64)
 
     def met(thresholds: Mapping[str, Decimal]) -> Any:
         ok: Any = np.ones(len(days), dtype=bool)
         for track, threshold in thresholds.items():
-            ok &= values.get(track, zero) >= math.ceil(threshold * 100)
+            ok &= values[track] >= math.ceil(threshold * 100)
         return ok
 
-    reach = np.array([met(tier.reach) for tier in program.tiers], dtype=bool)
+    reach = np.array([met(tier.reach) for tier in program.tiers])
     reach = reach.reshape(len(program.tiers), len(days))
     # The highest tier met: the last True of each day's column, -1 when there is none.
     top = len(program.tiers) - 1 - np.argmax(reach[::-1], axis=0)
