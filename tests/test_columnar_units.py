@@ -84,6 +84,12 @@ def test_the_shares_the_two_roundings_part_on_follow_the_object_path() -> None:
     assert _share(1518, 7, 12) == 885
 
 
+def test_a_half_hundredth_that_the_sixty_digits_keep_rounds_up() -> None:
+    """0.06 points x 1/12: the 60-digit product rounds back to exactly 0.005, and half
+    up (not the context's half even) makes it 0.01."""
+    assert _share(6, 1, 12) == 1
+
+
 def test_a_days_thresholds_test_reads_reach_or_retain_as_asked() -> None:
     """`DayTests.on(k)` answers a tier's reach thresholds, or its retain thresholds when
     asked with retain=True, on the k-th day: the replay's `Met` contract."""
