@@ -148,7 +148,7 @@ class EventIndex:
         if self._expiring is None:
             rows = self._rows
             ending = np.flatnonzero(rows.sold & (rows.expires != NO_END))
-            ending = ending[np.argsort(rows.expires[ending], kind="stable")]
+            ending = ending[np.argsort(rows.expires[ending])]  # sums: any order
             self._expiring = (
                 rows.expires[ending],
                 rows.earned[ending],
