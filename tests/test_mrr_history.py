@@ -310,3 +310,16 @@ def test_one_unit_of_mrr_is_managed_credit_not_a_gap() -> None:
     [batch] = [batch for batch in ledger.batches if batch.track is pt.Track.MANAGED]
     assert batch.mrr_usd == Decimal("1.00")
     assert ledger.totals(D(2024, 2, 1)).managed_mrr_usd == Decimal("1.00")
+
+
+def test_before_an_explicit_history_starts_the_service_earns_nothing() -> None:
+    """A history may start after the subscription: before its first row the MRR is
+    zero, a gap with no managed credit, priced the columnar way all the same."""
+    late = (pt.MrrEntry(D(2024, 3, 1), _usd("1000")),)
+    book = _book(_subscription(_usd("1000"), late))
+    ledger = pt.build_ledger(book, HUBSPOT_2025)
+    assert ledger._events is not None  # the columnar path, not the fallback
+    assert repr(ledger.totals(D(2024, 2, 1)).managed) == "Decimal('0')"
+    assert ledger.totals(D(2024, 3, 1)).managed > 0
+    managed = [batch for batch in ledger.batches if batch.track is pt.Track.MANAGED]
+    assert [batch.earned_on for batch in managed] == [D(2024, 3, 1)]
