@@ -18,6 +18,7 @@ import partner_tiers as pt
 from partner_tiers import synthetic
 from partner_tiers._engine.columnar import _expiry, _half_up, _share
 from partner_tiers._engine.ladders import day_tests
+from partner_tiers._engine.pricing import price_batches
 from partner_tiers._model.dated import expiry_date
 from partner_tiers._rules.compiled import CompiledProgram, _places, compile_program
 
@@ -158,3 +159,78 @@ def test_a_custom_track_turns_the_days_tests_off() -> None:
     days = ledger.event_days()
     assert day_tests(builtin, ledger, days) is not None
     assert day_tests(custom, ledger, days) is None
+
+
+def _managed_book(client: str, subscription: str, *, managed: bool = True) -> pt.Book:
+    day = dt.date(2024, 1, 1)
+    client_id = pt.ClientId(client)
+    return pt.Book(
+        pt.Partner(pt.PartnerId("p"), "P", "US", day),
+        clients=[pt.Client(client_id, "C", "US", pt.Relationship.SOLD_AND_MANAGED)],
+        subscriptions=[
+            pt.Subscription(
+                pt.SubscriptionId(subscription),
+                client_id,
+                "marketing-hub",
+                "pro",
+                pt.Money("1000", "USD"),
+                day,
+                dt.date(2025, 1, 1),
+            )
+        ],
+        managed_services=[pt.ManagedService(client_id, day)] if managed else [],
+    )
+
+
+@pytest.mark.parametrize(
+    ("client", "subscription", "managed", "columnar"),
+    [
+        ("c-1", "s-1", True, True),
+        ("c:1", "s-1", True, False),  # a managed batch's id joins the ids with colons
+        ("c-1", "s:1", True, False),
+        ("c-1", "s:1", False, True),  # no managed service: no managed batch id
+    ],
+)
+def test_ids_that_could_collide_send_the_book_to_the_object_path(
+    client: str, subscription: str, *, managed: bool, columnar: bool
+) -> None:
+    """Colons in a managed client's or subscription's id could make two managed batch
+    ids equal, which the object path refuses; such books are priced the object way,
+    and either way the totals are the same."""
+    book = _managed_book(client, subscription, managed=managed)
+    program = pt.load_program("hubspot-2025")
+    ledger = pt.build_ledger(book, program)
+    assert (ledger._events is not None) is columnar
+    oracle = pt.PointsLedger(price_batches(book, program))
+    for day in (dt.date(2024, 6, 1), dt.date(2025, 6, 1)):
+        assert repr(ledger.totals(day)) == repr(oracle.totals(day))
+
+
+def test_a_sale_below_one_unit_keeps_its_place_among_the_days_sales() -> None:
+    """Two sales of one line on one day, then a downgrade: the newest sale by id is
+    offset first, whatever the amounts (0.50 USD is a sale like any other)."""
+    day, later = dt.date(2024, 3, 1), dt.date(2024, 4, 1)
+    client = pt.ClientId("c-1")
+
+    def deal(name: str, kind: pt.DealKind, on: dt.date, amount: str) -> pt.Deal:
+        return pt.Deal(
+            pt.DealId(name), client, "sales-hub", kind, pt.SalesMotion.SOURCED, on,
+            pt.Money(amount, "USD"),
+        )  # fmt: skip
+
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p"), "P", "US", dt.date(2024, 1, 1)),
+        clients=[pt.Client(client, "C", "US", pt.Relationship.SOLD)],
+        deals=[
+            deal("a", pt.DealKind.NEW, day, "0.50"),
+            deal("b", pt.DealKind.UPSELL, day, "100"),
+            deal("c", pt.DealKind.DOWNGRADE, later, "-0.25"),
+        ],
+    )
+    program = pt.load_program("hubspot-2025")
+    ledger = pt.build_ledger(book, program)
+    oracle = pt.PointsLedger(price_batches(book, program))
+    assert ledger._events is not None
+    [offset] = [batch for batch in oracle.batches if batch.offsets is not None]
+    assert offset.offsets == "sold:b"  # the newest by id on the day
+    assert repr(ledger.totals(later)) == repr(oracle.totals(later))

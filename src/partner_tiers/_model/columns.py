@@ -37,8 +37,6 @@ class DealColumns:
     """The deals of a book in pricing order (`deal_order`), as arrays.
 
     Attributes:
-        ids: each deal's id.
-        positions: each deal's position in ``Book.deals`` (for error paths).
         closed: the close day (``date.toordinal()``).
         cents: the MRR change in hundredths of its currency; None when an amount has
             more than two decimal places (the columnar pricing then steps aside).
@@ -47,14 +45,12 @@ class DealColumns:
         line: a code into ``lines``: the (client, product line).
         motion: 0 sourced, 1 assisted, 2 any other.
         first_sale: per line, the day it was first sold (`first_sales`).
-        currencies, countries, lines: what the codes stand for.
+        currencies, countries: what the codes stand for.
         plain_ids: False when two of the book's batches could get the same id, which
             the object path refuses (`LedgerError`): a deal id that looks like an
             offset's, or a colon in an id that a managed batch's id joins with colons.
     """
 
-    ids: tuple[str, ...]
-    positions: Any
     closed: Any
     cents: Any  # None: an amount with more than two places
     currency: Any
@@ -64,7 +60,6 @@ class DealColumns:
     first_sale: Any
     currencies: tuple[str, ...]
     countries: tuple[str, ...]
-    lines: tuple[tuple[str, str], ...]
     plain_ids: bool = True
 
 
@@ -114,17 +109,16 @@ def _deal_columns(book: Book) -> DealColumns:
             deal.closed_on.toordinal(),
             deal.mrr_change.amount < 0,
             deal.id,
-            index,
             deal.mrr_change.amount.scaleb(2),
             deal.mrr_change.currency,
             country_of[deal.client],
             (deal.client, deal.product_line),
             _MOTION_CODES.get(deal.motion, 2),
         )
-        for index, deal in enumerate(book.deals)
+        for deal in book.deals
     )
-    closed, _, ids, order, amounts, currency_names, country_names, line_keys, motions = (
-        (list(column) for column in zip(*rows, strict=True)) if rows else ([] for _ in range(9))
+    closed, _, _, amounts, currency_names, country_names, line_keys, motions = (
+        (list(column) for column in zip(*rows, strict=True)) if rows else ([] for _ in range(8))
     )
     whole = all(
         amount == amount.to_integral_value() and abs(amount) < _LARGEST for amount in amounts
@@ -134,8 +128,6 @@ def _deal_columns(book: Book) -> DealColumns:
     lines, line = codes(line_keys)
     first = first_sales(book)
     return DealColumns(
-        ids=tuple(ids),
-        positions=np.array(order, dtype=np.int64),
         closed=np.array(closed, dtype=np.int64),
         cents=np.array([int(amount) for amount in amounts], dtype=np.int64) if whole else None,
         currency=currency,
@@ -147,7 +139,6 @@ def _deal_columns(book: Book) -> DealColumns:
         ),
         currencies=currencies,
         countries=countries,
-        lines=lines,
         plain_ids=_plain_ids(book),
     )
 
