@@ -234,3 +234,57 @@ def test_a_sale_below_one_unit_keeps_its_place_among_the_days_sales() -> None:
     [offset] = [batch for batch in oracle.batches if batch.offsets is not None]
     assert offset.offsets == "sold:b"  # the newest by id on the day
     assert repr(ledger.totals(later)) == repr(oracle.totals(later))
+
+
+def test_six_places_are_priced_on_integers_and_seven_are_not() -> None:
+    """The integer tables take values up to six decimal places (scale 10**6)."""
+    six = _tables("0.123456", "100")
+    assert six.supported
+    assert six.scale == 10**6
+    assert not _tables("0.1234567", "100").supported
+
+
+def _service_book(since: dt.date, until: dt.date | None) -> pt.Book:
+    client = pt.ClientId("c-1")
+    return pt.Book(
+        pt.Partner(pt.PartnerId("p"), "P", "US", dt.date(2020, 1, 1)),
+        clients=[pt.Client(client, "C", "US", pt.Relationship.SOLD_AND_MANAGED)],
+        subscriptions=[
+            pt.Subscription(
+                pt.SubscriptionId("s-1"), client, "marketing-hub", "pro",
+                pt.Money("1000", "USD"), dt.date(2020, 1, 1), dt.date(2027, 1, 1),
+            )
+        ],
+        managed_services=[pt.ManagedService(client, since, until=until)],
+    )  # fmt: skip
+
+
+FIRST_ROW = dt.date(2022, 7, 18)  # hubspot-2025's first rate row
+BOUNDARY = dt.date(2024, 2, 27)  # where its next rate row takes over
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "before_first_row"),
+    [
+        (dt.date(2021, 1, 1), None, False),  # cut to the first row, on integers
+        (dt.date(2021, 1, 1), FIRST_ROW, False),  # ends where pricing starts: nothing
+        (dt.date(2021, 1, 1), None, True),
+        (BOUNDARY, None, True),  # starts on a rule boundary
+        (dt.date(2023, 1, 1), BOUNDARY, True),  # ends on one
+    ],
+)
+def test_managed_periods_at_the_edges_of_the_rules_are_priced_on_integers(
+    since: dt.date, until: dt.date | None, *, before_first_row: bool
+) -> None:
+    """A managed period that starts before a program's first rate row, or starts or
+    ends on a day a rule changes, is cut as the object path cuts it, on the columnar
+    path: the same batches, event days and totals."""
+    program = attrs.evolve(pt.load_program("hubspot-2025"), price_before_first_row=before_first_row)
+    book = _service_book(since, until)
+    ledger = pt.build_ledger(book, program)
+    oracle = pt.PointsLedger(price_batches(book, program))
+    assert ledger._events is not None
+    assert len(ledger) == len(oracle)
+    assert ledger.event_days() == oracle.event_days()
+    for day in (*oracle.event_days(), dt.date(2021, 6, 1), dt.date(2026, 6, 1)):
+        assert repr(ledger.totals(day)) == repr(oracle.totals(day))
