@@ -279,7 +279,10 @@ def test_managed_periods_at_the_edges_of_the_rules_are_priced_on_integers(
     """A managed period that starts before a program's first rate row, or starts or
     ends on a day a rule changes, is cut as the object path cuts it, on the columnar
     path: the same batches, event days and totals."""
-    program = attrs.evolve(pt.load_program("hubspot-2025"), price_before_first_row=before_first_row)
+    shipped = pt.load_program("hubspot-2025")
+    # The managed rate doubles on BOUNDARY, so the pieces on either side differ.
+    rates = (shipped.rates[0], attrs.evolve(shipped.rates[1], managed=Decimal(2)))
+    program = attrs.evolve(shipped, price_before_first_row=before_first_row, rates=rates)
     book = _service_book(since, until)
     ledger = pt.build_ledger(book, program)
     oracle = pt.PointsLedger(price_batches(book, program))
