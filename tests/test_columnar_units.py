@@ -291,3 +291,55 @@ def test_managed_periods_at_the_edges_of_the_rules_are_priced_on_integers(
     assert ledger.event_days() == oracle.event_days()
     for day in (*oracle.event_days(), dt.date(2021, 6, 1), dt.date(2026, 6, 1)):
         assert repr(ledger.totals(day)) == repr(oracle.totals(day))
+
+
+def _line_book(*deals: tuple[str, pt.DealKind, dt.date, str]) -> pt.Book:
+    client = pt.ClientId("c-1")
+    return pt.Book(
+        pt.Partner(pt.PartnerId("p"), "P", "US", dt.date(2024, 1, 1)),
+        clients=[pt.Client(client, "C", "US", pt.Relationship.SOLD)],
+        deals=[
+            pt.Deal(pt.DealId(name), client, "sales-hub", kind, pt.SalesMotion.SOURCED, day,
+                    pt.Money(amount, "USD"))
+            for name, kind, day, amount in deals
+        ],
+    )  # fmt: skip
+
+
+def _same_as_the_object_path(book: pt.Book) -> pt.PointsLedger:
+    program = pt.load_program("hubspot-2025")
+    ledger = pt.build_ledger(book, program)
+    oracle = pt.PointsLedger(price_batches(book, program))
+    assert ledger._events is not None
+    assert len(ledger) == len(oracle)
+    assert ledger.event_days() == oracle.event_days()
+    for day in oracle.event_days():
+        assert repr(ledger.totals(day)) == repr(oracle.totals(day))
+    return oracle
+
+
+def test_a_reduction_takes_its_last_cent_from_the_next_sale() -> None:
+    """-1.01 USD after two sales of 1.00: the newest sale is used up and one cent of
+    MRR comes off the other."""
+    day, later = dt.date(2024, 3, 1), dt.date(2024, 4, 1)
+    oracle = _same_as_the_object_path(
+        _line_book(
+            ("a", pt.DealKind.NEW, day, "1.00"),
+            ("b", pt.DealKind.UPSELL, day, "1.00"),
+            ("c", pt.DealKind.DOWNGRADE, later, "-1.01"),
+        )
+    )
+    offsets = [(b.offsets, b.mrr_usd) for b in oracle.batches if b.offsets is not None]
+    assert offsets == [("sold:a", Decimal("-0.01")), ("sold:b", Decimal("-1.00"))]
+
+
+def test_a_sale_expiring_on_the_day_of_a_reduction_is_not_offset() -> None:
+    """A sale of 2024-01-10 counts until 2025-01-10 (exclusive): a downgrade on that day
+    finds nothing to offset."""
+    oracle = _same_as_the_object_path(
+        _line_book(
+            ("a", pt.DealKind.NEW, dt.date(2024, 1, 10), "100"),
+            ("b", pt.DealKind.DOWNGRADE, dt.date(2025, 1, 10), "-50"),
+        )
+    )
+    assert [batch.id for batch in oracle.batches] == ["sold:a"]
