@@ -343,3 +343,39 @@ def test_a_sale_expiring_on_the_day_of_a_reduction_is_not_offset() -> None:
         )
     )
     assert [batch.id for batch in oracle.batches] == ["sold:a"]
+
+
+def test_the_last_quarter_of_a_sale_takes_what_is_left_not_its_share() -> None:
+    """1.00 USD (0.05 points) taken back in four quarters: each of the first three takes
+    its share, 0.0125 rounded to 0.01; the last, which uses the sale up, takes the 0.02
+    left, so the sale ends at exactly zero."""
+    days = [dt.date(2024, month, 1) for month in (3, 4, 5, 6, 7)]
+    oracle = _same_as_the_object_path(
+        _line_book(
+            ("a", pt.DealKind.NEW, days[0], "1.00"),
+            *((f"d{n}", pt.DealKind.DOWNGRADE, days[n], "-0.25") for n in range(1, 5)),
+        )
+    )
+    taken = [b.points for b in oracle.batches if b.offsets is not None]
+    assert taken == [Decimal("-0.01")] * 3 + [Decimal("-0.02")]
+
+
+def test_an_older_sale_with_a_longer_window_is_offset_when_the_newer_has_expired() -> None:
+    """Expiry windows of 24 months, then 12 from 2024-06-01: a sale of 2024-01-10 counts
+    until 2026, one of 2024-07-01 only until 2025-07-01; a downgrade on 2025-08-01 walks
+    past the expired newer sale to the older one."""
+    program = attrs.evolve(
+        pt.load_program("hubspot-2025"),
+        expiry=(pt.ExpiryRule(24), pt.ExpiryRule(12, effective_from=dt.date(2024, 6, 1))),
+    )
+    book = _line_book(
+        ("a", pt.DealKind.NEW, dt.date(2024, 1, 10), "100"),
+        ("b", pt.DealKind.UPSELL, dt.date(2024, 7, 1), "100"),
+        ("c", pt.DealKind.DOWNGRADE, dt.date(2025, 8, 1), "-50"),
+    )
+    ledger = pt.build_ledger(book, program)
+    oracle = pt.PointsLedger(price_batches(book, program))
+    assert ledger._events is not None
+    assert [b.offsets for b in oracle.batches if b.offsets is not None] == ["sold:a"]
+    for day in oracle.event_days():
+        assert repr(ledger.totals(day)) == repr(oracle.totals(day))
