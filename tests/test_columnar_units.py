@@ -379,3 +379,30 @@ def test_an_older_sale_with_a_longer_window_is_offset_when_the_newer_has_expired
     assert [b.offsets for b in oracle.batches if b.offsets is not None] == ["sold:a"]
     for day in oracle.event_days():
         assert repr(ledger.totals(day)) == repr(oracle.totals(day))
+
+
+def test_a_sale_on_the_day_a_rate_row_starts_takes_that_rows_rate() -> None:
+    """hubspot-2025's 5-point sourced row starts on 2024-02-27: a new line sold that
+    very day earns 5 per 100 USD (1,000 USD: 50 points), not the row before's 3."""
+    oracle = _same_as_the_object_path(
+        _line_book(("a", pt.DealKind.NEW, dt.date(2024, 2, 27), "1000"))
+    )
+    assert [batch.points for batch in oracle.batches] == [Decimal("50.00")]
+
+
+def test_grandfathering_takes_the_row_in_force_on_the_lines_first_sale_day() -> None:
+    """Three rows (3, 4 and 5 sourced points; the last grandfathers upsells): a line
+    first sold on the day the middle row starts keeps the middle row's 4 points."""
+    shipped = pt.load_program("hubspot-2025")
+    middle = attrs.evolve(shipped.rates[0], effective_from=dt.date(2023, 7, 1), sourced=Decimal(4))
+    program = attrs.evolve(shipped, rates=(shipped.rates[0], middle, shipped.rates[1]))
+    book = _line_book(
+        ("a", pt.DealKind.NEW, dt.date(2023, 7, 1), "1000"),
+        ("b", pt.DealKind.UPSELL, dt.date(2024, 3, 1), "1000"),
+    )
+    ledger = pt.build_ledger(book, program)
+    oracle = pt.PointsLedger(price_batches(book, program))
+    assert ledger._events is not None
+    assert [batch.points for batch in oracle.batches] == [Decimal("40.00")] * 2
+    for day in oracle.event_days():
+        assert repr(ledger.totals(day)) == repr(oracle.totals(day))
