@@ -406,3 +406,32 @@ def test_grandfathering_takes_the_row_in_force_on_the_lines_first_sale_day() -> 
     assert [batch.points for batch in oracle.batches] == [Decimal("40.00")] * 2
     for day in oracle.event_days():
         assert repr(ledger.totals(day)) == repr(oracle.totals(day))
+
+
+@pytest.mark.parametrize(
+    ("per_100", "amount"),
+    [
+        ("75.123457", "100000000.00"),  # points: cents x rate x multiplier overflows
+        ("30030000.123456", "100.00"),  # the denominator, per_100 x scale, overflows
+    ],
+)
+def test_what_would_overflow_int64_is_priced_the_object_way(per_100: str, amount: str) -> None:
+    """Under a six-place currency table (scale 10**6) a huge amount, or a huge amount
+    per 100 USD, would overflow int64: such books go to the object path, with the same
+    totals."""
+    shipped = pt.load_program("hubspot-2025")
+    table = attrs.evolve(shipped.currencies[0], per_100_usd={"EUR": Decimal(per_100)})
+    program = attrs.evolve(shipped, currencies=(table,))
+    client = pt.ClientId("c-1")
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p"), "P", "US", dt.date(2024, 1, 1)),
+        clients=[pt.Client(client, "C", "IN", pt.Relationship.SOLD)],
+        deals=[
+            pt.Deal(pt.DealId("a"), client, "sales-hub", pt.DealKind.NEW,
+                    pt.SalesMotion.SOURCED, dt.date(2024, 3, 1), pt.Money(amount, "EUR"))
+        ],
+    )  # fmt: skip
+    ledger = pt.build_ledger(book, program)
+    oracle = pt.PointsLedger(price_batches(book, program))
+    assert ledger._events is None
+    assert repr(ledger.totals(dt.date(2024, 4, 1))) == repr(oracle.totals(dt.date(2024, 4, 1)))
