@@ -435,3 +435,38 @@ def test_what_would_overflow_int64_is_priced_the_object_way(per_100: str, amount
     oracle = pt.PointsLedger(price_batches(book, program))
     assert ledger._events is None
     assert repr(ledger.totals(dt.date(2024, 4, 1))) == repr(oracle.totals(dt.date(2024, 4, 1)))
+
+
+@pytest.mark.parametrize(
+    ("per_100", "mrr"),
+    [
+        ("75.123457", "100000000.00"),  # points: cents x rate x multiplier overflows
+        ("30030000.123456", "100.00"),  # the denominator, per_100 x scale, overflows
+    ],
+)
+def test_managed_service_that_would_overflow_int64_is_priced_the_object_way(
+    per_100: str, mrr: str
+) -> None:
+    """The managed twin of the test above: a managed subscription's huge MRR, or a huge
+    amount per 100 USD, under a six-place currency table sends the book to the object
+    path, with the same totals."""
+    shipped = pt.load_program("hubspot-2025")
+    table = attrs.evolve(shipped.currencies[0], per_100_usd={"EUR": Decimal(per_100)})
+    program = attrs.evolve(shipped, currencies=(table,))
+    client = pt.ClientId("c-1")
+    book = pt.Book(
+        pt.Partner(pt.PartnerId("p"), "P", "US", dt.date(2024, 1, 1)),
+        clients=[pt.Client(client, "C", "US", pt.Relationship.SOLD_AND_MANAGED)],
+        subscriptions=[
+            pt.Subscription(
+                pt.SubscriptionId("s-1"), client, "marketing-hub", "pro",
+                pt.Money(mrr, "EUR"), dt.date(2024, 1, 1), dt.date(2027, 1, 1),
+            )
+        ],
+        managed_services=[pt.ManagedService(client, dt.date(2024, 3, 1))],
+    )  # fmt: skip
+    ledger = pt.build_ledger(book, program)
+    oracle = pt.PointsLedger(price_batches(book, program))
+    assert ledger._events is None
+    day = dt.date(2024, 4, 1)
+    assert repr(ledger.totals(day)) == repr(oracle.totals(day))
