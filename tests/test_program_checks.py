@@ -377,6 +377,23 @@ def test_a_bad_value_deep_in_a_list_item_still_lets_the_semantic_checks_run() ->
     assert data == before  # the left-out value is left out of a copy
 
 
+def test_a_left_out_value_hides_no_problem_of_a_key_its_name_starts_with() -> None:
+    # `managed` and `managed_mrr_usd` are two tracks: leaving out the unreadable
+    # tiers[2].reach.managed_mrr_usd must not hide the problem of tiers[2].reach.managed.
+    data = hubspot()
+    data["tracks"].append({"id": "managed_mrr_usd", "label": "Managed MRR"})
+    for rung, tier in enumerate(data["tiers"]):
+        tier["reach"]["managed_mrr_usd"] = str(100 * (rung + 1))
+    data["tiers"][2]["reach"]["managed"] = "20"  # below Platinum's 30
+    data["tiers"][2]["reach"]["managed_mrr_usd"] = "abc"
+    assert [str(problem) for problem in problems_of(data)] == [
+        "tiers[2].reach.managed_mrr_usd: expected a decimal number such as \"1200.00\" (got 'abc')",
+        "tiers[2].retain.managed: must be <= tiers[2].reach.managed (20) (got 72)",
+        "tiers[2].reach.managed: must be greater than tiers[1].reach.managed (30): reach "
+        "thresholds strictly increase up the ladder (got 20)",
+    ]
+
+
 def test_a_list_item_that_is_not_a_table_stops_the_semantic_checks() -> None:
     # The item is the number 4 at index 4: it is refused, not deleted as if it were a key.
     data = hubspot()

@@ -142,16 +142,16 @@ def _semantic_problems_without(
             del parent[steps[-1]]
         except (KeyError, IndexError, TypeError):
             return []
-        removed.append(problem.path)
+        removed.append(steps)
     program, more = structure_program(pruned, registry)
     if program is None:
         return []
 
     def near(path: str) -> bool:
-        return any(
-            path == gone or path.startswith((f"{gone}.", f"{gone}[")) or gone.startswith(path)
-            for gone in removed
-        )
+        # At, under or above a left-out value, step by step: `reach.managed` is not near
+        # `reach.managed_mrr_usd`, though one's text starts the other's.
+        steps = _steps(path) or []
+        return any(steps[: len(gone)] == gone or gone[: len(steps)] == steps for gone in removed)
 
     return [problem for problem in more if not near(problem.path)]
 
