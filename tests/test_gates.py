@@ -294,6 +294,47 @@ def test_a_gate_guarding_the_second_tier_caps_at_the_first() -> None:
     )
 
 
+def test_a_gate_of_the_held_tier_is_asked_after_one_guarding_only_higher_tiers() -> None:
+    # "top" guards Diamond only and comes first; "pause" guards every tier and fails in
+    # May 2024. The held Gold is capped while it fails, comes back, and a later sale's
+    # Platinum lands. The failing gate's reason is built from the ledger and program its
+    # rule is given.
+    def top(context: pt.Context, params: Any) -> pt.GateOutcome:
+        return pt.GateOutcome(False, "never")
+
+    def pause(context: pt.Context, params: Any) -> pt.GateOutcome:
+        paused = dt.date(2024, 5, 1) <= context.as_of < dt.date(2024, 6, 1)
+        total = context.ledger.totals(context.as_of).total
+        return pt.GateOutcome(not paused, f"{context.program.label} paused at {total}")
+
+    data = pt.program_to_dict(PROGRAM)
+    data["gates"][:0] = [{"id": "top", "kind": "top", "tiers": ["diamond"]}]
+    data["gates"].append({"id": "pause", "kind": "pause"})
+    registry = pt.Registry().with_gate("top", top).with_gate("pause", pause)
+    program = pt.program_from_dict(data, registry=registry)
+    book = two_clients_book("100")
+    later = attrs.evolve(
+        book.deals[0],
+        id=pt.DealId("d-2"),
+        kind=pt.DealKind.UPSELL,
+        closed_on=dt.date(2024, 9, 2),
+        mrr_change=pt.Money("1000", "USD"),
+    )
+    book = attrs.evolve(book, deals=(*book.deals, later))
+    status = pt.evaluate(book, program, as_of=dt.date(2024, 10, 1))
+    assert status.tier == "platinum"
+    assert [(c.on, c.from_tier, c.to_tier, c.cause, c.reason) for c in status.history] == [
+        (dt.date(2024, 3, 1), None, "gold", pt.ChangeCause.PROMOTION,
+         "reached Gold on qualifying"),
+        (dt.date(2024, 5, 1), "gold", None, pt.ChangeCause.GATE_FAILED,
+         "gate pause failed on 2024-05-01: stateful@1 paused at 15.00"),
+        (dt.date(2024, 6, 1), None, "gold", pt.ChangeCause.GATE_RECOVERED,
+         "every gate of the held tier passes again on 2024-06-01"),
+        (dt.date(2024, 9, 2), "gold", "platinum", pt.ChangeCause.PROMOTION,
+         "reached Platinum on qualifying"),
+    ]  # fmt: skip
+
+
 def test_a_gate_kind_no_registry_knows_is_named() -> None:
     data = pt.program_to_dict(PROGRAM)
     data["gates"].append({"id": "x", "kind": "custom_kind"})
