@@ -304,8 +304,8 @@ def test_a_gate_of_the_held_tier_is_asked_after_one_guarding_only_higher_tiers()
 
     def pause(context: pt.Context, params: Any) -> pt.GateOutcome:
         paused = dt.date(2024, 5, 1) <= context.as_of < dt.date(2024, 6, 1)
-        total = context.ledger.totals(context.as_of).total
-        return pt.GateOutcome(not paused, f"{context.program.label} paused at {total}")
+        total, batches = context.totals.total, len(context.ledger)
+        return pt.GateOutcome(not paused, f"{context.program.label}: {total} of {batches}")
 
     data = pt.program_to_dict(PROGRAM)
     data["gates"][:0] = [{"id": "top", "kind": "top", "tiers": ["diamond"]}]
@@ -327,12 +327,45 @@ def test_a_gate_of_the_held_tier_is_asked_after_one_guarding_only_higher_tiers()
         (dt.date(2024, 3, 1), None, "gold", pt.ChangeCause.PROMOTION,
          "reached Gold on qualifying"),
         (dt.date(2024, 5, 1), "gold", None, pt.ChangeCause.GATE_FAILED,
-         "gate pause failed on 2024-05-01: stateful@1 paused at 15.00"),
+         "gate pause failed on 2024-05-01: stateful@1: 15.00 of 3"),
         (dt.date(2024, 6, 1), None, "gold", pt.ChangeCause.GATE_RECOVERED,
          "every gate of the held tier passes again on 2024-06-01"),
         (dt.date(2024, 9, 2), "gold", "platinum", pt.ChangeCause.PROMOTION,
          "reached Platinum on qualifying"),
     ]  # fmt: skip
+
+
+def _fact_gated(minimum: str, effective_from: str = "2019-01-01") -> pt.Program:
+    """PROGRAM with two fact gates on Platinum: invited, and a retention minimum."""
+    data = pt.program_to_dict(PROGRAM)
+    data["effective_from"] = effective_from
+    data["gates"] += [
+        {"id": "invited", "kind": "fact_true", "tiers": ["platinum", "diamond"],
+         "params": {"fact": "invited"}},
+        {"id": "retention", "kind": "fact_at_least", "tiers": ["platinum", "diamond"],
+         "params": {"fact": "retention", "minimum": minimum}},
+    ]  # fmt: skip
+    return pt.program_from_dict(data)
+
+
+def test_each_fact_gate_of_a_tier_gives_its_own_verdict() -> None:
+    # Invited, but retention 0.5 < 0.85: the points reach Platinum, the partner is Gold.
+    book = attrs.evolve(two_clients_book("1050"), facts={"invited": True, "retention": "0.5"})
+    status = pt.evaluate(book, _fact_gated("0.85"), as_of=dt.date(2024, 6, 1))
+    assert (status.qualified_tier, status.tier) == ("gold", "gold")
+    assert [(c.on, c.to_tier) for c in status.history] == [(dt.date(2024, 3, 1), "gold")]
+
+
+def test_a_fact_gate_is_asked_again_under_a_newer_version() -> None:
+    # The same gate, at the same place, asks for 0.85 until 2024-05-01 and for 0.4 after:
+    # retention 0.5 fails it, then passes it, and Platinum lands on the switch.
+    book = attrs.evolve(two_clients_book("1050"), facts={"invited": True, "retention": "0.5"})
+    older = _fact_gated("0.85")
+    newer = attrs.evolve(_fact_gated("0.4", "2024-05-01"), version="2")
+    series = pt.ProgramSeries("facts", "Facts", (older, newer))
+    status = pt.evaluate(book, series, as_of=dt.date(2024, 6, 1))
+    assert status.tier == "platinum"
+    assert [(c.on, c.to_tier) for c in status.history][-1] == (dt.date(2024, 5, 1), "platinum")
 
 
 def test_a_gate_kind_no_registry_knows_is_named() -> None:
