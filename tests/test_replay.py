@@ -244,6 +244,23 @@ def test_the_review_decides_what_the_projection_foresaw(
 _RETAIN = {"gold": 8, "platinum": 40, "diamond": 80}
 
 
+def test_a_demotion_from_the_fourth_tier_lands_on_the_third() -> None:
+    # The ladder with Elite (200 / 160) on top: held Elite on 240 points, 90 at the
+    # review meets Diamond's retain (80): the partner holds Diamond, no gate capping it.
+    data = pt.program_to_dict(ladder_program(soft_landing=True))
+    data["tiers"].append(
+        {"id": "elite", "name": "Elite", "reach": {"total": "200"}, "retain": {"total": "160"}}
+    )
+    program = pt.program_from_dict(data)
+    book = _book_of(150, 90)
+    assert pt.evaluate(book, program, as_of=dt.date(2024, 2, 1)).tier == "elite"
+    status = pt.evaluate(book, program, as_of=REVIEW)
+    assert (status.tier, status.qualified_tier) == ("diamond", "platinum")
+    assert [(c.from_tier, c.to_tier) for c in status.history if c.on == REVIEW] == [
+        ("elite", "diamond")
+    ]
+
+
 def test_a_ladder_whose_tiers_count_different_tracks_never_demotes_upwards() -> None:
     # Gold counts total and managed, platinum only total: platinum's reach can be met
     # while gold's retain is not. Held gold, no managed points at the review, and a gate

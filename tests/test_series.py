@@ -503,6 +503,49 @@ def test_a_pending_demotion_lands_where_the_newer_version_carries_its_target() -
     )
 
 
+def test_a_pending_demotion_lands_after_a_gate_fails_and_recovers_meanwhile() -> None:
+    # The demotion announced at the 2026-01-01 review is due on 2026-01-31; the
+    # certification lapses from 01-10 to 01-19 in between. The gate caps and frees the
+    # tier; the demotion still lands on its day.
+    joined = dt.date(2024, 1, 1)
+    book = attrs.evolve(
+        platinum_then_gold(),
+        certifications=[
+            pt.Certification(pt.CertificationId("c-1"), "C", joined, dt.date(2026, 1, 9)),
+            pt.Certification(
+                pt.CertificationId("c-2"), "C", dt.date(2026, 1, 20), dt.date(2027, 1, 1)
+            ),
+        ],
+    )
+    status = pt.evaluate(book, HUBSPOT_2025, as_of=dt.date(2026, 2, 5))
+    assert status.tier == "gold"
+    assert [(c.on, c.from_tier, c.to_tier, c.cause) for c in status.history][-3:] == [
+        (dt.date(2026, 1, 10), "platinum", None, pt.ChangeCause.GATE_FAILED),
+        (dt.date(2026, 1, 20), None, "platinum", pt.ChangeCause.GATE_RECOVERED),
+        (dt.date(2026, 1, 31), "platinum", "gold", pt.ChangeCause.REVIEW_DEMOTION),
+    ]
+
+
+def test_a_newer_versions_review_dates_apply_from_its_first_day_only() -> None:
+    # The points fall below Platinum's retain on 2026-01-10. The newer version (from
+    # 2026-03-01) reviews on 02-01 and 08-01: its 2026-02-01 is before it is in force,
+    # so the first review that sees the shortfall is 2026-08-01.
+    book = platinum_then_gold()
+    ending = attrs.evolve(book.managed_services[0], until=dt.date(2026, 1, 10))
+    book = attrs.evolve(book, managed_services=(ending, *book.managed_services[1:]))
+    policy = attrs.evolve(HUBSPOT_2025.policy, review_dates=("02-01", "08-01"))
+    newer = attrs.evolve(
+        HUBSPOT_2025, version="2026", effective_from=dt.date(2026, 3, 1), policy=policy
+    )
+    series = pt.ProgramSeries("mine", "Mine", (HUBSPOT_2025, newer))
+    february, august = pt.statuses(book, series, [dt.date(2026, 2, 15), dt.date(2026, 8, 15)])
+    assert (february.tier, february.pending_demotion) == ("platinum", None)
+    assert august.pending_demotion is not None
+    assert august.pending_demotion.reason.startswith(
+        "below the Platinum retain minimum at the review of 2026-08-01"
+    )
+
+
 def test_a_pending_demotion_to_the_carried_tier_is_dropped() -> None:
     series = _switching_on_jan_15({"platinum": "gold"})
     status = pt.evaluate(platinum_then_gold(), series, as_of=JAN_20)
