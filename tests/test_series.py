@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -13,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import partner_tiers as pt
-from _books import sold_and_managed
+from _books import one_client_book, sold_and_managed
+from _programs import ladder_program
 from partner_tiers.testing import strategies as pts
 
 JUNE_30, SEPT_30 = dt.date(2025, 6, 30), dt.date(2025, 9, 30)
@@ -526,24 +528,71 @@ def test_a_pending_demotion_lands_after_a_gate_fails_and_recovers_meanwhile() ->
     ]
 
 
-def test_a_newer_versions_review_dates_apply_from_its_first_day_only() -> None:
-    # The points fall below Platinum's retain on 2026-01-10. The newer version (from
-    # 2026-03-01) reviews on 02-01 and 08-01: its 2026-02-01 is before it is in force,
-    # so the first review that sees the shortfall is 2026-08-01.
+def _falling_on_jan_10(
+    older_reviews: tuple[str, ...], newer_reviews: tuple[str, ...]
+) -> tuple[pt.Book, pt.ProgramSeries]:
+    """platinum_then_gold with its points below Platinum's retain from 2026-01-10, under
+    a series whose newer version takes effect on 2026-07-31; each version reviews on its
+    own dates."""
     book = platinum_then_gold()
     ending = attrs.evolve(book.managed_services[0], until=dt.date(2026, 1, 10))
     book = attrs.evolve(book, managed_services=(ending, *book.managed_services[1:]))
-    policy = attrs.evolve(HUBSPOT_2025.policy, review_dates=("02-01", "08-01"))
-    newer = attrs.evolve(
-        HUBSPOT_2025, version="2026", effective_from=dt.date(2026, 3, 1), policy=policy
-    )
-    series = pt.ProgramSeries("mine", "Mine", (HUBSPOT_2025, newer))
-    february, august = pt.statuses(book, series, [dt.date(2026, 2, 15), dt.date(2026, 8, 15)])
-    assert (february.tier, february.pending_demotion) == ("platinum", None)
-    assert august.pending_demotion is not None
-    assert august.pending_demotion.reason.startswith(
+
+    def reviewing(dates: tuple[str, ...], **changes: Any) -> pt.Program:
+        policy = attrs.evolve(HUBSPOT_2025.policy, review_dates=dates)
+        return attrs.evolve(HUBSPOT_2025, policy=policy, **changes)
+
+    newer = reviewing(newer_reviews, version="2026", effective_from=dt.date(2026, 7, 31))
+    return book, pt.ProgramSeries("mine", "Mine", (reviewing(older_reviews), newer))
+
+
+def _first_review_seeing_the_fall(book: pt.Book, series: pt.ProgramSeries) -> str:
+    status = pt.evaluate(book, series, as_of=dt.date(2026, 9, 30))
+    [demotion] = [c for c in status.history if c.cause is pt.ChangeCause.REVIEW_DEMOTION]
+    return demotion.reason.split(" (")[0]
+
+
+def test_a_newer_versions_review_dates_apply_from_its_first_day() -> None:
+    # The newer version's 02-01 falls before it is in force; its 08-01 is its second day.
+    book, series = _falling_on_jan_10(("01-01",), ("02-01", "08-01"))
+    assert _first_review_seeing_the_fall(book, series) == (
         "below the Platinum retain minimum at the review of 2026-08-01"
     )
+
+
+def test_an_older_versions_review_dates_stop_when_the_newer_takes_effect() -> None:
+    # The older version's 08-01 falls after the newer took effect on 07-31.
+    book, series = _falling_on_jan_10(("01-01", "08-01"), ("08-20",))
+    assert _first_review_seeing_the_fall(book, series) == (
+        "below the Platinum retain minimum at the review of 2026-08-20"
+    )
+
+
+def _gold_raised_on(day: dt.date) -> pt.ProgramSeries:
+    """The ladder program (gold 10, platinum 50, diamond 100 total points; no gates), then
+    from ``day`` the same with Gold's reach raised to 30."""
+    older = ladder_program(soft_landing=True)
+    data = pt.program_to_dict(older)
+    data["version"], data["effective_from"] = "2", day.isoformat()
+    data["tiers"][0]["reach"]["total"] = "30"
+    return pt.ProgramSeries("raised", "Raised", (older, pt.program_from_dict(data)))
+
+
+@pytest.mark.parametrize(
+    ("joined", "tier"),
+    [
+        (dt.date(2024, 2, 29), "gold"),  # the day before the newer version
+        (dt.date(2024, 3, 10), None),  # after it took effect
+    ],
+)
+def test_a_partner_starts_under_the_version_in_force_on_the_day_it_joins(
+    joined: dt.date, tier: str | None
+) -> None:
+    # 15 points on the day the partner joins: Gold under the older version, not the newer.
+    book = one_client_book(joined, ("d-1", joined, 15))
+    status = pt.evaluate(book, _gold_raised_on(dt.date(2024, 3, 1)), as_of=joined)
+    assert (status.tier, status.level) == (tier, "partner")
+    assert [(c.on, c.to_tier) for c in status.history] == ([(joined, "gold")] if tier else [])
 
 
 def test_a_pending_demotion_to_the_carried_tier_is_dropped() -> None:
