@@ -356,6 +356,32 @@ def test_each_fact_gate_of_a_tier_gives_its_own_verdict() -> None:
     assert [(c.on, c.to_tier) for c in status.history] == [(dt.date(2024, 3, 1), "gold")]
 
 
+def test_fact_gates_that_passed_pass_again_when_a_promotion_is_retried() -> None:
+    # Gold from 2024-03-01; a sale on 05-01 reaches Platinum, whose fact gates pass, but
+    # the certification lapsed from 04-15: no tier. It is renewed on 05-15: Platinum.
+    book = attrs.evolve(two_clients_book("100"), facts={"invited": True, "retention": "0.9"})
+    later = attrs.evolve(
+        book.deals[0],
+        id=pt.DealId("d-2"),
+        kind=pt.DealKind.UPSELL,
+        closed_on=dt.date(2024, 5, 1),
+        mrr_change=pt.Money("1000", "USD"),
+    )
+    lapsing = (
+        pt.Certification(pt.CertificationId("c-1"), "C", START, dt.date(2024, 4, 14)),
+        pt.Certification(pt.CertificationId("c-2"), "C", dt.date(2024, 5, 15), dt.date(2026, 1, 1)),
+    )
+    book = attrs.evolve(book, deals=(*book.deals, later), certifications=lapsing)
+    status = pt.evaluate(book, _fact_gated("0.85"), as_of=dt.date(2024, 6, 1))
+    assert status.tier == "platinum"
+    assert [(c.on, c.to_tier) for c in status.history] == [
+        (dt.date(2024, 3, 1), "gold"),
+        (dt.date(2024, 4, 15), None),
+        (dt.date(2024, 5, 15), "gold"),  # the held tier back
+        (dt.date(2024, 5, 15), "platinum"),  # and the promotion the gates held back
+    ]
+
+
 def test_a_fact_gate_is_asked_again_under_a_newer_version() -> None:
     # The same gate, at the same place, asks for 0.85 until 2024-05-01 and for 0.4 after:
     # retention 0.5 fails it, then passes it, and Platinum lands on the switch.
