@@ -714,3 +714,76 @@ def test_an_unknown_batch_id_is_refused_by_name_and_reason() -> None:
     with pytest.raises(pt.UnknownIdError) as caught:
         EXAMPLE.batch("sold:d-99")
     assert str(caught.value) == "batch_id: no batch with this id in the ledger (got 'sold:d-99')"
+
+
+# --- what expires before the review, the day arguments, immutability -------------------------
+
+
+def test_the_sold_batches_expiring_by_the_review_are_those_counting_today() -> None:
+    today, review = dt.date(2024, 6, 1), dt.date(2024, 7, 1)
+    earned_today = batch("sold:d-1", "10", today, review)  # counts today, expires on the review
+    same_expiry = batch("sold:d-0", "1", dt.date(2023, 7, 1), review)
+    gone_today = batch("sold:d-2", "20", dt.date(2023, 6, 1), today)  # no longer counts
+    after_review = batch("sold:d-3", "30", dt.date(2023, 8, 1), dt.date(2024, 7, 2))
+    lasting = batch("sold:d-4", "40", dt.date(2023, 8, 1), None)
+    managed = batch("managed:c-1", "50", dt.date(2024, 1, 1), review, track="managed")
+    ledger = pt.PointsLedger(
+        [earned_today, same_expiry, gone_today, after_review, lasting, managed]
+    )
+    assert ledger.sold_expiring_batches(today, review) == (same_expiry, earned_today)
+    lost = ledger.sold_expiring(today, review)
+    assert lost == {"total": Decimal(11), "sold": Decimal(11), "sourced": Decimal(11),
+                    "assisted": Decimal(0), "sold_mrr_usd": Decimal(0)}  # fmt: skip
+    assert all(type(value) is Decimal for value in lost.values())
+
+
+def test_nothing_expiring_is_a_decimal_zero_per_sold_figure() -> None:
+    lost = pt.PointsLedger().sold_expiring(dt.date(2024, 6, 1), dt.date(2024, 7, 1))
+    assert set(lost) == {"total", "sold", "sourced", "assisted", "sold_mrr_usd"}
+    assert {repr(value) for value in lost.values()} == {"Decimal('0')"}
+
+
+_DAY = dt.date(2024, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        (lambda ledger, bad: ledger.active(bad), "as_of"),
+        (lambda ledger, bad: ledger.expired(bad), "as_of"),
+        (lambda ledger, bad: ledger.totals_by_client(bad), "as_of"),
+        (lambda ledger, bad: ledger.totals_by_market(bad), "as_of"),
+        (lambda ledger, bad: ledger.expiring(bad, _DAY), "start"),
+        (lambda ledger, bad: ledger.expiring(_DAY, bad), "end"),
+        (lambda ledger, bad: ledger.movements(bad, _DAY), "start"),
+        (lambda ledger, bad: ledger.movements(_DAY, bad), "end"),
+        (lambda ledger, bad: ledger.sold_mrr_usd(bad, _DAY), "start"),
+        (lambda ledger, bad: ledger.sold_mrr_usd(_DAY, bad), "end"),
+        (lambda ledger, bad: ledger.sold_expiring(bad, _DAY), "as_of"),
+        (lambda ledger, bad: ledger.sold_expiring(_DAY, bad), "review"),
+        (lambda ledger, bad: ledger.sold_expiring_batches(bad, _DAY), "as_of"),
+        (lambda ledger, bad: ledger.sold_expiring_batches(_DAY, bad), "review"),
+    ],
+)
+def test_each_day_argument_of_a_ledger_query_is_named_when_it_is_no_date(
+    query: Any, name: str
+) -> None:
+    for ledger in (pt.PointsLedger(), pt.build_ledger(two_clients_book("1050"), PROGRAM)):
+        with pytest.raises(pt.InvalidTypeError) as info:
+            query(ledger, "2024-06-01")
+        assert str(info.value) == f"{name}: must be a date (got '2024-06-01')"
+
+
+def test_len_of_a_priced_ledger_makes_no_batches() -> None:
+    ledger = pt.build_ledger(two_clients_book("1050"), PROGRAM)
+    assert len(ledger) == 2
+    assert ledger._batches is None  # counted from the event rows
+    assert len(ledger.batches) == 2
+
+
+def test_a_ledger_refuses_to_lose_an_attribute() -> None:
+    ledger = pt.PointsLedger()
+    with pytest.raises(AttributeError) as info:
+        del ledger._batches
+    assert str(info.value) == "PointsLedger is immutable: cannot delete _batches"
+    assert ledger.batches == ()
