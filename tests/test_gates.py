@@ -335,6 +335,38 @@ def test_a_gate_of_the_held_tier_is_asked_after_one_guarding_only_higher_tiers()
     ]  # fmt: skip
 
 
+def _closed(gate: str, since: dt.date, until: dt.date) -> pt.GateRule:
+    def rule(context: pt.Context, params: Any) -> pt.GateOutcome:
+        return pt.GateOutcome(not since <= context.as_of < until, f"{gate} closed")
+
+    return rule
+
+
+def test_gates_failing_together_and_one_recovering_are_each_in_the_history() -> None:
+    # "a" guards every tier and fails in May; "b" guards Platinum and fails in May and
+    # June. Platinum is capped to nothing, then to Gold, then free again.
+    may, june, july = dt.date(2024, 5, 1), dt.date(2024, 6, 1), dt.date(2024, 7, 1)
+    data = pt.program_to_dict(PROGRAM)
+    data["gates"] += [
+        {"id": "a", "kind": "a"},
+        {"id": "b", "kind": "b", "tiers": ["platinum", "diamond"]},
+    ]
+    registry = pt.Registry().with_gate("a", _closed("a", may, june))
+    registry = registry.with_gate("b", _closed("b", may, july))
+    program = pt.program_from_dict(data, registry=registry)
+    status = pt.evaluate(two_clients_book("1050"), program, as_of=dt.date(2024, 8, 1))
+    assert [(c.on, c.from_tier, c.to_tier, c.cause, c.reason) for c in status.history] == [
+        (dt.date(2024, 3, 1), None, "platinum", pt.ChangeCause.PROMOTION,
+         "reached Platinum on qualifying"),
+        (may, "platinum", None, pt.ChangeCause.GATE_FAILED,
+         "gate a failed on 2024-05-01: a closed; gate b failed on 2024-05-01: b closed"),
+        (june, None, "gold", pt.ChangeCause.GATE_RECOVERED,
+         "gate b failed on 2024-06-01: b closed"),
+        (july, "gold", "platinum", pt.ChangeCause.GATE_RECOVERED,
+         "every gate of the held tier passes again on 2024-07-01"),
+    ]  # fmt: skip
+
+
 def _fact_gated(minimum: str, effective_from: str = "2019-01-01") -> pt.Program:
     """PROGRAM with two fact gates on Platinum: invited, and a retention minimum."""
     data = pt.program_to_dict(PROGRAM)

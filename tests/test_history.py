@@ -85,8 +85,8 @@ def test_the_first_tier_deadline_is_its_own_cause() -> None:
     )
     status = pt.evaluate(nothing, program, as_of=dt.date(2025, 9, 30))
     assert status.level == "provider"
-    assert [(c.on, c.cause) for c in status.history] == [
-        (dt.date(2025, 7, 1), pt.ChangeCause.FIRST_TIER_DEADLINE)
+    assert [(c.on, c.cause, c.version) for c in status.history] == [
+        (dt.date(2025, 7, 1), pt.ChangeCause.FIRST_TIER_DEADLINE, program.label)
     ]
 
 

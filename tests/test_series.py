@@ -595,6 +595,35 @@ def test_a_partner_starts_under_the_version_in_force_on_the_day_it_joins(
     assert [(c.on, c.to_tier) for c in status.history] == ([(joined, "gold")] if tier else [])
 
 
+def test_a_promotion_the_gates_hold_at_the_held_tier_leaves_a_pending_demotion() -> None:
+    # With 8,500 USD managed for B, the 2026-01-01 review (135 < 141.75) announces the
+    # demotion for 01-31. A 10,000 USD sale on 01-10 reaches Diamond, which the invitation
+    # gate holds back at Platinum: no promotion, and on 01-31 the demotion is withdrawn.
+    book = platinum_then_gold()
+    richer = attrs.evolve(book.subscriptions[1], mrr=pt.Money("8500", "USD"))
+    big = attrs.evolve(
+        book.deals[0],
+        id=pt.DealId("d-2"),
+        kind=pt.DealKind.UPSELL,
+        closed_on=dt.date(2026, 1, 10),
+        mrr_change=pt.Money("10000", "USD"),
+    )
+    book = attrs.evolve(
+        book, subscriptions=(book.subscriptions[0], richer), deals=(*book.deals, big)
+    )
+    gates = tuple(
+        attrs.evolve(gate, tiers=("diamond", "elite")) if gate.id == "invited" else gate
+        for gate in HUBSPOT_2025.gates
+    )
+    status = pt.evaluate(book, attrs.evolve(HUBSPOT_2025, gates=gates), as_of=dt.date(2026, 2, 5))
+    assert (status.tier, status.pending_demotion) == ("platinum", None)
+    assert [(c.on, c.to_tier, c.cause) for c in status.history][-1] == (
+        dt.date(2026, 1, 31),
+        "platinum",
+        pt.ChangeCause.DEMOTION_WITHDRAWN,
+    )
+
+
 def test_a_pending_demotion_to_the_carried_tier_is_dropped() -> None:
     series = _switching_on_jan_15({"platinum": "gold"})
     status = pt.evaluate(platinum_then_gold(), series, as_of=JAN_20)
