@@ -568,6 +568,32 @@ def test_an_older_versions_review_dates_stop_when_the_newer_takes_effect() -> No
     )
 
 
+def test_the_next_review_is_the_newer_versions_when_it_takes_effect_first() -> None:
+    # From 2026-03-01 the reviews are on 02-01 and 08-01: on 2026-02-15 the next review
+    # is 2026-08-01, not the older version's 2026-07-01, which it no longer holds.
+    policy = attrs.evolve(HUBSPOT_2025.policy, review_dates=("02-01", "08-01"))
+    newer = attrs.evolve(
+        HUBSPOT_2025, version="2026", effective_from=dt.date(2026, 3, 1), policy=policy
+    )
+    series = pt.ProgramSeries("mine", "Mine", (HUBSPOT_2025, newer))
+    status = pt.evaluate(platinum_then_gold(), series, as_of=dt.date(2026, 2, 15))
+    assert (status.program, status.next_review) == (HUBSPOT_2025.label, dt.date(2026, 8, 1))
+    assert series.next_review(dt.date(2025, 12, 31)) == dt.date(2026, 1, 1)
+    assert series.next_review(dt.date(2026, 8, 1)) == dt.date(2027, 2, 1)
+
+
+def test_a_review_date_on_a_switch_day_is_no_review() -> None:
+    # The newer version takes effect on 2026-02-01, one of its review dates: as in the
+    # replay, nobody is reviewed on a switch day, so the next review is 2026-08-01.
+    policy = attrs.evolve(HUBSPOT_2025.policy, review_dates=("02-01", "08-01"))
+    newer = attrs.evolve(
+        HUBSPOT_2025, version="2026", effective_from=dt.date(2026, 2, 1), policy=policy
+    )
+    series = pt.ProgramSeries("mine", "Mine", (HUBSPOT_2025, newer))
+    assert series.next_review(dt.date(2026, 1, 15)) == dt.date(2026, 8, 1)
+    assert series.next_review(dt.date(2025, 12, 15)) == dt.date(2026, 1, 1)
+
+
 def _gold_raised_on(day: dt.date) -> pt.ProgramSeries:
     """The ladder program (gold 10, platinum 50, diamond 100 total points; no gates), then
     from ``day`` the same with Gold's reach raised to 30."""

@@ -27,7 +27,7 @@ from partner_tiers._model.book import Book
 from partner_tiers._model.deprecated import keyword_as_of
 from partner_tiers._model.values import check_day
 from partner_tiers._rules.program import Program
-from partner_tiers._rules.series import ProgramSeries
+from partner_tiers._rules.series import ProgramSeries, as_series
 
 __all__ = ["evaluate", "statuses"]
 
@@ -120,7 +120,7 @@ def _status(
     held = min(state.held, cap)
     next_index = held + 1 if held + 1 < len(tiers) else None
     retain = dict(tiers[held].retain_thresholds()) if held >= 0 else {}
-    review = program.policy.next_review(as_of)
+    review = as_series(series).next_review(as_of)  # a newer version may review sooner
     lost, projected_totals = _projection(ledger, as_of, review, totals)
     projected_values = track_values(program, book, ledger, as_of, projected_totals)
     projected = _project_tier(program, state.held, projected_values, cap)

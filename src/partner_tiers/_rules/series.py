@@ -18,6 +18,8 @@ from partner_tiers._errors import Problem, ProgramError, ProgramValidationError
 from partner_tiers._rules.checks import UNTIERED
 from partner_tiers._rules.program import Program
 
+_ONE_DAY = dt.timedelta(days=1)
+
 __all__ = ["ProgramSeries", "Version", "as_series", "check_series", "program_on"]
 
 
@@ -89,6 +91,17 @@ class ProgramSeries:
             for index, program in enumerate(versions)
         )
 
+    def next_review(self, after: dt.date) -> dt.date:
+        """The first review strictly after the day, each version reviewing on its own
+        dates while it is in force. A switch day is no review (nobody is demoted for a
+        new version's minimums on its first day), as in the replay.
+
+        Raises:
+            ProgramError: when a version's policy has no review dates.
+        """
+        # The last version is in force for ever: some window always has the review.
+        return next(day for window in self.windows() if (day := _review_in(window, after)))
+
     def switches(self) -> Iterator[tuple[Program, Program]]:
         """Each pair of consecutive versions (older, newer)."""
         yield from zip(self.versions, self.versions[1:], strict=False)
@@ -119,6 +132,18 @@ class ProgramSeries:
     @functools.cached_property
     def _problems(self) -> tuple[Problem, ...]:
         return tuple(check_series(self))
+
+
+def _review_in(window: Version, after: dt.date) -> dt.date | None:
+    """The version's first review after the day while it is in force and not on its
+    first day, or None."""
+    if window.end is not None and window.end <= after:
+        return None
+    low = after if window.start is None else max(after, window.start - _ONE_DAY)
+    found = window.program.policy.next_review(low)
+    if found == window.start:
+        found = window.program.policy.next_review(found)
+    return found if window.end is None or found < window.end else None
 
 
 def check_series(series: ProgramSeries) -> list[Problem]:
