@@ -306,6 +306,19 @@ def test_a_partner_who_joins_on_a_review_day_is_reviewed_that_day() -> None:
     ]
 
 
+def test_points_earned_before_joining_promote_on_the_first_day() -> None:
+    # A sale of 2024-02-29 (20 points) in the book of a partner who joins on 2024-03-01:
+    # Gold from the day it joins, as the day-by-day oracle has it, not from the next day
+    # something else changes (nothing does until the sale expires).
+    joined = dt.date(2024, 3, 1)
+    book = one_client_book(joined, ("d-1", dt.date(2024, 2, 29), 20))
+    status = pt.evaluate(book, ladder_program(soft_landing=True), as_of=dt.date(2024, 4, 1))
+    assert status.tier == "gold"
+    assert [(c.on, c.from_tier, c.to_tier) for c in status.history] == [(joined, None, "gold")]
+    before = pt.evaluate(book, ladder_program(soft_landing=True), as_of=dt.date(2024, 2, 29))
+    assert (before.tier, before.qualified_tier, before.history) == (None, "gold", ())
+
+
 def test_each_promotion_says_from_which_tier() -> None:
     program = ladder_program(soft_landing=True)
     book = one_client_book(

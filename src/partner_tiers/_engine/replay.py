@@ -188,6 +188,8 @@ def replay(
     state = ReplayState(-1, (), None, False, False, first)
     sample_index = 0
     days = change_days(book, series, ledger, joined - ONE_DAY, end)
+    if joined <= end and (not days or days[0] > joined):
+        days.insert(0, joined)  # points earned before joining count from the first day
     tests: _Tests = {}
     unchanged = False  # whether the last day visited left the state as it was
     for k, day in enumerate(days):
