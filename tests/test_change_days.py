@@ -142,3 +142,18 @@ def test_a_fact_gate_does_not_add_the_days_a_sale_leaves_a_window() -> None:
     days = change_days(book, program, ledger, D(2023, 12, 31), D(2026, 12, 31))
     assert D(2025, 3, 2) not in days
     assert D(2025, 3, 1) in days  # the sale's batch expires
+
+
+def test_a_rules_change_days_are_asked_with_the_book_ledger_params_and_range() -> None:
+    seen: list[tuple[Any, ...]] = []
+
+    def opening_day(
+        book: pt.Book, ledger: pt.PointsLedger, params: Mapping[str, Any], start: D, end: D
+    ) -> Iterable[D]:
+        seen.append((book, ledger, dict(params), start, end))
+        return _opening_day(book, ledger, params, start, end)
+
+    registry = pt.Registry().with_gate("opens", _opens, changes=opening_day)
+    book, program = _platinum_book(), _gated_program(registry)
+    pt.evaluate(book, program, as_of=OPENS)
+    assert seen == [(book, pt.build_ledger(book, program), {}, D(2023, 12, 31), OPENS)]

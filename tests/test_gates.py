@@ -14,8 +14,8 @@ import attrs
 import pytest
 
 import partner_tiers as pt
-from _books import START, two_clients_book
-from _programs import PROGRAM
+from _books import START, one_client_book, two_clients_book
+from _programs import PROGRAM, ladder_program
 
 # --- the fact gates, checked directly --------------------------------------------------------
 
@@ -365,6 +365,32 @@ def test_gates_failing_together_and_one_recovering_are_each_in_the_history() -> 
         (july, "gold", "platinum", pt.ChangeCause.GATE_RECOVERED,
          "every gate of the held tier passes again on 2024-07-01"),
     ]  # fmt: skip
+
+
+def test_a_second_gate_failing_lower_down_caps_the_tier_further() -> None:
+    # Elite held (300 points, the ladder with Elite on top); "x" guards Elite and fails
+    # from May, "y" guards Platinum and up and fails from June: Diamond, then Gold.
+    may, june = dt.date(2024, 5, 1), dt.date(2024, 6, 1)
+    data = pt.program_to_dict(ladder_program(soft_landing=True))
+    data["tiers"].append(
+        {"id": "elite", "name": "Elite", "reach": {"total": "200"}, "retain": {"total": "160"}}
+    )
+    data["gates"] = [
+        {"id": "x", "kind": "x", "tiers": ["elite"]},
+        {"id": "y", "kind": "y", "tiers": ["platinum", "diamond", "elite"]},
+    ]
+    never = dt.date(2099, 1, 1)
+    registry = pt.Registry().with_gate("x", _closed("x", may, never))
+    registry = registry.with_gate("y", _closed("y", june, never))
+    program = pt.program_from_dict(data, registry=registry)
+    book = one_client_book(START, ("d-1", dt.date(2024, 3, 1), 300))
+    status = pt.evaluate(book, program, as_of=dt.date(2024, 6, 15))
+    assert status.tier == "gold"
+    assert [(c.on, c.to_tier, c.cause) for c in status.history] == [
+        (dt.date(2024, 3, 1), "elite", pt.ChangeCause.PROMOTION),
+        (may, "diamond", pt.ChangeCause.GATE_FAILED),
+        (june, "gold", pt.ChangeCause.GATE_FAILED),
+    ]
 
 
 def _fact_gated(minimum: str, effective_from: str = "2019-01-01") -> pt.Program:

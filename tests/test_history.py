@@ -47,6 +47,23 @@ def test_a_certification_lapse_is_in_history_on_its_day_with_the_gate_named() ->
     )
 
 
+def test_a_lapse_the_day_after_a_sale_on_the_last_valid_day_is_still_recorded() -> None:
+    # A small upsell on 2025-03-31, the certification's last valid day, changes no tier;
+    # the lapse of the next day must still be seen, though no sale happens on it.
+    book = gold_partner(FIRST)
+    upsell = attrs.evolve(
+        book.deals[0],
+        id=pt.DealId("d-upsell"),
+        kind=pt.DealKind.UPSELL,
+        closed_on=LAPSE - dt.timedelta(days=1),
+        mrr_change=pt.Money("20", "USD"),
+    )
+    book = attrs.evolve(book, deals=(*book.deals, upsell))
+    status = pt.evaluate(book, PROGRAM, as_of=LAPSE)
+    assert status.tier is None
+    assert [(c.on, c.cause) for c in status.history][-1] == (LAPSE, pt.ChangeCause.GATE_FAILED)
+
+
 def test_the_explanation_states_the_lapse_not_a_review_demotion() -> None:
     # Months after the lapse, past the 2025-07-01 review: the cause is still the gate.
     status = pt.evaluate(gold_partner(FIRST), PROGRAM, as_of=dt.date(2025, 9, 30))

@@ -58,9 +58,9 @@ Met = Callable[[int, bool], bool]
 """Whether the tier at an index meets its thresholds on a day: reach, or retain (True)."""
 
 
-def points_index(tiers: Sequence[Tier], values: Mapping[str, Decimal], keep_up_to: int = -1) -> int:
-    """The highest tier whose thresholds are met: reach, or retain for tiers <= keep_up_to."""
-    return highest_met(tiers, lambda index, tier: tier.met(values, keep=index <= keep_up_to))
+def points_index(tiers: Sequence[Tier], values: Mapping[str, Decimal]) -> int:
+    """The highest tier whose reach thresholds the values meet (-1: none)."""
+    return highest_met(tiers, lambda _index, tier: tier.met(values))
 
 
 def met_by(tiers: Sequence[Tier], values: Mapping[str, Decimal]) -> Met:
