@@ -529,14 +529,26 @@ def test_a_pending_demotion_lands_after_a_gate_fails_and_recovers_meanwhile() ->
 
 
 def _falling_on_jan_10(
-    older_reviews: tuple[str, ...], newer_reviews: tuple[str, ...]
+    older_reviews: tuple[str, ...], newer_reviews: tuple[str, ...], sale: dt.date
 ) -> tuple[pt.Book, pt.ProgramSeries]:
     """platinum_then_gold with its points below Platinum's retain from 2026-01-10, under
     a series whose newer version takes effect on 2026-07-31; each version reviews on its
-    own dates."""
+    own dates. A 20 USD upsell on ``sale`` (one point, no tier) makes the replay visit
+    that day: a review date out of force there must still be no review."""
     book = platinum_then_gold()
     ending = attrs.evolve(book.managed_services[0], until=dt.date(2026, 1, 10))
-    book = attrs.evolve(book, managed_services=(ending, *book.managed_services[1:]))
+    upsell = attrs.evolve(
+        book.deals[0],
+        id=pt.DealId("d-upsell"),
+        kind=pt.DealKind.UPSELL,
+        closed_on=sale,
+        mrr_change=pt.Money("20", "USD"),
+    )
+    book = attrs.evolve(
+        book,
+        managed_services=(ending, *book.managed_services[1:]),
+        deals=(*book.deals, upsell),
+    )
 
     def reviewing(dates: tuple[str, ...], **changes: Any) -> pt.Program:
         policy = attrs.evolve(HUBSPOT_2025.policy, review_dates=dates)
@@ -554,7 +566,7 @@ def _first_review_seeing_the_fall(book: pt.Book, series: pt.ProgramSeries) -> st
 
 def test_a_newer_versions_review_dates_apply_from_its_first_day() -> None:
     # The newer version's 02-01 falls before it is in force; its 08-01 is its second day.
-    book, series = _falling_on_jan_10(("01-01",), ("02-01", "08-01"))
+    book, series = _falling_on_jan_10(("01-01",), ("02-01", "08-01"), dt.date(2026, 2, 1))
     assert _first_review_seeing_the_fall(book, series) == (
         "below the Platinum retain minimum at the review of 2026-08-01"
     )
@@ -562,7 +574,7 @@ def test_a_newer_versions_review_dates_apply_from_its_first_day() -> None:
 
 def test_an_older_versions_review_dates_stop_when_the_newer_takes_effect() -> None:
     # The older version's 08-01 falls after the newer took effect on 07-31.
-    book, series = _falling_on_jan_10(("01-01", "08-01"), ("08-20",))
+    book, series = _falling_on_jan_10(("01-01", "08-01"), ("08-20",), dt.date(2026, 8, 1))
     assert _first_review_seeing_the_fall(book, series) == (
         "below the Platinum retain minimum at the review of 2026-08-20"
     )
