@@ -317,6 +317,7 @@ def test_points_earned_before_joining_promote_on_the_first_day() -> None:
     assert [(c.on, c.from_tier, c.to_tier) for c in status.history] == [(joined, None, "gold")]
     before = pt.evaluate(book, ladder_program(soft_landing=True), as_of=dt.date(2024, 2, 29))
     assert (before.tier, before.qualified_tier, before.history) == (None, "gold", ())
+    assert before.next_tier == "gold"  # untiered: the first tier is next
 
 
 def test_each_promotion_says_from_which_tier() -> None:
