@@ -318,6 +318,11 @@ def test_points_earned_before_joining_promote_on_the_first_day() -> None:
     before = pt.evaluate(book, ladder_program(soft_landing=True), as_of=dt.date(2024, 2, 29))
     assert (before.tier, before.qualified_tier, before.history) == (None, "gold", ())
     assert before.next_tier == "gold"  # untiered: the first tier is next
+    program = ladder_program(soft_landing=True)
+    # On the day it joins, and on a day before the first review, in one replay.
+    statuses = pt.statuses(book, program, [joined, dt.date(2024, 3, 15), dt.date(2024, 8, 1)])
+    assert [status.tier for status in statuses] == ["gold", "gold", "gold"]
+    assert pt.evaluate(book, program, as_of=joined).tier == "gold"  # the replay ends on it
 
 
 def test_each_promotion_says_from_which_tier() -> None:
