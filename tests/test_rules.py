@@ -358,3 +358,21 @@ def test_a_param_with_one_bound_names_that_bound() -> None:
 
 def test_a_gate_registered_without_params_declares_none() -> None:
     assert pt.Registry(gates={"never": _never}).gate_params("never") == ()
+
+
+def test_a_day_before_every_dated_row_takes_the_first_row() -> None:
+    # Two expiry and two rounding rows, the first from 2020: 2019 is judged by the first.
+    shipped = pt.load_program("hubspot-2025")
+    expiry = (
+        pt.ExpiryRule(months=12, effective_from=dt.date(2020, 1, 1)),
+        pt.ExpiryRule(months=24, effective_from=dt.date(2024, 1, 1)),
+    )
+    rounding = (
+        pt.RoundingRule(places=2, effective_from=dt.date(2020, 1, 1)),
+        pt.RoundingRule(places=1, effective_from=dt.date(2024, 1, 1)),
+    )
+    program = attrs.evolve(shipped, expiry=expiry, rounding=rounding)
+    assert program.expiry_rule(dt.date(2019, 6, 1)) == expiry[0]
+    assert program.rounding_rule(dt.date(2019, 6, 1)) == rounding[0]
+    assert program.expiry_rule(dt.date(2024, 6, 1)) == expiry[1]
+    assert program.rounding_rule(dt.date(2024, 6, 1)) == rounding[1]
