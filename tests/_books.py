@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
+
 import partner_tiers as pt
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "c1_deal",
     "one_client_book",
     "two_clients_book",
+    "with_upsell",
 ]
 
 START = dt.date(2023, 1, 1)
@@ -123,3 +126,16 @@ def sold_and_managed(
         managed_services=[pt.ManagedService(managed, joined)],
         certifications=certifications,
     )  # fmt: skip
+
+
+def with_upsell(book: pt.Book, day: dt.date, usd: str, deal_id: str = "d-2") -> pt.Book:
+    """The book with an upsell of ``usd`` USD on ``day``: a copy of its first deal (same
+    client, line and motion)."""
+    upsell = attrs.evolve(
+        book.deals[0],
+        id=pt.DealId(deal_id),
+        kind=pt.DealKind.UPSELL,
+        closed_on=day,
+        mrr_change=pt.Money(usd, "USD"),
+    )
+    return attrs.evolve(book, deals=(*book.deals, upsell))

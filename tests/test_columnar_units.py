@@ -408,6 +408,13 @@ def test_grandfathering_takes_the_row_in_force_on_the_lines_first_sale_day() -> 
         assert repr(ledger.totals(day)) == repr(oracle.totals(day))
 
 
+def _six_place_eur(per_100: str) -> pt.Program:
+    """hubspot-2025 with one currency table: EUR at ``per_100`` per 100 USD."""
+    shipped = pt.load_program("hubspot-2025")
+    table = attrs.evolve(shipped.currencies[0], per_100_usd={"EUR": Decimal(per_100)})
+    return attrs.evolve(shipped, currencies=(table,))
+
+
 @pytest.mark.parametrize(
     ("per_100", "amount"),
     [
@@ -419,9 +426,7 @@ def test_what_would_overflow_int64_is_priced_the_object_way(per_100: str, amount
     """Under a six-place currency table (scale 10**6) a huge amount, or a huge amount
     per 100 USD, would overflow int64: such books go to the object path, with the same
     totals."""
-    shipped = pt.load_program("hubspot-2025")
-    table = attrs.evolve(shipped.currencies[0], per_100_usd={"EUR": Decimal(per_100)})
-    program = attrs.evolve(shipped, currencies=(table,))
+    program = _six_place_eur(per_100)
     client = pt.ClientId("c-1")
     book = pt.Book(
         pt.Partner(pt.PartnerId("p"), "P", "US", dt.date(2024, 1, 1)),
@@ -450,9 +455,7 @@ def test_managed_service_that_would_overflow_int64_is_priced_the_object_way(
     """The managed twin of the test above: a managed subscription's huge MRR, or a huge
     amount per 100 USD, under a six-place currency table sends the book to the object
     path, with the same totals."""
-    shipped = pt.load_program("hubspot-2025")
-    table = attrs.evolve(shipped.currencies[0], per_100_usd={"EUR": Decimal(per_100)})
-    program = attrs.evolve(shipped, currencies=(table,))
+    program = _six_place_eur(per_100)
     client = pt.ClientId("c-1")
     book = pt.Book(
         pt.Partner(pt.PartnerId("p"), "P", "US", dt.date(2024, 1, 1)),

@@ -14,7 +14,7 @@ import attrs
 import pytest
 
 import partner_tiers as pt
-from _books import START, one_client_book, two_clients_book
+from _books import START, one_client_book, two_clients_book, with_upsell
 from _programs import PROGRAM, ladder_program
 
 # --- the fact gates, checked directly --------------------------------------------------------
@@ -312,15 +312,7 @@ def test_a_gate_of_the_held_tier_is_asked_after_one_guarding_only_higher_tiers()
     data["gates"].append({"id": "pause", "kind": "pause"})
     registry = pt.Registry().with_gate("top", top).with_gate("pause", pause)
     program = pt.program_from_dict(data, registry=registry)
-    book = two_clients_book("100")
-    later = attrs.evolve(
-        book.deals[0],
-        id=pt.DealId("d-2"),
-        kind=pt.DealKind.UPSELL,
-        closed_on=dt.date(2024, 9, 2),
-        mrr_change=pt.Money("1000", "USD"),
-    )
-    book = attrs.evolve(book, deals=(*book.deals, later))
+    book = with_upsell(two_clients_book("100"), dt.date(2024, 9, 2), "1000")
     status = pt.evaluate(book, program, as_of=dt.date(2024, 10, 1))
     assert status.tier == "platinum"
     assert [(c.on, c.from_tier, c.to_tier, c.cause, c.reason) for c in status.history] == [
@@ -418,18 +410,12 @@ def test_fact_gates_that_passed_pass_again_when_a_promotion_is_retried() -> None
     # Gold from 2024-03-01; a sale on 05-01 reaches Platinum, whose fact gates pass, but
     # the certification lapsed from 04-15: no tier. It is renewed on 05-15: Platinum.
     book = attrs.evolve(two_clients_book("100"), facts={"invited": True, "retention": "0.9"})
-    later = attrs.evolve(
-        book.deals[0],
-        id=pt.DealId("d-2"),
-        kind=pt.DealKind.UPSELL,
-        closed_on=dt.date(2024, 5, 1),
-        mrr_change=pt.Money("1000", "USD"),
-    )
+    book = with_upsell(book, dt.date(2024, 5, 1), "1000")
     lapsing = (
         pt.Certification(pt.CertificationId("c-1"), "C", START, dt.date(2024, 4, 14)),
         pt.Certification(pt.CertificationId("c-2"), "C", dt.date(2024, 5, 15), dt.date(2026, 1, 1)),
     )
-    book = attrs.evolve(book, deals=(*book.deals, later), certifications=lapsing)
+    book = attrs.evolve(book, certifications=lapsing)
     status = pt.evaluate(book, _fact_gated("0.85"), as_of=dt.date(2024, 6, 1))
     assert status.tier == "platinum"
     assert [(c.on, c.to_tier) for c in status.history] == [

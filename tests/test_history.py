@@ -10,7 +10,7 @@ import itertools
 import attrs
 
 import partner_tiers as pt
-from _books import sold_and_managed
+from _books import sold_and_managed, with_upsell
 
 PROGRAM = pt.load_program("hubspot-2024")
 JOINED = dt.date(2024, 3, 1)
@@ -50,15 +50,7 @@ def test_a_certification_lapse_is_in_history_on_its_day_with_the_gate_named() ->
 def test_a_lapse_the_day_after_a_sale_on_the_last_valid_day_is_still_recorded() -> None:
     # A small upsell on 2025-03-31, the certification's last valid day, changes no tier;
     # the lapse of the next day must still be seen, though no sale happens on it.
-    book = gold_partner(FIRST)
-    upsell = attrs.evolve(
-        book.deals[0],
-        id=pt.DealId("d-upsell"),
-        kind=pt.DealKind.UPSELL,
-        closed_on=LAPSE - dt.timedelta(days=1),
-        mrr_change=pt.Money("20", "USD"),
-    )
-    book = attrs.evolve(book, deals=(*book.deals, upsell))
+    book = with_upsell(gold_partner(FIRST), LAPSE - dt.timedelta(days=1), "20")
     status = pt.evaluate(book, PROGRAM, as_of=LAPSE)
     assert status.tier is None
     assert [(c.on, c.cause) for c in status.history][-1] == (LAPSE, pt.ChangeCause.GATE_FAILED)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import partner_tiers as pt
-from _books import one_client_book, sold_and_managed
+from _books import one_client_book, sold_and_managed, with_upsell
 from _programs import ladder_program
 from partner_tiers.testing import strategies as pts
 
@@ -537,18 +537,8 @@ def _falling_on_jan_10(
     that day: a review date out of force there must still be no review."""
     book = platinum_then_gold()
     ending = attrs.evolve(book.managed_services[0], until=dt.date(2026, 1, 10))
-    upsell = attrs.evolve(
-        book.deals[0],
-        id=pt.DealId("d-upsell"),
-        kind=pt.DealKind.UPSELL,
-        closed_on=sale,
-        mrr_change=pt.Money("20", "USD"),
-    )
-    book = attrs.evolve(
-        book,
-        managed_services=(ending, *book.managed_services[1:]),
-        deals=(*book.deals, upsell),
-    )
+    book = attrs.evolve(book, managed_services=(ending, *book.managed_services[1:]))
+    book = with_upsell(book, sale, "20")
 
     def reviewing(dates: tuple[str, ...], **changes: Any) -> pt.Program:
         policy = attrs.evolve(HUBSPOT_2025.policy, review_dates=dates)
@@ -639,16 +629,8 @@ def test_a_promotion_the_gates_hold_at_the_held_tier_leaves_a_pending_demotion()
     # gate holds back at Platinum: no promotion, and on 01-31 the demotion is withdrawn.
     book = platinum_then_gold()
     richer = attrs.evolve(book.subscriptions[1], mrr=pt.Money("8500", "USD"))
-    big = attrs.evolve(
-        book.deals[0],
-        id=pt.DealId("d-2"),
-        kind=pt.DealKind.UPSELL,
-        closed_on=dt.date(2026, 1, 10),
-        mrr_change=pt.Money("10000", "USD"),
-    )
-    book = attrs.evolve(
-        book, subscriptions=(book.subscriptions[0], richer), deals=(*book.deals, big)
-    )
+    book = attrs.evolve(book, subscriptions=(book.subscriptions[0], richer))
+    book = with_upsell(book, dt.date(2026, 1, 10), "10000")
     gates = tuple(
         attrs.evolve(gate, tiers=("diamond", "elite")) if gate.id == "invited" else gate
         for gate in HUBSPOT_2025.gates
