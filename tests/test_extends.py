@@ -339,3 +339,18 @@ def test_a_text_that_extends_is_read_with_the_given_registry() -> None:
     text = 'extends = "hubspot-2025"\n\n[[gates]]\nid = "custom"\nkind = "always"\n'
     program = pt.loads_program(text, registry=registry)
     assert [gate.kind for gate in program.gates][-1] == "always"
+
+
+def test_an_unknown_key_beside_a_semantic_problem_reports_both(tmp_path: Path) -> None:
+    # The strict reading refuses the unknown key; the rest is still read and checked,
+    # so Platinum's reach below Gold's is reported with it.
+    path = tmp_path / "p.toml"
+    path.write_text(
+        'extends = "hubspot-2025"\ncolour = "blue"\n\n'
+        '[[tiers]]\nid = "platinum"\nreach = { total = 40 }\n'
+    )
+    with pytest.raises(pt.ProgramValidationError) as caught:
+        pt.load_program(path)
+    messages = [problem.path + ": " + problem.message for problem in caught.value.problems]
+    assert messages[0] == "colour: unknown key"
+    assert any(m.startswith("tiers[1].reach.total: must be greater") for m in messages)

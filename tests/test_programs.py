@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+import attrs
 import pytest
 
 import partner_tiers as pt
@@ -428,3 +429,33 @@ def test_a_json_program_may_name_its_schema() -> None:
 def test_untiered_is_just_below_the_first_tier() -> None:
     program = pt.load_program("hubspot-2025")
     assert (program.tier_index(None), program.tier_index("gold")) == (-1, 0)
+
+
+def test_an_unknown_tier_id_names_the_ladder() -> None:
+    with pytest.raises(pt.UnknownIdError) as caught:
+        pt.load_program("hubspot-2025").tier_index("silver")
+    assert str(caught.value) == (
+        "tier_id: must be one of gold, platinum, diamond, elite (got 'silver')"
+    )
+
+
+def test_check_program_uses_the_registry_it_is_given() -> None:
+    always = pt.Registry().with_gate("always", lambda c, p: pt.GateOutcome(True, "ok"))
+    data = pt.program_to_dict(pt.load_program("hubspot-2025"))
+    data["gates"].append({"id": "a", "kind": "always"})
+    program = pt.program_from_dict(data, registry=always)
+    assert pt.check_program(program, always) == []
+    [problem] = pt.check_program(program, pt.Registry())
+    assert (problem.path, problem.value) == ("gates[4].kind", "always")
+
+
+def test_program_files_are_written_in_their_formats_native_types() -> None:
+    program = attrs.evolve(pt.load_program("hubspot-2025"), title="Programm für Zürich")
+    toml_text = pt.dumps_program(program, "toml")
+    assert "effective_from = 2025-07-15\n" in toml_text  # a TOML date, not a string
+    assert pt.program_to_dict(program, native=True)["effective_from"] == dt.date(2025, 7, 15)
+    assert pt.program_to_dict(program)["effective_from"] == "2025-07-15"
+    json_text = pt.dumps_program(program, "json")
+    assert json_text.startswith('{\n  "name": "hubspot-2025",\n  "version": "2025-07-15",\n')
+    assert '"title": "Programm für Zürich"' in json_text  # not escaped to \\u00fc
+    assert json_text.endswith("}\n")
