@@ -21,7 +21,7 @@ from partner_tiers._engine.receipt import ReceiptMaker
 from partner_tiers._engine.replay import ReplayState, replay, tier_name
 from partner_tiers._engine.status import ChangeCause, TierChange, TierStatus
 from partner_tiers._errors import InvalidRecordError
-from partner_tiers._ledger.batch import FIGURES, LedgerTotals, PointBatch
+from partner_tiers._ledger.batch import FIGURES, LedgerTotals
 from partner_tiers._ledger.ledger import PointsLedger
 from partner_tiers._model.book import Book
 from partner_tiers._model.deprecated import keyword_as_of
@@ -188,8 +188,3 @@ def _projection(
         }
     )
     return lost, projected
-
-
-def _expiring_sold(ledger: PointsLedger, as_of: dt.date, review: dt.date) -> list[PointBatch]:
-    """The sold batches active on as_of that expire by the review, by expiry date."""
-    return list(ledger.sold_expiring_batches(as_of, review))

@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from partner_tiers._engine.arguments import check_arguments
 
 # The status's own projection to the next review, reused for any day: one rule for both.
-from partner_tiers._engine.evaluate import _expiring_sold, _projection, evaluate
+from partner_tiers._engine.evaluate import _projection, evaluate
 from partner_tiers._engine.ledgers import build_ledger
 from partner_tiers._engine.qualify import evaluate_gates, points_index, track_values
 from partner_tiers._errors import InvalidRecordError
@@ -180,7 +180,7 @@ def projection(
         tier_at_review=status.projected_tier,
         rows=tuple(
             ExpiringBatch(b.id, b.client, b.motion.value, b.expires_on, b.points)
-            for b in _expiring_sold(ledger, as_of, on)
+            for b in ledger.sold_expiring_batches(as_of, on)
             if b.expires_on is not None
         ),
     )
